@@ -1,0 +1,315 @@
+"""The SQLite store: articles, speakers and their aliases, quotes, full-text search.
+
+Every article is written in one transaction together with its quotes and any new
+speakers, so a database never holds half an article. Articles are identified by the
+SHA-256 of their text: adding the same text again is a no-op.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from .model import Article, Quote
+
+SCHEMA_VERSION = 1
+
+ARTICLE_COLUMNS = {
+    "id": int,
+    "doc_id": str,
+    "url": str,
+    "title": str,
+    "publisher": str,
+    "published": str,
+    "byline": str,
+    "dateline": str,
+    "text": str,
+    "content_sha256": str,
+    "source_path": str,
+    "ingested_at": str,
+}
+SPEAKER_COLUMNS = {"id": int, "name": str, "kind": str, "role": str}
+QUOTE_COLUMNS = {
+    "id": int,
+    "article_id": int,
+    "speaker_id": int,
+    "text": str,
+    "start": int,
+    "end": int,
+    "paragraph": int,
+    "kind": str,
+    "speaker_mention": str,
+    "speaker_start": int,
+    "speaker_end": int,
+    "cue": str,
+    "method": str,
+    "confidence": float,
+    "context": str,
+    "continues_quote_id": int,
+}
+
+VIEW_SQL = """
+select
+  quotes.id as quote_id,
+  quotes.text as quote,
+  speakers.name as speaker,
+  speakers.role as speaker_role,
+  quotes.speaker_mention,
+  quotes.cue,
+  quotes.kind,
+  quotes.confidence,
+  articles.title as article_title,
+  articles.publisher,
+  articles.published,
+  articles.url,
+  quotes.speaker_id,
+  quotes.article_id,
+  quotes.start,
+  quotes."end",
+  quotes.context
+from quotes
+join articles on articles.id = quotes.article_id
+left join speakers on speakers.id = quotes.speaker_id
+"""
+
+PRONOUNS = {
+    "he", "she", "they", "it", "we", "i", "him", "her", "them", "you",
+    "his", "hers", "their", "its",
+}
+
+
+class StoreError(Exception):
+    """A problem with the database itself (not with an input article)."""
+
+
+@dataclass
+class AddResult:
+    article_id: int
+    added: bool  # False when the article was already stored
+    quote_ids: list[int]
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+class Store:
+    """A quotes database at ``path`` (created with its schema when new)."""
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False):
+        self.path = os.fspath(path)
+        if read_only:
+            if not os.path.exists(self.path):
+                raise StoreError(f"{self.path}: no such database")
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            self.db = sqlite_utils.Database(conn)
+        else:
+            try:
+                self.db = sqlite_utils.Database(self.path)
+                self.db.execute("pragma busy_timeout = 30000")
+                self.ensure_schema()
+            except sqlite3.DatabaseError as e:
+                raise StoreError(f"{self.path}: {e}") from e
+
+    # -- schema -----------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        db = self.db
+        if db.journal_mode != "wal":
+            db.enable_wal()
+        if "articles" in db.table_names() and "quotes" in db.table_names():
+            return
+        with db.conn:
+            db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"text", "content_sha256"}, if_not_exists=True)
+            db["articles"].create_index(["content_sha256"], unique=True, if_not_exists=True)
+            for col in ("publisher", "published", "doc_id"):
+                db["articles"].create_index([col], if_not_exists=True)
+            db["speakers"].create(SPEAKER_COLUMNS, pk="id", not_null={"name"}, if_not_exists=True)
+            db["speakers"].create_index(["name"], if_not_exists=True)
+            db["speakers"].create_index(["kind"], if_not_exists=True)
+            db["speaker_aliases"].create(
+                {"speaker_id": int, "alias": str},
+                pk=("speaker_id", "alias"),
+                foreign_keys=[("speaker_id", "speakers", "id")],
+                if_not_exists=True,
+            )
+            db["speaker_aliases"].create_index(["alias"], if_not_exists=True)
+            db["quotes"].create(
+                QUOTE_COLUMNS,
+                pk="id",
+                not_null={"text", "article_id", "start", "end"},
+                foreign_keys=[
+                    ("article_id", "articles", "id"),
+                    ("speaker_id", "speakers", "id"),
+                    ("continues_quote_id", "quotes", "id"),
+                ],
+                if_not_exists=True,
+            )
+            for col in ("article_id", "speaker_id", "continues_quote_id", "kind", "method"):
+                db["quotes"].create_index([col], if_not_exists=True)
+        if "quotes_fts" not in db.table_names():
+            db["quotes"].enable_fts(["text"], tokenize="porter", create_triggers=True)
+        if "quotes_view" not in db.view_names():
+            db.create_view("quotes_view", VIEW_SQL)
+
+    # -- writing ----------------------------------------------------------------
+
+    def article_id_for_hash(self, sha: str) -> int | None:
+        row = self.db.execute("select id from articles where content_sha256 = ?", [sha]).fetchone()
+        return row[0] if row else None
+
+    def add(self, article: Article, quotes: Sequence[Quote]) -> AddResult:
+        """Store one article with its quotes in a single transaction."""
+        sha = article.content_sha256
+        existing = self.article_id_for_hash(sha)
+        if existing is not None:
+            return AddResult(existing, False, [])
+        for q in quotes:
+            if article.text[q.start : q.end] != q.text:
+                raise StoreError(f"quote offsets {q.start}:{q.end} do not match the article text")
+        conn = self.db.conn
+        try:
+            with conn:
+                conn.execute("begin immediate")
+                # Re-check inside the write lock: another writer may have added it.
+                row = conn.execute("select id from articles where content_sha256 = ?", [sha]).fetchone()
+                if row:
+                    return AddResult(row[0], False, [])
+                cur = conn.execute(
+                    "insert into articles (doc_id, url, title, publisher, published, byline, dateline,"
+                    " text, content_sha256, source_path, ingested_at) values (?,?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        article.doc_id, article.url, article.title, article.publisher,
+                        article.published, article.byline, article.dateline, article.text,
+                        sha, article.source_path, _now(),
+                    ],
+                )
+                article_id = cur.lastrowid
+                speaker_ids = self._resolve_speakers(conn, quotes)
+                quote_ids: list[int] = []
+                for i, q in enumerate(quotes):
+                    cont = quote_ids[q.continues] if q.continues is not None and q.continues < i else None
+                    cur = conn.execute(
+                        'insert into quotes (article_id, speaker_id, text, start, "end", paragraph, kind,'
+                        " speaker_mention, speaker_start, speaker_end, cue, method, confidence, context,"
+                        " continues_quote_id) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        [
+                            article_id, speaker_ids[i], q.text, q.start, q.end, q.paragraph, q.kind,
+                            q.speaker_mention, q.speaker_start, q.speaker_end, q.cue, q.method,
+                            round(float(q.confidence), 3), q.context, cont,
+                        ],
+                    )
+                    quote_ids.append(cur.lastrowid)
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"{self.path}: {e}") from e
+        return AddResult(article_id, True, quote_ids)
+
+    def _resolve_speakers(self, conn: sqlite3.Connection, quotes: Sequence[Quote]) -> list[int | None]:
+        """Map each quote's canonical speaker to a speakers row, merging across articles.
+
+        A multi-word name joins the row with the same name, or the row that already has
+        it as an alias. A single-word name (a surname the article never expands) joins a
+        row only when exactly one known person has that surname; otherwise it gets a row
+        of its own, so "Clinton" is never silently made Bill or Hillary.
+        """
+        cache: dict[str, int] = {}
+        out: list[int | None] = []
+        for q in quotes:
+            name = (q.speaker or "").strip()
+            if not name:
+                out.append(None)
+                continue
+            key = _norm(name)
+            sid = cache.get(key)
+            if sid is None:
+                sid = self._find_speaker(conn, name, q.speaker_kind)
+                if sid is None:
+                    sid = conn.execute(
+                        "insert into speakers (name, kind, role) values (?,?,?)",
+                        [name, q.speaker_kind or "unknown", q.speaker_role],
+                    ).lastrowid
+                cache[key] = sid
+                self._add_alias(conn, sid, name)
+            if q.speaker_role:
+                conn.execute("update speakers set role = ? where id = ?", [q.speaker_role, sid])
+            mention = (q.speaker_mention or "").strip()
+            if mention and _is_name_alias(mention, name):
+                self._add_alias(conn, sid, mention)
+            out.append(sid)
+        return out
+
+    def _find_speaker(self, conn: sqlite3.Connection, name: str, kind: str | None) -> int | None:
+        row = conn.execute("select id from speakers where name = ? collate nocase", [name]).fetchone()
+        if row:
+            return row[0]
+        tokens = name.split()
+        if len(tokens) > 1:
+            rows = conn.execute(
+                "select distinct speaker_id from speaker_aliases where alias = ? collate nocase", [name]
+            ).fetchall()
+            return rows[0][0] if len(rows) == 1 else None
+        if kind not in (None, "person", "unknown"):
+            return None
+        rows = conn.execute(
+            "select id from speakers where kind = 'person' and name like ? collate nocase",
+            ["% " + name],
+        ).fetchall()
+        return rows[0][0] if len(rows) == 1 else None
+
+    @staticmethod
+    def _add_alias(conn: sqlite3.Connection, speaker_id: int, alias: str) -> None:
+        conn.execute(
+            "insert or ignore into speaker_aliases (speaker_id, alias) values (?, ?)", [speaker_id, alias]
+        )
+
+    # -- reading ----------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.db[t].count for t in ("articles", "quotes", "speakers")}
+
+    def quote_rows(self, ids: Iterable[int] | None = None, batch: int = 500) -> Iterator[dict[str, Any]]:
+        """Quotes joined with speaker, aliases and article, for indexing and display."""
+        sql = (
+            "select quotes.id, quotes.text, quotes.kind, quotes.start, quotes.\"end\", quotes.context,"
+            " quotes.speaker_mention, quotes.cue, quotes.method, quotes.confidence, quotes.article_id,"
+            " quotes.speaker_id, speakers.name as speaker, speakers.role as speaker_role,"
+            " speakers.kind as speaker_kind,"
+            " (select group_concat(alias, '|') from speaker_aliases a where a.speaker_id = quotes.speaker_id)"
+            " as aliases,"
+            " articles.title, articles.publisher, articles.published, articles.url, articles.byline"
+            " from quotes join articles on articles.id = quotes.article_id"
+            " left join speakers on speakers.id = quotes.speaker_id"
+        )
+        if ids is None:
+            cur = self.db.execute(sql + " order by quotes.id")
+            cols = [d[0] for d in cur.description]
+            for row in cur:
+                yield dict(zip(cols, row))
+            return
+        id_list = list(ids)
+        for i in range(0, len(id_list), batch):
+            chunk = id_list[i : i + batch]
+            cur = self.db.execute(
+                sql + f" where quotes.id in ({','.join('?' * len(chunk))}) order by quotes.id", chunk
+            )
+            cols = [d[0] for d in cur.description]
+            for row in cur:
+                yield dict(zip(cols, row))
+
+
+def _is_name_alias(mention: str, name: str) -> bool:
+    """True when ``mention`` names the speaker (not "he" or "the official")."""
+    if _norm(mention) in PRONOUNS:
+        return False
+    name_tokens = {t.strip(".,'’").casefold() for t in name.split()}
+    words = [t.strip(".,'’") for t in mention.split()]
+    return any(w[:1].isupper() and w.casefold() in name_tokens for w in words if w)

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from quotes.model import Article, Quote
+from quotes.store import Store, StoreError
+
+
+def make(text: str, said: list[tuple[str, str | None, str | None]], **meta) -> tuple[Article, list[Quote]]:
+    """An article and quotes for each (words, canonical speaker, mention) found in ``text``."""
+    quotes = []
+    for words, speaker, mention in said:
+        start = text.index(words)
+        m_start = text.index(mention) if mention else None
+        quotes.append(
+            Quote(
+                text=words,
+                start=start,
+                end=start + len(words),
+                speaker=speaker,
+                speaker_kind="person" if speaker else None,
+                speaker_mention=mention,
+                speaker_start=m_start,
+                speaker_end=m_start + len(mention) if mention else None,
+            )
+        )
+    return Article(text=text, **meta), quotes
+
+
+def speaker_names(store: Store) -> list[str]:
+    return [r["name"] for r in store.db["speakers"].rows_where(order_by="id")]
+
+
+def test_schema(db_path):
+    store = Store(db_path)
+    assert {"articles", "speakers", "speaker_aliases", "quotes", "quotes_fts"} <= set(store.db.table_names())
+    assert "quotes_view" in store.db.view_names()
+    assert store.db.journal_mode == "wal"
+    fks = {(fk.column, fk.other_table) for fk in store.db["quotes"].foreign_keys}
+    assert {("article_id", "articles"), ("speaker_id", "speakers")} <= fks
+    indexed = {tuple(i.columns) for i in store.db["quotes"].indexes}
+    assert {("article_id",), ("speaker_id",), ("kind",)} <= indexed
+
+
+def test_add_is_idempotent_and_offsets_hold(db_path):
+    store = Store(db_path)
+    article, quotes = make('Jane Doe said "we will win" on Monday.', [("we will win", "Jane Doe", "Jane Doe")])
+    first = store.add(article, quotes)
+    assert first.added and len(first.quote_ids) == 1
+    again = store.add(article, quotes)
+    assert not again.added and again.article_id == first.article_id
+    assert store.counts() == {"articles": 1, "quotes": 1, "speakers": 1}
+    row = store.db.execute(
+        'select articles.text, quotes.start, quotes."end", quotes.text from quotes join articles'
+        " on articles.id = quotes.article_id"
+    ).fetchone()
+    assert row[0][row[1] : row[2]] == row[3]
+
+
+def test_bad_offsets_write_nothing(db_path):
+    store = Store(db_path)
+    article = Article(text='Sam said "yes".')
+    bad = Quote(text="no", start=10, end=13)
+    with pytest.raises(StoreError):
+        store.add(article, [bad])
+    assert store.counts()["articles"] == 0
+
+
+def test_failure_mid_article_rolls_back(db_path):
+    store = Store(db_path)
+    article, quotes = make('Ann Lee said "one" and "two".', [("one", "Ann Lee", "Ann Lee"), ("two", "Ann Lee", None)])
+    store.db.execute("create trigger boom before insert on quotes when new.text = 'two' begin select raise(abort, 'boom'); end")
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add(article, quotes)
+    assert store.counts() == {"articles": 0, "quotes": 0, "speakers": 0}
+
+
+def test_full_name_merges_across_articles(db_path):
+    store = Store(db_path)
+    store.add(*make('Barack Obama said "first".', [("first", "Barack Obama", "Barack Obama")]))
+    store.add(*make('President Obama said "second".', [("second", "Obama", "President Obama")]))
+    store.add(*make('Barack Obama added "third".', [("third", "Barack Obama", "Barack Obama")]))
+    assert speaker_names(store) == ["Barack Obama"]
+    aliases = {r["alias"] for r in store.db["speaker_aliases"].rows}
+    assert {"Barack Obama", "Obama", "President Obama"} <= aliases
+
+
+def test_ambiguous_surname_is_not_merged(db_path):
+    store = Store(db_path)
+    store.add(*make('Bill Clinton said "one".', [("one", "Bill Clinton", "Bill Clinton")]))
+    store.add(*make('Hillary Clinton said "two".', [("two", "Hillary Clinton", "Hillary Clinton")]))
+    store.add(*make('Clinton said "three".', [("three", "Clinton", "Clinton")]))
+    assert speaker_names(store) == ["Bill Clinton", "Hillary Clinton", "Clinton"]
+
+
+def test_pronoun_mention_is_not_an_alias(db_path):
+    store = Store(db_path)
+    store.add(*make('Maria Lopez spoke. "Fine," she said.', [("Fine,", "Maria Lopez", "she")]))
+    assert {r["alias"] for r in store.db["speaker_aliases"].rows} == {"Maria Lopez"}
+
+
+def test_unattributed_quote_has_no_speaker(db_path):
+    store = Store(db_path)
+    store.add(*make('The sign read "closed".', [("closed", None, None)]))
+    assert store.counts()["speakers"] == 0
+    assert store.db.execute("select speaker_id from quotes").fetchone() == (None,)
+
+
+def test_fts_finds_stemmed_words(db_path):
+    store = Store(db_path)
+    store.add(*make('Ann Lee said "the workers are striking today".', [("the workers are striking today", "Ann Lee", "Ann Lee")]))
+    rows = store.db.execute("select rowid from quotes_fts where quotes_fts match 'strike'").fetchall()
+    assert len(rows) == 1
+
+
+def test_read_only_store_refuses_missing_file(tmp_path):
+    with pytest.raises(StoreError):
+        Store(tmp_path / "missing.db", read_only=True)
+
+
+def test_not_a_database(tmp_path):
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError) as e:
+        Store(path)
+    assert "junk.db" in str(e.value)
