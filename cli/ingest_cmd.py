@@ -1,2 +1,373 @@
-"""Placeholder until this command module is written."""
-COMMANDS: list = []
+"""``quotes ingest`` and ``quotes extract``."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from quotes.ingest import IngestReport, extract_stream, ingest as run_ingest, set_sync_pending, sync_pending, where, writer_lock
+from quotes.model import Article, Quote
+from quotes.readers import DEFAULT_MAX_BYTES, ReadError, input_size, read_paths
+from quotes.store import Store, StoreError
+
+from .common import db_option, index_path_for
+
+#: New quotes are added to the search index in batches of this many.
+INDEX_BATCH = 5000
+
+QUOTE_FIELDS = (
+    "text", "start", "end", "kind", "speaker", "speaker_mention", "speaker_start", "speaker_end",
+    "cue", "method", "confidence", "paragraph", "speaker_kind", "speaker_role", "context", "continues",
+)
+
+
+class ByteSize(click.ParamType):
+    """A size in bytes: ``1000000``, ``500K``, ``50M``, ``1G`` (binary units)."""
+
+    name = "size"
+    _units = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        if isinstance(value, int):
+            return value
+        m = re.fullmatch(r"\s*(\d+)\s*([kmg]?)i?b?\s*", str(value), re.I)
+        if not m or int(m.group(1)) <= 0:
+            self.fail(f"{value!r} is not a size (e.g. 500K, 50M, 1G)", param, ctx)
+        return int(m.group(1)) * self._units[m.group(2).lower()]
+
+
+def _default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def input_options(fn: Any) -> Any:
+    """Options shared by ingest and extract."""
+    fn = click.option(
+        "--strict", is_flag=True, help="Stop at the first input that cannot be read or extracted."
+    )(fn)
+    fn = click.option(
+        "--max-bytes",
+        type=ByteSize(),
+        default=DEFAULT_MAX_BYTES,
+        show_default="50M",
+        help="Skip any document larger than this: a text or HTML file, a JSON file, or one JSON line"
+        " (JSON Lines files themselves may be any size). Accepts K, M, G.",
+    )(fn)
+    fn = click.option(
+        "-w",
+        "--workers",
+        type=click.IntRange(min=1),
+        default=_default_workers,
+        show_default="number of CPUs",
+        help="Processes extracting quotes in parallel.",
+    )(fn)
+    fn = click.option(
+        "--glob",
+        metavar="PATTERN",
+        help="In directories, read the files matching PATTERN, e.g. '*.html'"
+        " [default: .txt .html .htm .jsonl .ndjson .json and .gz of those].",
+    )(fn)
+    return fn
+
+
+def _stdin() -> Any:
+    return getattr(sys.stdin, "buffer", sys.stdin)
+
+
+# -- progress -------------------------------------------------------------------
+
+
+class Progress:
+    """One status line on a terminal's stderr: articles, quotes, rate, ETA."""
+
+    def __init__(self, enabled: bool, total_bytes: int | None):
+        self.enabled = enabled
+        self.total = total_bytes or None
+        self.bytes = 0
+        self.articles = 0
+        self.quotes = 0
+        self.skipped = 0
+        self.started = time.monotonic()
+        self._last = 0.0
+        self._shown = False
+
+    def advance(self, n: int) -> None:
+        self.bytes += n
+        self.draw()
+
+    def draw(self, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self._last < 0.2:
+            return
+        self._last = now
+        elapsed = max(now - self.started, 1e-6)
+        rate = self.articles / elapsed
+        parts = []
+        if self.total:
+            frac = min(self.bytes / self.total, 1.0)
+            width = 24
+            filled = int(frac * width)
+            parts.append(f"[{'#' * filled}{'.' * (width - filled)}] {frac * 100:3.0f}%")
+        parts.append(f"{self.articles:,} articles")
+        parts.append(f"{self.quotes:,} quotes")
+        parts.append(f"{rate:,.0f}/s")
+        if self.skipped:
+            parts.append(f"{self.skipped:,} skipped")
+        if self.total and 0 < self.bytes < self.total and elapsed > 2:
+            eta = elapsed * (self.total - self.bytes) / self.bytes
+            parts.append(f"ETA {int(eta // 60)}:{int(eta % 60):02d}")
+        sys.stderr.write("\r\x1b[K" + "  ".join(parts))
+        sys.stderr.flush()
+        self._shown = True
+
+    def clear(self) -> None:
+        if self.enabled and self._shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self._shown = False
+
+    def echo(self, message: str) -> None:
+        """Print a line on stderr above the status line."""
+        self.clear()
+        click.echo(message, err=True)
+        self.draw(force=True)
+
+
+# -- ingest ---------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@db_option
+@input_options
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
+@click.option("-v", "--verbose", is_flag=True, help="Print a line for every article.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    db_path: Path,
+    glob: str | None,
+    workers: int,
+    max_bytes: int,
+    strict: bool,
+    quiet: bool,
+    verbose: bool,
+    as_json: bool,
+) -> None:
+    """Extract the quotes of articles and store them, with the search index.
+
+    PATH is a file, a directory (read recursively) or - for JSON Lines on stdin.
+    Files: plain text (page text dumps too), HTML pages, JSON Lines (one article a
+    line: "text" required, "id" or "doc_id", "title", "url", "publisher",
+    "published", "byline" optional), and gzip files of these. Articles already
+    stored are skipped, so running the same ingest again is harmless.
+
+    Each input that cannot be read is reported on stderr as PATH[:LINE]: reason and
+    the rest of the batch goes on. Exit status: 0 when everything was ingested, 1
+    when something was skipped, 2 for usage errors.
+
+    \b
+    Examples:
+        quotes ingest seeds/
+        quotes ingest pages/ --glob '*.html' --db news.db
+        zcat corpus.jsonl.gz | quotes ingest - --workers 4
+    """
+    show_progress = not quiet and not verbose and not as_json and sys.stderr.isatty()
+    progress = Progress(show_progress, input_size(paths, glob) if show_progress else None)
+    try:
+        report, index_ok = _ingest(
+            paths, db_path, glob=glob, workers=workers, max_bytes=max_bytes, strict=strict,
+            verbose=verbose, chatty=not (quiet or as_json), progress=progress,
+        )
+    except (StoreError, sqlite3.Error) as e:
+        raise click.ClickException(str(e))
+    finally:
+        progress.clear()
+
+    if as_json:
+        data = report.to_dict()
+        data["index_updated"] = index_ok
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    elif not quiet:
+        click.echo(summary(report.articles_added, report.articles_unchanged, report.quotes_added, report.seconds))
+        if report.error_count:
+            shown = [e.where for e in report.errors[:10]]
+            more = report.error_count - len(shown)
+            click.echo(
+                f"Skipped {report.error_count:,}: {', '.join(shown)}" + (f" and {more:,} more" if more > 0 else "")
+            )
+        if report.stopped:
+            click.echo("Stopped at the first problem (--strict).")
+    if not report.ok or not index_ok:
+        ctx.exit(1)
+
+
+def _ingest(
+    paths: tuple[str, ...],
+    db_path: Path,
+    *,
+    glob: str | None,
+    workers: int,
+    max_bytes: int,
+    strict: bool,
+    verbose: bool,
+    chatty: bool,
+    progress: Progress,
+) -> tuple[IngestReport, bool]:
+    """Store, then index: returns the report and whether the index is up to date."""
+    say = progress.echo
+    index_dir = index_path_for(db_path)
+    with writer_lock(db_path, on_wait=lambda: say("waiting for another ingest to finish...")):
+        store = Store(db_path)
+        from index import sync
+
+        index_ok = True
+        buffer: list[int] = []
+
+        def sync_index(ids: list[int] | None) -> None:
+            nonlocal index_ok
+            if not index_ok:
+                return
+            try:
+                sync(store, index_dir, ids)
+            except Exception as e:  # the quotes are stored; the next ingest retries
+                index_ok = False
+                say(f"Error: search index not updated ({type(e).__name__}: {e}); the next ingest will retry")
+
+        # A previous run that stored quotes but died before indexing them left its mark.
+        has_quotes = store.db.execute("select max(id) from quotes").fetchone()[0] is not None
+        if sync_pending(store) or (has_quotes and not index_dir.exists()):
+            if chatty:
+                say("bringing the search index up to date with the database...")
+            sync_index(None)
+            if index_ok:
+                set_sync_pending(store, False)
+        set_sync_pending(store, True)
+
+        def on_commit(ids: list[int]) -> None:
+            buffer.extend(ids)
+            if len(buffer) >= INDEX_BATCH:
+                sync_index(buffer)
+                buffer.clear()
+
+        def on_article(article: Article, added: bool, n: int) -> None:
+            progress.articles += 1
+            progress.quotes += n
+            if verbose:
+                state = f"added, {n} quote{'s' if n != 1 else ''}" if added else "already stored"
+                click.echo(f"{where(article)}: {state}", err=True)
+            progress.draw()
+
+        def on_error(error: ReadError) -> None:
+            progress.skipped += 1
+            say(str(error))
+
+        items = read_paths(paths, glob=glob, max_bytes=max_bytes, progress=progress.advance, stdin=_stdin())
+        try:
+            report = run_ingest(
+                store, items, workers=workers, strict=strict, keep_ids=False,
+                on_commit=on_commit, on_article=on_article, on_error=on_error,
+            )
+        finally:
+            # However the run ends, index what was committed.
+            if buffer:
+                sync_index(buffer)
+        if index_ok:
+            set_sync_pending(store, False)
+    return report, index_ok
+
+
+def summary(added: int, unchanged: int, quotes: int, seconds: float) -> str:
+    def n(count: int, word: str) -> str:
+        return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+    return f"Added {n(added, 'article')} with {n(quotes, 'quote')}; {unchanged:,} unchanged ({seconds:.1f}s)."
+
+
+# -- extract --------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@db_option
+@input_options
+@click.option("--with-text", is_flag=True, help="Include each article's text (what the offsets index).")
+@click.pass_context
+def extract(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    db_path: Path,
+    glob: str | None,
+    workers: int,
+    max_bytes: int,
+    strict: bool,
+    with_text: bool,
+) -> None:
+    """Print the quotes of articles as JSON Lines, without storing anything.
+
+    One line per article: {"doc_id", "quotes": [...]}, each quote with its text,
+    offsets (start, end), kind, speaker, speaker_mention with its offsets, cue,
+    method and confidence. doc_id is the JSON id/doc_id, else the file path (PATH:LINE
+    for a JSON line without one). Offsets index the text exactly as given: the JSON
+    "text" field, or a text file's decoded contents.
+
+    \b
+    Examples:
+        quotes extract article.txt
+        quotes extract corpus.jsonl --workers 2 > quotes.jsonl
+        cat corpus.jsonl | quotes extract -
+    """
+    problems = 0
+    items = read_paths(paths, glob=glob, max_bytes=max_bytes, stdin=_stdin())
+    stream = extract_stream(items, workers=workers)
+    out = sys.stdout
+    try:
+        for item, outcome in stream:
+            if isinstance(item, ReadError) or isinstance(outcome, str):
+                problems += 1
+                click.echo(str(item) if isinstance(item, ReadError) else f"{where(item)}: {outcome}", err=True)
+                if strict:
+                    break
+                continue
+            out.write(json.dumps(extract_record(item, outcome, with_text), ensure_ascii=False) + "\n")
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly.
+        sys.stdout = open(os.devnull, "w")
+        ctx.exit(0)
+    finally:
+        stream.close()
+    if problems:
+        ctx.exit(1)
+
+
+def extract_record(article: Article, quotes: list[Quote], with_text: bool = False) -> dict[str, Any]:
+    """The JSON object ``quotes extract`` prints for one article."""
+    doc_id = article.doc_id
+    if doc_id is None:
+        doc_id = where(article)
+    record: dict[str, Any] = {"doc_id": doc_id, "quotes": [quote_record(q) for q in quotes]}
+    if with_text:
+        record["text"] = article.text
+    return record
+
+
+def quote_record(q: Quote) -> dict[str, Any]:
+    d = q.to_dict()
+    return {k: d.get(k) for k in QUOTE_FIELDS}
+
+
+COMMANDS = [ingest, extract]

@@ -1,2 +1,69 @@
-"""Placeholder until this command module is written."""
-COMMANDS: list = []
+"""``quotes serve``: browse, search and verify the database in Datasette."""
+from __future__ import annotations
+
+import json
+import webbrowser
+from pathlib import Path
+
+import click
+
+from .common import db_option, index_path_for
+
+
+@click.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; 0.0.0.0 listens on every interface.")
+@click.option("-p", "--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("-o", "--open", "open_browser", is_flag=True, help="Open the site in a web browser once it is running.")
+@click.option(
+    "-m",
+    "--metadata",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra Datasette metadata (JSON) merged over the bundled metadata.",
+)
+@click.option(
+    "--sql-time-limit",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Milliseconds a SQL query may run before it is cancelled.",
+)
+def serve(db_path: Path, host: str, port: int, open_browser: bool, metadata: Path | None, sql_time_limit: int) -> None:
+    """Serve the database with Datasette: tables, facets, SQL, a JSON API, and a
+    search and verify page at /-/quotes.
+
+    The database is served read-only and is not cached, so quotes added by a
+    running `quotes ingest` show on the next page load.
+
+    \b
+    Example:
+        quotes serve                       # http://127.0.0.1:8001/
+        quotes serve --db news.db --port 8080 --open
+    """
+    import uvicorn
+
+    from quotes_datasette.serve import ServeError, make_datasette
+
+    extra = None
+    if metadata is not None:
+        try:
+            extra = json.loads(metadata.read_text())
+        except (OSError, ValueError) as e:
+            raise click.ClickException(f"{metadata}: {e}") from e
+    try:
+        ds = make_datasette(
+            db_path,
+            index_dir=index_path_for(db_path),
+            metadata=extra,
+            sql_time_limit_ms=sql_time_limit,
+        )
+    except ServeError as e:
+        raise click.ClickException(str(e)) from e
+    url = f"http://{host}:{port}/"
+    click.echo(f"Serving {db_path} at {url} (search: {url}-/quotes); Ctrl+C to stop", err=True)
+    if open_browser:
+        webbrowser.open(url)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1)
+
+
+COMMANDS = [serve]

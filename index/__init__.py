@@ -1,0 +1,28 @@
+"""Full-text search and fact-checking over the quotes database, with Whoosh.
+
+The index is derived from SQLite and can always be rebuilt from it::
+
+    from quotes.store import Store
+    from index import QuoteIndex, sync, verify
+
+    store = Store("quotes.db")
+    sync(store, "quotes.index")
+    results = QuoteIndex("quotes.index").search('"step down" speaker:medvedev')
+    verdict = verify(store, "quotes.index", "he must leave", speaker="Medvedev")
+"""
+from __future__ import annotations
+
+from . import _patches
+from .build import DriftReport, SyncReport, check, delete_documents, index_exists, rebuild, sync
+from .errors import IndexMissing, QueryError, QuoteIndexError
+from .schema import SCHEMA_VERSION, make_schema
+from .search import Hit, QuoteIndex, SearchResults
+from .verify import Evidence, Verdict, verify
+
+_patches.apply()
+
+__all__ = [
+    "DriftReport", "Evidence", "Hit", "IndexMissing", "QueryError", "QuoteIndex", "QuoteIndexError",
+    "SCHEMA_VERSION", "SearchResults", "SyncReport", "Verdict", "check", "delete_documents",
+    "index_exists", "make_schema", "rebuild", "sync", "verify",
+]

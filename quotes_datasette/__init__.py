@@ -1,0 +1,430 @@
+"""Datasette plugin for quotes databases.
+
+- Applies the bundled metadata (descriptions, facets, canned queries, full-text
+  search) to every served database that has the quotes schema, whatever its file
+  is called: Datasette names a database after its file stem, so metadata keyed on
+  one fixed name would miss ``news.db``.
+- Adds ``/-/quotes``, a Whoosh-backed search page with filters and facet counts,
+  and ``/-/quotes/verify``, the fact-checker's verdict for a quotation, both with
+  a ``.json`` form.
+
+Plugin configuration (``plugins`` -> ``quotes`` in metadata, top level or per
+database): ``index_dir`` (default: the ``.index`` folder beside the database file)
+and ``database`` (which database the pages use when several are served).
+
+Imports here stay light: Datasette imports this module while ``datasette.app`` is
+itself still importing, so building a server lives in ``quotes_datasette.serve``.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
+PLUGIN = "quotes"
+QUOTES_TABLES = ("articles", "quotes", "speakers")
+FILTERS = ("speaker", "publisher", "since", "until", "kind")
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+_METADATA: dict[str, Any] = json.loads((resources.files(__name__) / "metadata.json").read_text(encoding="utf-8"))
+_DATABASE_METADATA = json.dumps(_METADATA.get("databases", {}).get("quotes", {}))
+_TOP_METADATA = json.dumps({k: v for k, v in _METADATA.items() if k != "databases"})
+
+
+def is_quotes_database(path: str | os.PathLike[str]) -> bool:
+    """True when the SQLite file at ``path`` has the quotes schema."""
+    try:
+        conn = sqlite3.connect(f"file:{os.fspath(path)}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return all(t in names for t in QUOTES_TABLES)
+
+
+# -- metadata ---------------------------------------------------------------------------
+
+
+def quotes_database_names(datasette: Datasette) -> list[str]:
+    """Names of the served databases that have the quotes schema (checked once each)."""
+    known: dict[str, bool] = datasette.__dict__.setdefault("_quotes_schema_checked", {})
+    names = []
+    for name, db in list(datasette.databases.items()):
+        if db.is_memory or not db.path:
+            continue
+        key = f"{name}\0{db.path}"
+        if key not in known:
+            known[key] = is_quotes_database(db.path)
+        if known[key]:
+            names.append(name)
+    return names
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    # A fresh copy each time: Datasette merges other sources into what it is given.
+    names = quotes_database_names(datasette)
+    if not names:
+        return {}
+    metadata = json.loads(_TOP_METADATA)
+    metadata["databases"] = {name: json.loads(_DATABASE_METADATA) for name in names}
+    # Links to this plugin's pages belong here, not in metadata.json, which also serves
+    # a plain `datasette publish` without the plugin.
+    search = datasette.urls.path("/-/quotes")
+    if metadata.get("description") and "description_html" not in metadata:
+        metadata["description_html"] = f'{escape(metadata["description"])} <a href="{search}">Search and verify quotes</a>.'
+    if not metadata.get("about_url"):
+        metadata["about"], metadata["about_url"] = "Search and verify quotes", search
+    return metadata
+
+
+@hookimpl
+def menu_links(datasette, actor, request):
+    if not quotes_database_names(datasette):
+        return []
+    return [
+        {"href": datasette.urls.path("/-/quotes"), "label": "Search quotes"},
+        {"href": datasette.urls.path("/-/quotes/verify"), "label": "Verify a quote"},
+    ]
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Refuse anything but reading for a quotes database (it is published, not edited),
+    and skip counting the rows of ``quotes_view`` on a large database."""
+
+    def wrap(app):
+        async def quotes_guard(scope, receive, send):
+            if scope.get("type") == "http":
+                db_name, rest = _quotes_route(datasette, scope.get("path", ""))
+                if db_name is not None:
+                    if scope.get("method", "GET") not in ("GET", "HEAD", "OPTIONS"):
+                        response = Response.json(
+                            {"ok": False, "error": "This database is read-only", "status": 405},
+                            status=405,
+                            headers={"Allow": "GET, HEAD"},
+                        )
+                        await response.asgi_send(send)
+                        return
+                    if _VIEW_PAGE.match(rest) and _is_large(datasette, db_name):
+                        # count(*) over the three-table join takes seconds on millions of
+                        # quotes; the quotes table page still shows the total.
+                        qs = scope.get("query_string", b"")
+                        if b"_nocount=" not in qs:
+                            scope = dict(scope, query_string=qs + (b"&" if qs else b"") + b"_nocount=1")
+            await app(scope, receive, send)
+
+        return quotes_guard
+
+    return wrap
+
+
+_VIEW_PAGE = re.compile(r"^quotes_view(\.\w+)?$")
+LARGE_DATABASE = 200_000  # quotes
+_sizes: dict[str, tuple[float, int]] = {}
+
+
+def _is_large(datasette, db_name: str) -> bool:
+    """More than LARGE_DATABASE quotes (checked at most once a minute)."""
+    path = datasette.databases[db_name].path
+    checked, size = _sizes.get(path, (0.0, 0))
+    if time.monotonic() - checked > 60:
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                size = conn.execute("select coalesce(max(rowid), 0) from quotes").fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            size = 0
+        _sizes[path] = (time.monotonic(), size)
+    return size > LARGE_DATABASE
+
+
+def _quotes_route(datasette, path: str) -> tuple[str | None, str]:
+    """(quotes database name, rest of the path) when ``path`` is under a quotes database."""
+    base = datasette.setting("base_url") or "/"
+    if path.startswith(base):
+        path = "/" + path[len(base) :]
+    first, _, rest = path.lstrip("/").partition("/")
+    for name in quotes_database_names(datasette):
+        route = datasette.databases[name].route or name
+        if first == route or first.startswith(route + "."):
+            return name, rest
+    return None, ""
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/-/quotes(\.(?P<format>json))?$", search_view),
+        (r"^/-/quotes/verify(\.(?P<format>json))?$", verify_view),
+    ]
+
+
+# -- shared helpers ---------------------------------------------------------------------
+
+
+class PageError(Exception):
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def _target(datasette: Datasette) -> tuple[str, Path, Path]:
+    """(database name, database file, index folder) the pages work on."""
+    names = quotes_database_names(datasette)
+    name = (datasette.plugin_config(PLUGIN) or {}).get("database")
+    if name is None:
+        if not names:
+            raise PageError("No quotes database is being served", 404)
+        name = names[0]
+    elif name not in names:
+        raise PageError(f"{name}: no such quotes database", 404)
+    db_file = Path(datasette.databases[name].path)
+    index_dir = (datasette.plugin_config(PLUGIN, database=name) or {}).get("index_dir")
+    return name, db_file, Path(index_dir) if index_dir else db_file.with_name(db_file.stem + ".index")
+
+
+def _index_error_status(e: Exception) -> int | None:
+    """The HTTP status for an error from the index package, or None if it is not one."""
+    from index import IndexMissing, QueryError, QuoteIndexError
+
+    if isinstance(e, QueryError):
+        return 400
+    if isinstance(e, IndexMissing):
+        return 503
+    if isinstance(e, QuoteIndexError):
+        return 500
+    return None
+
+
+_indexes: dict[str, Any] = {}
+_indexes_lock = threading.Lock()
+
+
+def open_index(index_dir: Path):
+    """A shared ``QuoteIndex`` per folder: opening one costs far more than a search, and
+    each search still reads the index's latest commit, so results stay current."""
+    from index import QuoteIndex
+
+    key = os.fspath(index_dir)
+    with _indexes_lock:
+        qi = _indexes.get(key)
+        if qi is None:
+            qi = _indexes[key] = QuoteIndex(index_dir)
+    return qi
+
+
+def forget_index(index_dir: Path) -> None:
+    with _indexes_lock:
+        qi = _indexes.pop(os.fspath(index_dir), None)
+    if qi is not None:
+        qi.close()
+
+
+async def _run(index_dir: Path, fn, *args, **kwargs):
+    """Run blocking index work in a thread, turning index errors into a PageError."""
+    if not index_dir.is_dir():
+        raise PageError(f"No search index at {index_dir} (build it with: quotes index --rebuild)", 503)
+    try:
+        return await asyncio.get_running_loop().run_in_executor(None, lambda: fn(*args, **kwargs))
+    except Exception as e:
+        status = _index_error_status(e)
+        if status is None:
+            raise
+        if status != 400:
+            forget_index(index_dir)  # rebuilt, removed or damaged: reopen next time
+        raise PageError(str(e) or type(e).__name__, status) from e
+
+
+def _url(datasette: Datasette, path: str, params: Mapping[str, Any]) -> str:
+    query = urlencode([(k, v) for k, v in params.items() if v not in (None, "")])
+    return datasette.urls.path(path) + (f"?{query}" if query else "")
+
+
+def _int_arg(request, name: str, default: int, low: int, high: int) -> int:
+    try:
+        value = int(request.args.get(name, default))
+    except ValueError:
+        raise PageError(f"{name} must be a whole number") from None
+    return max(low, min(high, value))
+
+
+def mark_spans(text: str, spans: list[list[int]]) -> Markup:
+    """``text`` HTML-escaped, with each [start, end) span wrapped in ``<mark>``."""
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        if start < pos or end > len(text):
+            continue
+        out.append(str(escape(text[pos:start])))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        pos = end
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def _links(datasette: Datasette, db_name: str, quote_id: Any, article_id: Any) -> dict[str, str | None]:
+    return {
+        "quote_url": datasette.urls.row(db_name, "quotes", str(quote_id)) if quote_id is not None else None,
+        "article_url": datasette.urls.row(db_name, "articles", str(article_id)) if article_id is not None else None,
+    }
+
+
+# -- search -----------------------------------------------------------------------------
+
+
+def run_search(index_dir: Path, q: str, filters: Mapping[str, str], limit: int, offset: int) -> dict[str, Any]:
+    results = open_index(index_dir).search(
+        q or "*",
+        speaker=filters.get("speaker") or None,
+        publisher=filters.get("publisher") or None,
+        since=filters.get("since") or None,
+        until=filters.get("until") or None,
+        kind=filters.get("kind") or None,
+        limit=limit,
+        offset=offset,
+        facets=True,
+    )
+    return results.to_dict()
+
+
+def _facets(raw: list[dict[str, Any]] | None) -> dict[str, list[tuple[str, int]]]:
+    """``[{"speaker": "Jane Smith", "count": 3}, ...]`` as ``{"speaker": [("Jane Smith", 3)]}``."""
+    facets: dict[str, list[tuple[str, int]]] = {}
+    for item in raw or []:
+        for field, value in item.items():
+            if field != "count" and value not in (None, ""):
+                facets.setdefault(field, []).append((str(value), int(item["count"])))
+    return facets
+
+
+async def search_view(datasette, request):
+    fmt = request.url_vars.get("format")
+    q = (request.args.get("q") or "").strip()
+    filters = {f: (request.args.get(f) or "").strip() for f in FILTERS}
+    size = request.args.get("_size")
+    context: dict[str, Any] = {"q": q, "filters": filters, "error": None, "hits": [], "facets": {}, "total": None}
+    status = 200
+    try:
+        name, db_file, index_dir = _target(datasette)
+        context["database"] = name
+        limit = _int_arg(request, "_size", PAGE_SIZE, 1, MAX_PAGE_SIZE)
+        page = _int_arg(request, "page", 1, 1, 10_000)
+        if q or any(filters.values()):
+            results = await _run(index_dir, run_search, index_dir, q, filters, limit, (page - 1) * limit)
+            hits = results["hits"]
+            for hit in hits:
+                hit["html"] = mark_spans(hit["text"], hit.get("highlights") or [])
+                hit.update(_links(datasette, name, hit["quote_id"], hit.get("article_id")))
+                hit["verify_url"] = _url(datasette, "/-/quotes/verify", {"words": hit["text"], "speaker": hit["speaker"]})
+            facets = _facets(results.get("facets"))
+            here = {"q": q, **filters}
+            context.update(hits=hits, total=results["total"], facets=facets, suggestions=results.get("suggestions") or [])
+            context["facet_links"] = {
+                field: [(value, count, _url(datasette, "/-/quotes", {**here, field: value})) for value, count in counts]
+                for field, counts in facets.items()
+                if field in FILTERS
+            }
+            context["suggestion_links"] = [(s, _url(datasette, "/-/quotes", {**here, "q": s})) for s in context["suggestions"]]
+            if page * limit < results["total"]:
+                context["next_url"] = _url(datasette, "/-/quotes", {**here, "_size": size, "page": page + 1})
+            if page > 1:
+                context["prev_url"] = _url(datasette, "/-/quotes", {**here, "_size": size, "page": page - 1})
+    except PageError as e:
+        context["error"], status = str(e), e.status
+    if fmt == "json":
+        if context["error"]:
+            return Response.json({"ok": False, "error": context["error"]}, status=status)
+        return Response.json(
+            {
+                "ok": True,
+                "q": q,
+                "filters": filters,
+                "total": context["total"],
+                "hits": [{**h, "html": str(h["html"])} for h in context["hits"]],
+                "facets": {k: [{"value": v, "count": n} for v, n in c] for k, c in context["facets"].items()},
+                "suggestions": context.get("suggestions", []),
+                "next_url": context.get("next_url"),
+            }
+        )
+    context["json_url"] = _url(datasette, "/-/quotes.json", {"q": q, **filters})
+    context["verify_url"] = datasette.urls.path("/-/quotes/verify")
+    html = await datasette.render_template("quotes_search.html", context, request=request)
+    return Response.html(html, status=status)
+
+
+# -- verify -----------------------------------------------------------------------------
+
+
+def run_verify(db_file: Path, index_dir: Path, words: str, speaker: str | None) -> dict[str, Any]:
+    from index import verify
+    from quotes.store import Store
+
+    store = Store(db_file, read_only=True)
+    try:
+        return verify(store, index_dir, words, speaker, index=open_index(index_dir)).to_dict()
+    finally:
+        store.db.conn.close()
+
+
+async def verify_view(datasette, request):
+    fmt = request.url_vars.get("format")
+    words = (request.args.get("words") or "").strip()
+    speaker = (request.args.get("speaker") or "").strip()
+    context: dict[str, Any] = {"words": words, "speaker": speaker, "error": None, "verdict": None, "evidence": []}
+    status = 200
+    try:
+        name, db_file, index_dir = _target(datasette)
+        context["database"] = name
+        if words:
+            verdict = await _run(index_dir, run_verify, db_file, index_dir, words, speaker or None)
+            context["verdict"] = verdict
+            context["evidence"] = [_evidence(datasette, name, e) for e in verdict.get("evidence") or []]
+    except PageError as e:
+        context["error"], status = str(e), e.status
+    if fmt == "json":
+        if context["error"]:
+            return Response.json({"ok": False, "error": context["error"]}, status=status)
+        verdict = context["verdict"]
+        if verdict is not None:
+            verdict = {**verdict, "evidence": [
+                {**e, **{k: v for k, v in ev.items() if k.endswith("_url")}}
+                for e, ev in zip(verdict.get("evidence") or [], context["evidence"])
+            ]}
+        return Response.json({"ok": True, "words": words, "speaker": speaker or None, "verdict": verdict})
+    context["json_url"] = _url(datasette, "/-/quotes/verify.json", {"words": words, "speaker": speaker})
+    context["search_url"] = datasette.urls.path("/-/quotes")
+    html = await datasette.render_template("quotes_verify.html", context, request=request)
+    return Response.html(html, status=status)
+
+
+def _evidence(datasette: Datasette, db_name: str, item: Mapping[str, Any]) -> dict[str, Any]:
+    """One stored quote a verdict rests on, with the matched words marked and its links."""
+    start = item["start"]
+    return {
+        **item,
+        "html": mark_spans(item["quote"], [[item["match_start"] - start, item["match_end"] - start]]),
+        "published": str(item["published"])[:10] if item.get("published") else None,
+        **_links(datasette, db_name, item["quote_id"], item["article_id"]),
+    }

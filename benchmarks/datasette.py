@@ -1,0 +1,164 @@
+"""Datasette page latency on a large quotes database.
+
+Builds (or reuses, with --db) a database of N generated quotes with the project's
+schema, its FTS5 table and its Whoosh index, then requests each page through
+Datasette's ASGI client, exactly as `quotes serve` configures it, and prints the
+median and 95th percentile response time per page.
+
+    python benchmarks/datasette.py                          # 1,000,000 quotes
+    python benchmarks/datasette.py --quotes 50000           # a quick run
+    python benchmarks/datasette.py --db /tmp/bench/bench.db # reuse a database
+
+The text is generated from a made-up vocabulary (benchmarks/search.py's generator).
+"""
+from __future__ import annotations
+
+import asyncio
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import click
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+# This file is named datasette.py: keep its folder off the path so `import datasette`
+# finds the package, not this script.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+sys.path.insert(0, str(ROOT))
+
+from index import index_exists, rebuild  # noqa: E402
+from quotes.store import Store  # noqa: E402
+from quotes_datasette.serve import make_datasette  # noqa: E402
+
+TARGET_MS = 300
+
+
+def build(db_path: Path, n_quotes: int) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_search", HERE / "search.py")
+    search = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(search)
+    generate_db = search.generate_db
+
+    for p in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+        p.unlink(missing_ok=True)
+    t = time.perf_counter()
+    gen = generate_db(db_path, n_quotes, corpus=None)
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("insert into quotes_fts(quotes_fts) values('rebuild')")
+    conn.execute("analyze")
+    conn.close()
+    click.echo(
+        f"generated {gen['quotes']:,} quotes in {gen['articles']:,} articles by {gen['speakers']:,} speakers,"
+        f" with FTS5, in {time.perf_counter() - t:.0f}s",
+        err=True,
+    )
+
+
+def build_index(db_path: Path, index_dir: Path) -> None:
+    t = time.perf_counter()
+    store = Store(db_path)
+    count = rebuild(store, index_dir)
+    store.db.conn.close()
+    click.echo(f"Whoosh index of {count:,} quotes built in {time.perf_counter() - t:.0f}s", err=True)
+
+
+def pages(db_name: str, conn: sqlite3.Connection, rng: random.Random, n: int) -> dict[str, list[str]]:
+    """Paths to request for each kind of page (search words drawn from the data)."""
+    top_speakers = [r[0] for r in conn.execute(
+        "select speakers.name from speakers join (select speaker_id, count(*) c from quotes"
+        " where speaker_id <= 200 group by speaker_id order by c desc limit 20) t on t.speaker_id = speakers.id"
+    )]
+    max_id = conn.execute("select max(id) from quotes").fetchone()[0]
+    words: list[str] = []
+    while len(words) < n:
+        row = conn.execute("select text from quotes where id = ?", [rng.randint(1, max_id)]).fetchone()
+        if row:
+            candidates = [w.strip(".,;:!?").lower() for w in row[0].split() if len(w) > 5]
+            if candidates:
+                words.append(rng.choice(candidates))
+    db = f"/{db_name}"
+    return {
+        "quotes table": [f"{db}/quotes"] * n,
+        "quotes table, page 50": [f"{db}/quotes?_next={50 * 100}"] * n,
+        "faceted (speaker, kind)": [f"{db}/quotes?_facet=speaker_id&_facet=kind"] * n,
+        "quotes_view browse": [f"{db}/quotes_view"] * n,
+        "quotes_view by speaker": [f"{db}/quotes_view?speaker={s}" for s in rng.choices(top_speakers, k=n)],
+        "FTS ?_search= (view)": [f"{db}/quotes_view?_search={w}" for w in words],
+        "FTS ?_search= (table)": [f"{db}/quotes?_search={w}" for w in words],
+        "canned who_said": [f"{db}/who_said?phrase={w}" for w in words],
+        "plugin /-/quotes?q=": [f"/-/quotes?q={w}" for w in words],
+        "plugin /-/quotes (speaker)": [f"/-/quotes?q={w}&speaker={s}" for w, s in zip(words, rng.choices(top_speakers, k=n))],
+        "plugin verify": [f"/-/quotes/verify?words={w}" for w in words],
+    }
+
+
+async def measure(db_path: Path, index_dir: Path, n: int) -> list[tuple[str, float, float, int]]:
+    ds = make_datasette(db_path, index_dir=index_dir)
+    await ds.invoke_startup()
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    plan = pages(db_path.stem, conn, random.Random(7), n)
+    conn.close()
+    rows = []
+    for name, paths in plan.items():
+        response = await ds.client.get(paths[0])  # warm up caches and check it works
+        if response.status_code != 200:
+            raise click.ClickException(f"{paths[0]}: HTTP {response.status_code}: {response.text[:300]}")
+        timings = []
+        for path in paths:
+            t = time.perf_counter()
+            response = await ds.client.get(path)
+            timings.append((time.perf_counter() - t) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        timed_out = "timed out" in response.text.lower() or "facet_timed_out" in response.text
+        s = sorted(timings)
+        rows.append((name, statistics.median(s), s[min(len(s) - 1, round(0.95 * (len(s) - 1)))], timed_out))
+        click.echo(f"  {name}: {rows[-1][1]:.0f} ms", err=True)
+    return rows
+
+
+@click.command()
+@click.option("--quotes", "n_quotes", default=1_000_000, show_default=True, help="Quotes to generate.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), help="Reuse (or build at) this database.")
+@click.option("--requests", "n", default=20, show_default=True, help="Requests per page.")
+@click.option("--keep", is_flag=True, help="Keep the generated database and index.")
+def main(n_quotes: int, db_path: Path | None, n: int, keep: bool) -> None:
+    """Median / 95th percentile Datasette response times on a large database."""
+    work = None
+    if db_path is None:
+        work = Path(tempfile.mkdtemp(prefix="quotes-ds-bench-"))
+        db_path = work / "bench.db"
+    index_dir = db_path.with_name(db_path.stem + ".index")
+    if not db_path.exists():
+        build(db_path, n_quotes)
+    if not index_exists(index_dir):
+        build_index(db_path, index_dir)
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    total = conn.execute("select count(*) from quotes").fetchone()[0]
+    conn.close()
+    rows = asyncio.run(measure(db_path, index_dir, n))
+    click.echo(f"\nDatasette {__import__('datasette').__version__}, {total:,} quotes, {n} requests per page"
+               f" (target p50 <= {TARGET_MS} ms)\n")
+    click.echo(f"{'page':<30}{'p50 ms':>9}{'p95 ms':>9}  note")
+    for name, p50, p95, timed_out in rows:
+        note = "ok" if p50 <= TARGET_MS else f"over by {p50 - TARGET_MS:.0f} ms"
+        if timed_out:
+            note += ", a facet or count timed out"
+        click.echo(f"{name:<30}{p50:>9.0f}{p95:>9.0f}  {note}")
+    if work is not None:
+        if keep:
+            click.echo(f"\n(kept {work})", err=True)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

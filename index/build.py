@@ -1,0 +1,427 @@
+"""Build the Whoosh index from SQLite and keep it in step with it.
+
+SQLite is the record; the index is derived from it and can always be rebuilt. Each
+document carries a signature of the fields it was built from, so a document that no
+longer matches its row (an edited quote, a speaker who gained an alias) is detectable.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex
+
+from quotes.store import Store
+
+from .errors import IndexMissing
+from .schema import SCHEMA_VERSION, make_schema
+
+META_FILE = "quotes-index.json"
+INDEX_NAME = "quotes"
+# Above this many documents a rebuild writes with several processes.
+PARALLEL_THRESHOLD = 50_000
+
+QUOTE_SQL = (
+    'select quotes.id, quotes.text, quotes.kind, quotes.start, quotes."end", quotes.context,'
+    " quotes.article_id, quotes.speaker_id, speakers.name as speaker, speakers.role as speaker_role,"
+    " articles.title, articles.publisher, articles.published, articles.url"
+    " from quotes join articles on articles.id = quotes.article_id"
+    " left join speakers on speakers.id = quotes.speaker_id"
+)
+
+
+@dataclass
+class DriftReport:
+    """How the index differs from SQLite."""
+
+    missing: list[int] = field(default_factory=list)  # in SQLite, not in the index
+    stale: list[int] = field(default_factory=list)  # indexed from different field values
+    orphaned: list[int] = field(default_factory=list)  # in the index, not in SQLite
+    index_exists: bool = True
+    schema_ok: bool = True
+    quotes: int = 0  # rows in SQLite
+    documents: int = 0  # documents in the index
+
+    @property
+    def ok(self) -> bool:
+        return self.index_exists and self.schema_ok and not (self.missing or self.stale or self.orphaned)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["ok"] = self.ok
+        return d
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- documents --------------------------------------------------------------------
+
+
+def parse_date(value: str | None) -> _dt.datetime | None:
+    """An ISO 8601 date or datetime as a naive UTC datetime (None when unparseable)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        d = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            d = _dt.datetime.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    if d.tzinfo is not None:
+        d = d.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+    return d
+
+
+def split_aliases(aliases: str | None, speaker: str | None) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in ([speaker] if speaker else []) + (aliases.split("|") if aliases else []):
+        name = " ".join(name.split())
+        if name and name.casefold() not in seen:
+            seen[name.casefold()] = name
+    return list(seen.values())
+
+
+def signature(row: dict[str, Any], names: list[str]) -> str:
+    parts = [
+        row.get("text"), row.get("kind"), row.get("start"), row.get("end"), row.get("context"),
+        row.get("article_id"), row.get("speaker_id"), row.get("speaker"), row.get("speaker_role"),
+        "|".join(names), row.get("title"), row.get("publisher"), row.get("published"), row.get("url"),
+    ]
+    raw = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def document(row: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """The Whoosh document for one joined quote row (``names``: canonical + aliases)."""
+    doc: dict[str, Any] = {
+        "id": str(row["id"]),
+        "sig": signature(row, names).encode("ascii"),
+        "text": row["text"] or "",
+        "kind": row.get("kind") or "direct",
+        "article_id": int(row["article_id"]),
+        "start": row.get("start"),
+        "end": row.get("end"),
+        "url": row.get("url"),
+    }
+    if names:
+        doc["speaker"] = " ".join(names)
+        doc["speaker_key"] = ",".join(n.casefold().replace(",", " ") for n in names)
+        doc["aliases"] = names[1:]
+    if row.get("speaker"):
+        doc["speaker_name"] = row["speaker"]
+    if row.get("speaker_id") is not None:
+        doc["speaker_id"] = str(row["speaker_id"])
+    if row.get("speaker_role"):
+        doc["role"] = row["speaker_role"]
+    if row.get("title"):
+        doc["title"] = row["title"]
+    if row.get("publisher"):
+        doc["publisher"] = row["publisher"]
+        doc["publisher_key"] = row["publisher"].casefold()
+        doc["publisher_name"] = row["publisher"]
+    published = parse_date(row.get("published"))
+    if published is not None:
+        doc["published"] = published
+    around = context_words(row.get("context"), row["text"] or "")
+    if around:
+        doc["context"] = around
+    return doc
+
+
+def context_words(context: str | None, text: str) -> str:
+    """The sentence around a quote without the quote itself ("Medvedev said, according to
+    RIA Novosti"): the quoted words are indexed already, in ``text``."""
+    if not context:
+        return ""
+    i = context.find(text) if text else -1
+    if i < 0:
+        return context
+    return (context[:i] + " " + context[i + len(text) :]).strip()
+
+
+def alias_map(store: Store) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for sid, alias in store.db.execute("select speaker_id, alias from speaker_aliases order by rowid"):
+        out.setdefault(sid, []).append(alias)
+    return out
+
+
+def iter_rows(
+    store: Store, ids: Iterable[int] | None = None, order: str = "quotes.id", batch: int = 500
+) -> Iterator[tuple[dict[str, Any], list[str]]]:
+    """Joined quote rows with their speaker's names (canonical first, then aliases)."""
+
+    def with_names(cur: Any, aliases: dict[int, list[str]]) -> Iterator[tuple[dict[str, Any], list[str]]]:
+        cols = [d[0] for d in cur.description]
+        for values in cur:
+            row = dict(zip(cols, values))
+            names = aliases.get(row["speaker_id"], []) if row["speaker_id"] is not None else []
+            yield row, split_aliases("|".join(names), row["speaker"])
+
+    if ids is None:
+        yield from with_names(store.db.execute(QUOTE_SQL + f" order by {order}"), alias_map(store))
+        return
+    id_list = sorted(set(int(i) for i in ids))
+    for i in range(0, len(id_list), batch):
+        chunk = id_list[i : i + batch]
+        marks = ",".join("?" * len(chunk))
+        rows = store.db.execute(QUOTE_SQL + f" where quotes.id in ({marks}) order by quotes.id", chunk)
+        aliases: dict[int, list[str]] = {}
+        for sid, alias in store.db.execute(
+            "select speaker_id, alias from speaker_aliases where speaker_id in"
+            f" (select speaker_id from quotes where id in ({marks})) order by rowid",
+            chunk,
+        ):
+            aliases.setdefault(sid, []).append(alias)
+        yield from with_names(rows, aliases)
+
+
+# -- opening ----------------------------------------------------------------------
+
+
+def _read_meta(index_dir: Path) -> dict[str, Any]:
+    try:
+        return json.loads((index_dir / META_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_meta(index_dir: Path) -> None:
+    (index_dir / META_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}) + "\n")
+
+
+def index_exists(index_dir: str | os.PathLike[str]) -> bool:
+    path = Path(index_dir)
+    return path.is_dir() and whoosh_index.exists_in(str(path), indexname=INDEX_NAME)
+
+
+def schema_current(index_dir: str | os.PathLike[str]) -> bool:
+    return _read_meta(Path(index_dir)).get("schema_version") == SCHEMA_VERSION
+
+
+def open_index(index_dir: str | os.PathLike[str]) -> FileIndex:
+    path = Path(index_dir)
+    if not index_exists(path):
+        raise IndexMissing(f"{path}: no search index (run: quotes index --rebuild)")
+    if not schema_current(path):
+        raise IndexMissing(f"{path}: the index was built by another version (run: quotes index --rebuild)")
+    return whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+
+
+def _create(index_dir: Path) -> FileIndex:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(index_dir), make_schema(), indexname=INDEX_NAME)
+    _write_meta(index_dir)
+    return ix
+
+
+def _open_or_create(index_dir: Path) -> FileIndex:
+    if index_exists(index_dir) and schema_current(index_dir):
+        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    if index_dir.exists():
+        shutil.rmtree(index_dir)
+    return _create(index_dir)
+
+
+# -- building ---------------------------------------------------------------------
+
+
+def rebuild(store: Store, index_dir: str | os.PathLike[str], *, procs: int | None = None, limitmb: int = 256) -> int:
+    """Build a fresh index from SQLite and swap it in place; returns the document count.
+
+    Documents are added in publication order, so document numbers follow time.
+    """
+    target = Path(index_dir)
+    tmp = target.with_name(target.name + ".building")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    ix = _create(tmp)
+    total = store.db.execute("select count(*) from quotes").fetchone()[0]
+    if procs is None:
+        procs = min(2, os.cpu_count() or 1) if total >= PARALLEL_THRESHOLD else 1
+    if procs > 1:
+        writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=True)
+    else:
+        writer = ix.writer(limitmb=limitmb)
+    count = 0
+    try:
+        for row, names in iter_rows(store, order="articles.published, quotes.id"):
+            writer.add_document(**document(row, names))
+            count += 1
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    writer.commit()
+    ix.close()
+    old = target.with_name(target.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    tmp.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return count
+
+
+def indexed_signatures(ix: FileIndex) -> dict[int, str]:
+    """quote id -> signature for every live document."""
+    out: dict[int, str] = {}
+    with ix.reader() as reader:
+        if reader.doc_count_all() == 0:
+            return out
+        ids = reader.column_reader("id")
+        sigs = reader.column_reader("sig")
+        for docnum in reader.all_doc_ids():
+            out[int(ids[docnum])] = sigs[docnum].decode("ascii")
+    return out
+
+
+def _speakers_changed(ix: FileIndex, rows: list[tuple[dict[str, Any], list[str]]], new_ids: set[int]) -> set[int]:
+    """Speakers among ``rows`` whose name, role or aliases differ from what is indexed.
+
+    Storing an article can give a known speaker a new alias or role, which changes
+    the documents of that speaker's earlier quotes too.
+    """
+    changed: set[int] = set()
+    seen: set[int] = set()
+    with ix.searcher() as searcher:
+        for row, names in rows:
+            sid = row.get("speaker_id")
+            if sid is None or sid in seen:
+                continue
+            seen.add(sid)
+            for docnum in searcher.document_numbers(speaker_id=str(sid)):
+                stored = searcher.stored_fields(docnum)
+                if int(stored["id"]) in new_ids:
+                    continue
+                if (
+                    stored.get("speaker_name") != row.get("speaker")
+                    or (stored.get("role") or None) != (row.get("speaker_role") or None)
+                    or list(stored.get("aliases") or []) != names[1:]
+                ):
+                    changed.add(sid)
+                break
+    return changed
+
+
+def sync(store: Store, index_dir: str | os.PathLike[str], quote_ids: Iterable[int] | None = None) -> SyncReport:
+    """Add or update the given quotes in the index (creating it if needed).
+
+    With ``quote_ids=None`` bring the whole index in step with SQLite: add missing
+    documents, rewrite stale ones, delete orphans.
+    """
+    path = Path(index_dir)
+    fresh = not (index_exists(path) and schema_current(path))
+    if fresh and quote_ids is not None:
+        # A new or outdated index: index everything, not just the new quotes.
+        quote_ids = None
+    if fresh:
+        count = rebuild(store, path)
+        return SyncReport(added=count)
+    ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+    report = SyncReport()
+    if quote_ids is None:
+        indexed = indexed_signatures(ix)
+        writer = ix.writer(timeout=60.0)
+        try:
+            live: set[int] = set()
+            for row, names in iter_rows(store):
+                qid = int(row["id"])
+                live.add(qid)
+                doc = document(row, names)
+                have = indexed.get(qid)
+                if have is None:
+                    writer.add_document(**doc)
+                    report.added += 1
+                elif have != doc["sig"].decode("ascii"):
+                    writer.update_document(**doc)
+                    report.updated += 1
+            for qid in indexed.keys() - live:
+                writer.delete_by_term("id", str(qid))
+                report.deleted += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return report
+
+    wanted = {int(i) for i in quote_ids}
+    if not wanted:
+        return report
+    rows = list(iter_rows(store, wanted))
+    for sid in _speakers_changed(ix, rows, wanted):
+        extra = [r[0] for r in store.db.execute("select id from quotes where speaker_id = ?", [sid])]
+        wanted.update(extra)
+    if len(wanted) > len(rows):
+        rows = list(iter_rows(store, wanted))
+    writer = ix.writer(timeout=60.0)
+    try:
+        found: set[int] = set()
+        for row, names in rows:
+            found.add(int(row["id"]))
+            writer.update_document(**document(row, names))
+        report.updated = len(found)
+        for qid in wanted - found:
+            writer.delete_by_term("id", str(qid))
+            report.deleted += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return report
+
+
+def check(store: Store, index_dir: str | os.PathLike[str]) -> DriftReport:
+    """Compare the index with SQLite, document by document."""
+    path = Path(index_dir)
+    quotes_count = store.db.execute("select count(*) from quotes").fetchone()[0]
+    if not index_exists(path):
+        ids = [r[0] for r in store.db.execute("select id from quotes order by id")]
+        return DriftReport(missing=ids, index_exists=False, quotes=quotes_count)
+    if not schema_current(path):
+        return DriftReport(schema_ok=False, quotes=quotes_count)
+    ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+    indexed = indexed_signatures(ix)
+    report = DriftReport(quotes=quotes_count, documents=len(indexed))
+    live: set[int] = set()
+    for row, names in iter_rows(store):
+        qid = int(row["id"])
+        live.add(qid)
+        have = indexed.get(qid)
+        if have is None:
+            report.missing.append(qid)
+        elif have != signature(row, names):
+            report.stale.append(qid)
+    report.orphaned = sorted(indexed.keys() - live)
+    return report
+
+
+def delete_documents(index_dir: str | os.PathLike[str], quote_ids: Iterable[int]) -> int:
+    """Remove documents from the index (not from SQLite)."""
+    ix = open_index(index_dir)
+    n = 0
+    with ix.writer(timeout=60.0) as writer:
+        for qid in quote_ids:
+            n += writer.delete_by_term("id", str(qid))
+    return n
+
+

@@ -1,0 +1,14 @@
+"""Exceptions raised by the index package (each message is one line)."""
+from __future__ import annotations
+
+
+class QuoteIndexError(Exception):
+    """Base class for index problems."""
+
+
+class IndexMissing(QuoteIndexError):
+    """No usable search index at the given folder."""
+
+
+class QueryError(QuoteIndexError):
+    """A query that cannot be run: unbalanced marks, an unknown field, a bad date."""

@@ -1,0 +1,56 @@
+"""The Whoosh schema: one document per stored quote."""
+from __future__ import annotations
+
+from whoosh import columns
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+# Bumped whenever the fields change; an index with another version must be rebuilt.
+SCHEMA_VERSION = 1
+
+# Fields a query may name (``speaker:medvedev``), with the field each one searches.
+QUERY_FIELDS = {
+    "text": "text",
+    "quote": "text",
+    "speaker": "speaker",
+    "role": "role",
+    "title": "title",
+    "publisher": "publisher",
+    "published": "published",
+    "date": "published",
+    "kind": "kind",
+    "context": "context",
+    "id": "id",
+}
+
+
+def make_schema() -> Schema:
+    stem = StemmingAnalyzer()
+    return Schema(
+        # quote id as text: unique key for update_document, a column for fast drift checks
+        id=ID(unique=True, stored=True, sortable=True),
+        # content signature of every indexed field, to detect stale documents
+        sig=COLUMN(columns.VarBytesColumn()),
+        text=TEXT(analyzer=stem, stored=True, spelling=True),
+        # canonical speaker and all aliases, searchable word by word
+        speaker=TEXT(analyzer=StemmingAnalyzer(stoplist=None)),
+        # exact, case-folded canonical name and aliases, for filtering
+        speaker_key=KEYWORD(lowercase=True, commas=True, scorable=False),
+        # canonical name as stored, for display and facets
+        speaker_name=ID(stored=True, sortable=True),
+        speaker_id=ID(stored=True),
+        aliases=STORED(),
+        role=TEXT(stored=True),
+        title=TEXT(analyzer=stem, stored=True),
+        publisher=TEXT(),
+        publisher_key=ID(stored=True),
+        publisher_name=STORED(),
+        published=DATETIME(stored=True, sortable=True),
+        kind=ID(stored=True),
+        # the words of the quote's sentence outside the quote (attribution, cue)
+        context=TEXT(analyzer=stem),
+        url=STORED(),
+        article_id=STORED(),
+        start=STORED(),
+        end=STORED(),
+    )

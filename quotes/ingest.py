@@ -1,0 +1,425 @@
+"""The ingest pipeline: read, extract (in parallel worker processes), store.
+
+Extraction is a pure function of the article, so it runs in a pool of worker
+processes while the main process reads input and is the only writer to SQLite.
+Input is streamed: at most a few chunks of articles are in flight at any moment,
+so memory does not grow with the size of the corpus.
+
+Articles are written in batches, each batch one transaction holding every article of
+the batch with all its quotes: a run killed at any point leaves whole articles or
+none, and running it again adds only what is missing (articles are identified by the
+hash of their text).
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import multiprocessing
+import os
+import signal
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Article, Quote
+from .readers import ReadError
+from .store import AddResult, Store, StoreError
+
+Extractor = Callable[[Article], list[Quote]]
+
+#: Articles per SQLite transaction (a batch is also committed after COMMIT_SECONDS).
+BATCH_SIZE = 200
+COMMIT_SECONDS = 2.0
+#: Articles per task sent to a worker process.
+CHUNK_SIZE = 8
+#: Articles extracted ahead of the writer, at most (bounds memory).
+MAX_INFLIGHT_ARTICLES = 256
+#: Errors kept in a report (all of them are passed to ``on_error`` as they happen).
+MAX_KEPT_ERRORS = 1000
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did."""
+
+    articles_added: int = 0
+    articles_unchanged: int = 0
+    quotes_added: int = 0
+    new_quote_ids: list[int] = field(default_factory=list)
+    errors: list[ReadError] = field(default_factory=list)  # the first MAX_KEPT_ERRORS
+    error_count: int = 0
+    stopped: bool = False  # True when strict mode stopped at a problem
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0 and not self.stopped
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles_added": self.articles_added,
+            "articles_unchanged": self.articles_unchanged,
+            "quotes_added": self.quotes_added,
+            "skipped": self.error_count,
+            "errors": [str(e) for e in self.errors],
+            "stopped": self.stopped,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def where(article: Article) -> str:
+    """``PATH[:LINE]`` of an article's input, for messages."""
+    path = article.source_path or article.doc_id or "<input>"
+    line = article.extra.get("line") if article.extra else None
+    return f"{path}:{line}" if line else path
+
+
+def default_extractor() -> Extractor:
+    from .extract import extract
+
+    return extract
+
+
+# -- extraction -----------------------------------------------------------------
+
+
+class _Marker:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+#: extract_stream's outcome for an article the ``known`` predicate says is stored.
+KNOWN = _Marker("KNOWN")
+_PENDING = _Marker("PENDING")
+
+
+class _Failed(str):
+    """An extraction failure message (a str subclass so it pickles cheaply)."""
+
+
+def _extract_one(extractor: Extractor, article: Article) -> list[Quote] | _Failed:
+    try:
+        return list(extractor(article))
+    except Exception as e:  # one bad article must not stop the batch
+        return _Failed(f"extraction failed: {type(e).__name__}: {e}")
+
+
+def _extract_chunk(extractor: Extractor, articles: list[Article]) -> list[list[Quote] | _Failed]:
+    return [_extract_one(extractor, a) for a in articles]
+
+
+def _worker_init() -> None:
+    # Ctrl-C is handled by the main process, which then stops the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def extract_stream(
+    items: Iterable[Article | ReadError],
+    extractor: Extractor | None = None,
+    workers: int = 1,
+    known: Callable[[Article], bool] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[tuple[Article | ReadError, Any]]:
+    """Pair each item with its outcome, in input order.
+
+    The outcome is the article's quotes, a failure message (a ``str``), ``KNOWN`` when
+    ``known(article)`` is true (the article is not extracted), or None for a
+    ReadError. With ``workers > 1`` extraction runs in that many processes, with a
+    bounded number of chunks of ``chunk_size`` articles in flight (enough to keep the
+    workers busy while the caller is writing).
+    """
+    extractor = extractor or default_extractor()
+    if workers <= 1:
+        for item in items:
+            if isinstance(item, ReadError):
+                yield item, None
+            elif known is not None and known(item):
+                yield item, KNOWN
+            else:
+                yield item, _extract_one(extractor, item)
+        return
+
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    max_inflight = max(3 * workers, MAX_INFLIGHT_ARTICLES // chunk_size)
+    with ctx.Pool(workers, initializer=_worker_init) as pool:
+        inflight: deque[tuple[list[tuple[Any, Any]], Any]] = deque()
+        chunk: list[tuple[Any, Any]] = []  # (item, outcome or None to extract)
+        to_extract = 0
+
+        def submit() -> None:
+            nonlocal chunk, to_extract
+            articles = [item for item, outcome in chunk if outcome is _PENDING]
+            result = pool.apply_async(_extract_chunk, (extractor, articles)) if articles else None
+            inflight.append((chunk, result))
+            chunk, to_extract = [], 0
+
+        def drain_one() -> Iterator[tuple[Any, Any]]:
+            done, result = inflight.popleft()
+            outcomes = iter(result.get()) if result is not None else iter(())
+            for item, outcome in done:
+                yield item, (next(outcomes) if outcome is _PENDING else outcome)
+
+        for item in items:
+            if isinstance(item, ReadError):
+                chunk.append((item, None))
+            elif known is not None and known(item):
+                chunk.append((item, KNOWN))
+            else:
+                chunk.append((item, _PENDING))
+                to_extract += 1
+            if to_extract >= chunk_size or len(chunk) >= 4 * chunk_size:
+                submit()
+                while len(inflight) > max_inflight:
+                    yield from drain_one()
+                # Hand back finished work early so the writer keeps pace.
+                while inflight and inflight[0][1] is not None and inflight[0][1].ready():
+                    yield from drain_one()
+                while inflight and inflight[0][1] is None:
+                    yield from drain_one()
+        if chunk:
+            submit()
+        while inflight:
+            yield from drain_one()
+
+
+# -- storing --------------------------------------------------------------------
+
+
+def ingest(
+    store: Store,
+    items: Iterable[Article | ReadError],
+    *,
+    workers: int = 1,
+    extractor: Extractor | None = None,
+    strict: bool = False,
+    batch_size: int = BATCH_SIZE,
+    commit_seconds: float = COMMIT_SECONDS,
+    keep_ids: bool = True,
+    on_commit: Callable[[list[int]], None] | None = None,
+    on_article: Callable[[Article, bool, int], None] | None = None,
+    on_error: Callable[[ReadError], None] | None = None,
+) -> IngestReport:
+    """Extract the quotes of every article in ``items`` and store them.
+
+    ``items`` is what :func:`quotes.readers.read_paths` yields; ReadErrors are counted
+    as skipped. Articles already stored are not extracted again. ``strict`` stops at
+    the first problem (what was stored before it stays stored).
+
+    Callbacks: ``on_commit(new_quote_ids)`` after each committed batch;
+    ``on_article(article, added, quote_count)`` for each stored or already-known
+    article; ``on_error(error)`` for each skipped item. With ``keep_ids=False`` the
+    report does not collect ``new_quote_ids`` (use ``on_commit`` instead), so memory
+    stays flat however large the input.
+    """
+    report = IngestReport()
+    started = time.monotonic()
+    add_many = getattr(store, "add_many", None) or (lambda pairs: _add_many(store, pairs))
+    pending: list[tuple[Article, list[Quote]]] = []
+    last_commit = time.monotonic()
+
+    def known(article: Article) -> bool:
+        return store.article_id_for_hash(article.content_sha256) is not None
+
+    def skip(error: ReadError) -> None:
+        report.error_count += 1
+        if len(report.errors) < MAX_KEPT_ERRORS:
+            report.errors.append(error)
+        if on_error:
+            on_error(error)
+
+    def flush() -> None:
+        nonlocal pending, last_commit
+        if not pending:
+            return
+        batch, pending = pending, []
+        results: Sequence[AddResult] = add_many(batch)
+        new_ids: list[int] = []
+        for (article, quotes), result in zip(batch, results):
+            if result.added:
+                report.articles_added += 1
+                report.quotes_added += len(result.quote_ids)
+                new_ids.extend(result.quote_ids)
+            else:
+                report.articles_unchanged += 1
+            if on_article:
+                on_article(article, result.added, len(quotes) if result.added else 0)
+        if keep_ids:
+            report.new_quote_ids.extend(new_ids)
+        last_commit = time.monotonic()
+        if on_commit:
+            on_commit(new_ids)
+
+    stream = extract_stream(items, extractor, workers, known=known)
+    try:
+        for item, outcome in stream:
+            if isinstance(item, ReadError):
+                skip(item)
+            elif outcome is KNOWN:
+                report.articles_unchanged += 1
+                if on_article:
+                    on_article(item, False, 0)
+            elif isinstance(outcome, str):
+                skip(ReadError(*_split_where(item), str(outcome)))
+            else:
+                bad = _bad_offsets(item, outcome)
+                if bad:
+                    skip(ReadError(*_split_where(item), bad))
+                else:
+                    pending.append((item, outcome))
+                    if len(pending) >= batch_size or time.monotonic() - last_commit >= commit_seconds:
+                        flush()
+                    continue
+            if strict and report.error_count:
+                report.stopped = True
+                break
+        flush()
+    finally:
+        stream.close()
+        report.seconds = time.monotonic() - started
+    return report
+
+
+def _split_where(article: Article) -> tuple[str, int | None]:
+    line = article.extra.get("line") if article.extra else None
+    return (article.source_path or article.doc_id or "<input>", line)
+
+
+def _bad_offsets(article: Article, quotes: Sequence[Quote]) -> str | None:
+    n = len(article.text)
+    for q in quotes:
+        if not (0 <= q.start <= q.end <= n) or article.text[q.start : q.end] != q.text:
+            return f"extractor returned offsets {q.start}:{q.end} that do not match the text"
+    return None
+
+
+def _add_many(store: Store, pairs: Sequence[tuple[Article, Sequence[Quote]]]) -> list[AddResult]:
+    """Store several articles with their quotes in one transaction (all or none).
+
+    The same as ``Store.add`` for each pair, but committed once.
+    """
+    conn = store.db.conn
+    results: list[AddResult] = []
+    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    try:
+        with conn:
+            conn.execute("begin immediate")
+            for article, quotes in pairs:
+                sha = article.content_sha256
+                row = conn.execute("select id from articles where content_sha256 = ?", [sha]).fetchone()
+                if row:
+                    results.append(AddResult(row[0], False, []))
+                    continue
+                cur = conn.execute(
+                    "insert into articles (doc_id, url, title, publisher, published, byline, dateline,"
+                    " text, content_sha256, source_path, ingested_at) values (?,?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        article.doc_id, article.url, article.title, article.publisher,
+                        article.published, article.byline, article.dateline, article.text,
+                        sha, article.source_path, now,
+                    ],
+                )
+                article_id = cur.lastrowid
+                speaker_ids = store._resolve_speakers(conn, quotes)
+                quote_ids: list[int] = []
+                for i, q in enumerate(quotes):
+                    cont = quote_ids[q.continues] if q.continues is not None and 0 <= q.continues < i else None
+                    cur = conn.execute(
+                        'insert into quotes (article_id, speaker_id, text, start, "end", paragraph, kind,'
+                        " speaker_mention, speaker_start, speaker_end, cue, method, confidence, context,"
+                        " continues_quote_id) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        [
+                            article_id, speaker_ids[i], q.text, q.start, q.end, q.paragraph, q.kind,
+                            q.speaker_mention, q.speaker_start, q.speaker_end, q.cue, q.method,
+                            round(float(q.confidence), 3), q.context, cont,
+                        ],
+                    )
+                    quote_ids.append(cur.lastrowid)
+                results.append(AddResult(article_id, True, quote_ids))
+    except sqlite3.OperationalError as e:
+        raise StoreError(f"{store.path}: {e}") from e
+    return results
+
+
+# -- keeping followers (the search index) in step -------------------------------
+
+SYNC_TABLE = "sync_state"
+
+
+def _ensure_sync_table(store: Store) -> None:
+    store.db.execute(
+        f"create table if not exists {SYNC_TABLE} (name text primary key, pending integer not null, updated_at text)"
+    )
+
+
+def sync_pending(store: Store, name: str = "index") -> bool:
+    """True when quotes were stored that follower ``name`` may not have seen.
+
+    A follower (the search index) is marked pending before an ingest writes anything
+    and cleared once it has caught up, so a run that dies in between leaves the mark
+    for the next run to see.
+    """
+    if SYNC_TABLE not in store.db.table_names():
+        return False
+    row = store.db.execute(f"select pending from {SYNC_TABLE} where name = ?", [name]).fetchone()
+    return bool(row and row[0])
+
+
+def set_sync_pending(store: Store, pending: bool, name: str = "index") -> None:
+    conn = store.db.conn
+    with conn:
+        _ensure_sync_table(store)
+        conn.execute(
+            f"insert into {SYNC_TABLE} (name, pending, updated_at) values (?, ?, ?)"
+            " on conflict(name) do update set pending = excluded.pending, updated_at = excluded.updated_at",
+            [name, int(pending), _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()],
+        )
+
+
+# -- one writer at a time -------------------------------------------------------
+
+
+@contextlib.contextmanager
+def writer_lock(db_path: str | os.PathLike[str], on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock for ingesting into ``db_path`` (waits for another ingest).
+
+    The lock is the file ``DB-lock`` beside the database, locked with ``flock``: the
+    operating system releases it when the process ends, however it ends.
+    """
+    try:
+        import fcntl
+    except ImportError:  # no flock: SQLite's own busy timeout still serialises writes
+        yield
+        return
+    lock_path = os.fspath(db_path) + "-lock"
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise StoreError(f"{os.fspath(db_path)}: cannot open for writing ({e.strerror or e})") from e
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+__all__ = [
+    "IngestReport",
+    "KNOWN",
+    "extract_stream",
+    "ingest",
+    "set_sync_pending",
+    "sync_pending",
+    "where",
+    "writer_lock",
+]

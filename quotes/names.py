@@ -1,0 +1,349 @@
+"""Speaker mentions: split a mention into role and name, tell people from
+organisations, and gather an article's names so that "Medvedev", "he" and "the Russian
+president" can be resolved to "Dmitry Medvedev"."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import (
+    PLACES,
+    DOCUMENT_NOUNS,
+    FEMALE_NAMES,
+    FEMALE_WORDS,
+    MALE_NAMES,
+    MALE_WORDS,
+    HONORIFICS,
+    NON_NAME_CAPS,
+    ORG_NOUNS,
+    ORG_WORDS,
+    ROLE_NOUNS,
+    ROLE_WORDS,
+    TITLES,
+)
+
+_PARTICLES = r"(?:de|da|van|von|der|den|del|della|la|le|bin|ibn|al|el|di|du|dos|das|ter|st\.)"
+# A capitalised name token: Obama, O'Neill, McCain, Al-Baghdadi, el-Gallal, J., U.S.
+CAP = (
+    r"(?:[A-Z]\.(?:[A-Z]\.)+|(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Cmdr|Maj|Jr|Sr|St|Rev|"
+    r"Prof|Pres|Ald|Atty|Supt|Insp|Cpl|Pvt|Msgr|Fr)\.|[A-Z]\.(?=\s)|(?:(?:al|el|bin|ad|as|an|abu|ben)-)?[A-Z][\w'’\-]*)"
+)
+_SP = r"[ \t\u00a0]+"
+NAME_SEQ = rf"(?=[A-Zaeb])(?:{CAP})(?:{_SP}(?:{_PARTICLES}{_SP})?{CAP})*"
+NAME_RE = re.compile(NAME_SEQ)
+_POSS_RE = re.compile(r"['’]s?$")
+_ACRONYM_RE = re.compile(r"^(?:[A-Z]{2,6}|(?:[A-Z]\.){2,4})$")
+_SUFFIXES = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"}
+
+
+@dataclass
+class Mention:
+    """A speaker as written, read: who (``name``), what they are (``role``), ``kind``."""
+
+    text: str
+    name: str | None
+    role: str | None
+    kind: str  # person | organisation | group | unknown
+    form: str  # name | pronoun | description
+    gender: str | None = None  # m | f when the mention shows it
+
+
+def split_role(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Split "Russian President Dmitry Medvedev" into (role tokens, name tokens)."""
+    last_title = -1
+    for i, t in enumerate(tokens[:-1]):
+        if t in TITLES or t.lower() in ROLE_WORDS and not t[:1].isupper():
+            last_title = i
+    if last_title < 0:
+        return [], tokens
+    return tokens[: last_title + 1], tokens[last_title + 1 :]
+
+
+def clean_role(role_tokens: list[str]) -> str | None:
+    toks = [t for t in role_tokens if t not in HONORIFICS]
+    while toks and toks[0].lower() in ("the", "a", "an", "former"):
+        toks = toks[1:] if toks[0].lower() != "former" else toks
+        if toks and toks[0].lower() == "former":
+            break
+    return " ".join(toks).strip(" .,;:") or None
+
+
+def is_org_name(tokens: list[str]) -> bool:
+    if any(t.rstrip(".,") in ORG_WORDS for t in tokens):
+        return True
+    if len(tokens) == 1 and _ACRONYM_RE.match(tokens[0]):
+        return True
+    return False
+
+
+def parse(mention: str) -> Mention:
+    """Read a speaker mention as written ("he", "a spokesman", "Sen. Ted Cruz")."""
+    cached = _PARSED.get(mention)
+    if cached is None:
+        cached = _parse(mention)
+        if len(_PARSED) > 50000:
+            _PARSED.clear()
+        _PARSED[mention] = cached
+    return Mention(cached.text, cached.name, cached.role, cached.kind, cached.form, cached.gender)
+
+
+_PARSED: dict[str, Mention] = {}
+
+
+def _parse(mention: str) -> Mention:
+    m = mention.strip().strip(",")
+    low = m.lower()
+    if low in ("he", "she", "i", "him", "her"):
+        return Mention(mention, None, None, "person", "pronoun")
+    if low in ("they", "we", "who", "you"):
+        return Mention(mention, None, None, "group" if low != "who" else "unknown", "pronoun")
+    if low == "it":
+        return Mention(mention, None, None, "organisation", "pronoun")
+    words = m.split()
+    first = words[0].lower() if words else ""
+    if words and words[0][:1].islower() and first not in _DESC_DETS and _is_capword(words[-1]):
+        # "union leader Sam Ortiz": lowercase role words, then the name
+        cut = max((i for i, w in enumerate(words) if not _is_capword(w)), default=-1) + 1
+        if 0 < cut < len(words):
+            inner = _parse(" ".join(words[cut:]))
+            if inner.form == "name" and inner.kind == "person":
+                inner.text = mention
+                inner.role = " ".join(words[:cut] + ([inner.role] if inner.role else []))
+                return inner
+    if first in ("the", "a", "an", "one", "another", "his", "her", "their", "its", "our", "some", "several", "two", "three", "many", "most", "other") or (
+        words and words[0][:1].islower()
+    ):
+        # A description, unless "the" just opens an organisation's name.
+        rest = words[1:] if first in ("the",) else words
+        if rest and all(w[:1].isupper() or w in ("of", "for", "and", "&", "on", "de") for w in rest) and is_org_name(rest):
+            name = " ".join(rest)
+            return Mention(mention, name, None, "organisation", "name")
+        heads = [w.strip(",.").lower() for w in words]
+        kind = "person"
+        head = _head(heads)
+        if head in ORG_NOUNS or head in DOCUMENT_NOUNS or any(w in ORG_WORDS for w in words[1:4]):
+            kind = "organisation"
+        elif head.endswith("s") and head not in ("boss",):
+            kind = "group"
+        return Mention(mention, None, None, kind, "description")
+    for sep in (" of ", " at ", " from "):
+        if sep in m and m[:1].isupper():
+            head, _, tail = m.partition(sep)
+            inner = _parse(head)
+            if inner.form == "name" and inner.kind == "person" and inner.name:
+                inner.text = mention
+                inner.role = (inner.role + " " if inner.role else "") + sep.strip() + " " + tail
+                return inner
+    toks = [_POSS_RE.sub("", t) if t.endswith(("'s", "’s")) else t for t in words]
+    role_toks, name_toks = split_role(toks)
+    name_toks = [t for t in name_toks if t not in HONORIFICS] or name_toks
+    if " ".join(name_toks) in PLACES or (name_toks and name_toks[-1] in PLACES and len(name_toks) <= 2):
+        return Mention(mention, " ".join(name_toks), None, "place", "name")
+    if is_org_name(name_toks) or (not role_toks and is_org_name(toks)):
+        org = toks if is_org_name(toks) else toks[len(role_toks) :]
+        if org and org[0].lower() == "the":
+            org = org[1:]
+        return Mention(mention, " ".join(org) or None, None, "organisation", "name")
+    name = " ".join(name_toks)
+    gender = gender_of([t for t in toks if t in HONORIFICS]) or gender_of(name_toks)
+    return Mention(mention, name or None, clean_role(role_toks), "person", "name", gender)
+
+
+def gender_of(tokens: list[str]) -> str | None:
+    """m / f from honorifics, gendered role words or a common given name; else None."""
+    for t in tokens:
+        low = t.lower()
+        if low in MALE_WORDS:
+            return "m"
+        if low in FEMALE_WORDS:
+            return "f"
+    for t in tokens:
+        if t in TITLES or t.lower() in ROLE_WORDS:
+            continue
+        low = t.lower().rstrip(".")
+        if low in MALE_NAMES:
+            return "m"
+        if low in FEMALE_NAMES:
+            return "f"
+        break
+    return None
+
+
+_DESC_DETS = {"the", "a", "an", "one", "another", "his", "her", "their", "its", "our", "some", "several",
+              "two", "three", "many", "most", "other"}
+
+
+def _is_capword(w: str) -> bool:
+    return w[:1].isupper() or (w[:3] in ("al-", "el-") and w[3:4].isupper())
+
+
+def _head(words: list[str]) -> str:
+    """The head noun of a description: the last word before "of"/"for"/"at"/..."""
+    cut = len(words)
+    for i, w in enumerate(words):
+        if i and w in ("of", "for", "at", "with", "from", "to", "in", "on", "who", "that", "close"):
+            cut = i
+            break
+    for w in reversed(words[:cut]):
+        if w in ROLE_NOUNS or w in ORG_NOUNS or w in DOCUMENT_NOUNS:
+            return w
+    return words[cut - 1] if cut else ""
+
+
+@dataclass
+class Entity:
+    name: str
+    kind: str
+    role: str | None = None
+    positions: list[int] = field(default_factory=list)
+    gender: str | None = None
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.name.split()
+
+
+class Names:
+    """The names an article gives, so short and pronoun mentions can be resolved."""
+
+    def __init__(self) -> None:
+        self.entities: dict[str, Entity] = {}
+        self._by_token: dict[str, list[Entity]] = {}
+        self._plain: dict[str, Entity | None] = {}
+
+    def add(self, name: str, kind: str, role: str | None, pos: int, gender: str | None = None) -> Entity:
+        ent = self.entities.get(name)
+        if ent is None:
+            ent = self.entities[name] = Entity(name, kind, role)
+            for t in set(name.lower().split()):
+                self._by_token.setdefault(t, []).append(ent)
+        elif role and not ent.role:
+            ent.role = role
+        if gender and not ent.gender:
+            ent.gender = gender
+        ent.positions.append(pos)
+        return ent
+
+    def finish(self) -> None:
+        """Share gender evidence between a full name and its short forms."""
+        for ent in self.entities.values():
+            if ent.gender or ent.kind != "person":
+                continue
+            for other in self._by_token.get(ent.name.lower().split()[-1], ()):
+                if other is not ent and other.gender and len(other.tokens) > len(ent.tokens):
+                    pass
+        for ent in self.entities.values():
+            if ent.kind == "person" and len(ent.tokens) == 1 and ent.gender:
+                full = self.canonical(ent.name)
+                if full is not None and full is not ent and not full.gender:
+                    full.gender = ent.gender
+
+    def canonical(self, name: str, pos: int | None = None) -> Entity | None:
+        """The fullest known name containing ``name``'s tokens (a surname, a first name)."""
+        if pos is None:
+            if name not in self._plain:
+                self._plain[name] = self._canonical(name, None)
+            return self._plain[name]
+        return self._canonical(name, pos)
+
+    def _canonical(self, name: str, pos: int | None) -> Entity | None:
+        toks = name.lower().split()
+        if not toks:
+            return None
+        best: Entity | None = None
+        best_key: tuple = ()
+        for ent in self._by_token.get(toks[-1], ()):
+            et = ent.name.lower().split()
+            if len(et) < len(toks):
+                continue
+            if len(toks) == 1:
+                ok = toks[0] == et[-1] or (toks[0] in et and ent.kind == "person")
+            else:
+                ok = et[-len(toks) :] == toks or (toks[0] == et[0] and toks[-1] == et[-1])
+            if not ok:
+                continue
+            before = [p for p in ent.positions if pos is None or p <= pos]
+            near = bool(before) and pos is not None and pos - max(before) < 400
+            key = (bool(before), len(et) > len(toks), toks[-1] == et[-1], -min(ent.positions), len(ent.positions), near, max(before) if before else -min(ent.positions), len(et))
+            if best is None or key > best_key:
+                best, best_key = ent, key
+        return best
+
+    def by_role(self, words: list[str], pos: int) -> Entity | None:
+        """A person whose recorded role contains the description's head words."""
+        want = [w for w in words if w not in ("the", "a", "an", "this", "that", "his", "her", "its", "their", "former")]
+        if not want:
+            return None
+        best = None
+        best_pos = -1
+        for ent in self.entities.values():
+            if not ent.role:
+                continue
+            r = ent.role.lower().split()
+            if all(w in r for w in want):
+                p = max([q for q in ent.positions if q <= pos], default=-1)
+                if p > best_pos:
+                    best, best_pos = ent, p
+        return best
+
+
+def scan_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, Mention]]:
+    """Named mentions in ``text`` outside quoted spans (offsets, parsed mention)."""
+    out = []
+    for s, e in spans:
+        for m in NAME_RE.finditer(text, s, e):
+            raw = m.group()
+            hit = _SCANNED.get(raw, _MISSING)
+            if hit is _MISSING:
+                hit = _scan_one(raw)
+                if len(_SCANNED) > 50000:
+                    _SCANNED.clear()
+                _SCANNED[raw] = hit
+            if hit is not None:
+                rel, men = hit
+                out.append((m.start() + rel, m.end(), Mention(men.text, men.name, men.role, men.kind, men.form, men.gender)))
+    return out
+
+
+_MISSING = object()
+_SCANNED: dict = {}
+
+
+def _scan_one(raw: str) -> tuple[int, Mention] | None:
+    """(offset within ``raw``, mention) for one capitalised run, or None."""
+    if raw in NON_NAME_CAPS:
+        return None
+    toks = raw.split()
+    # drop sentence-initial function words ("The", "But")
+    lead = 0
+    while lead < len(toks) and toks[lead].rstrip(".,") in NON_NAME_CAPS and toks[lead] not in TITLES:
+        lead += 1
+    if lead == 0 and len(toks) > 1 and toks[0].endswith(("ing", "ed")) and toks[0] not in TITLES:
+        lead = 1  # "Injecting Clinton into ...": a participle opening the sentence
+    toks = toks[lead:]
+    if not toks:
+        return None
+    rel = len(" ".join(raw.split()[:lead])) + (1 if lead else 0)
+    for cut, t in enumerate(toks[:-1]):
+        if t.endswith(("'s", "’s", "'", "’")):
+            toks = toks[cut + 1 :]
+            rel = raw.rfind(toks[0])
+            break
+    toks = [_POSS_RE.sub("", t) if t.endswith(("'s", "’s")) else t for t in toks]
+    toks = [t.rstrip(".") if t.endswith(".") and len(t) > 3 and t.count(".") == 1 and t not in TITLES and t not in _SUFFIXES else t for t in toks]
+    if all(t in TITLES for t in toks):
+        return None
+    if any(c.isdigit() for t in toks for c in t) or (len(toks) > 1 and all(t.isupper() and len(t) > 2 for t in toks)):
+        return None  # "EB-5", "CONGRESS HAS INVESTIGATED HIM": not a name
+    cut = max((i for i, t in enumerate(toks[:-1]) if t in ORG_WORDS and not t.isupper()), default=-1)
+    if cut >= 0 and len(toks) - cut - 1 <= 3 and not any(t in ("of", "for", "and") for t in toks):
+        # "Washington Post Trump interview": an organisation's name, then a person's
+        tail = toks[cut + 1 :]
+        if all(t not in ORG_WORDS for t in tail):
+            found = raw.find(tail[0], rel)
+            rel = found if found >= 0 else rel
+            toks = tail
+    men = _parse(" ".join(toks))
+    if not men.name:
+        return None
+    return rel, men

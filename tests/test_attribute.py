@@ -1,0 +1,151 @@
+"""Speaker attribution: one family of sentences per pattern (all fixtures written here)."""
+from __future__ import annotations
+
+import pytest
+
+from quotes.extract import extract_text
+
+
+def only(text: str, words: str):
+    """The quote whose text contains ``words``."""
+    found = [q for q in extract_text(text) if words in q.text]
+    assert found, f"no quote containing {words!r} in {[q.text for q in extract_text(text)]}"
+    return found[0]
+
+
+def check_mention(text: str, q, mention: str) -> None:
+    assert q.speaker_mention == mention
+    assert text[q.speaker_start : q.speaker_end] == mention
+
+
+@pytest.mark.parametrize(
+    "text, words, speaker, mention, method",
+    [
+        # X said (after the quote)
+        ('"The bridge will open in May," Maria Lopez said.', "bridge", "Maria Lopez", "Maria Lopez", "named-subject"),
+        ('"We need more buses," Councillor Tom Baker said on Monday.', "buses", "Tom Baker", "Councillor Tom Baker", "named-subject"),
+        # said X (post-posed)
+        ('"The bridge will open in May," said Maria Lopez.', "bridge", "Maria Lopez", "Maria Lopez", "post-posed"),
+        ('"Nobody was hurt," said Fire Chief Dana Reyes, who led the crew.', "hurt", "Dana Reyes", "Fire Chief Dana Reyes", "post-posed"),
+        # X, appositive, said
+        ('"Prices will rise," Omar Haddad, a spokesman for the port authority, said.', "Prices", "Omar Haddad", "Omar Haddad", "named-subject"),
+        # X said: / X told reporters,
+        ('Maria Lopez said: "The bridge will open in May."', "bridge", "Maria Lopez", "Maria Lopez", "named-subject"),
+        ('Maria Lopez told reporters, "The bridge will open in May."', "bridge", "Maria Lopez", "Maria Lopez", "named-subject"),
+        # according to X
+        ('The bridge will open "well before the summer," according to Maria Lopez.', "summer", "Maria Lopez", "Maria Lopez", "according-to"),
+        ('According to Maria Lopez, "the bridge will open in May."', "bridge", "Maria Lopez", "Maria Lopez", "according-to"),
+        # X told CNN / said in a statement / wrote on Twitter
+        ('"We are ready," Maria Lopez told CNN.', "ready", "Maria Lopez", "Maria Lopez", "named-subject"),
+        ('"We are ready," Maria Lopez said in a statement.', "ready", "Maria Lopez", "Maria Lopez", "named-subject"),
+        ('"We are ready," Maria Lopez wrote on Twitter.', "ready", "Maria Lopez", "Maria Lopez", "named-subject"),
+    ],
+)
+def test_named_speaker_patterns(text, words, speaker, mention, method):
+    q = only(text, words)
+    assert q.speaker == speaker
+    check_mention(text, q, mention)
+    assert q.method == method
+    assert q.cue
+
+
+@pytest.mark.parametrize(
+    "text, words, speaker, role",
+    [
+        ('"No comment," said Jalil Haddad, a spokesman for the harbour board.', "comment", "Jalil Haddad", "spokesman for the harbour board"),
+        ('Harbour Minister Greta Olsen said "the pier stays."\n\n"It is final," Olsen said.', "final", "Greta Olsen", "Harbour Minister"),
+    ],
+)
+def test_roles(text, words, speaker, role):
+    q = only(text, words)
+    assert q.speaker == speaker
+    assert q.speaker_role == role
+    assert q.speaker_kind == "person"
+
+
+@pytest.mark.parametrize(
+    "text, words, speaker, mention",
+    [
+        # surname -> full name
+        ("Budget day.\n\nMayor Ellen Park opened the session.\n\n\"We start now,\" Park said.", "start", "Ellen Park", "Park"),
+        # pronoun -> the last subject
+        ("Budget day.\n\nSenator Victor Hale spoke for an hour.\n\n\"The vote is close,\" he said.", "close", "Victor Hale", "he"),
+        # pronoun skips a person of the other gender
+        ("Budget day.\n\nGovernor Lucy Brandt met Paul Ortiz on Friday.\n\n\"It went well,\" she said.", "went well", "Lucy Brandt", "she"),
+        # description resolved through a known role
+        ("Budget day.\n\nHarbour chairman Ivan Petrov opened the talks.\n\n\"We will wait,\" the chairman said.", "wait", "Ivan Petrov", "the chairman"),
+    ],
+)
+def test_resolution(text, words, speaker, mention):
+    q = only(text, words)
+    assert q.speaker == speaker
+    check_mention(text, q, mention)
+
+
+def test_unknowable_speaker_keeps_mention_but_no_name():
+    text = '"The figures are wrong," a city official said.'
+    q = only(text, "figures")
+    assert q.speaker is None
+    check_mention(text, q, "a city official")
+    assert q.method == "description"
+
+
+def test_organisation_speaker():
+    text = 'The Transport Ministry called the strike "deeply irresponsible" on Monday.'
+    q = only(text, "irresponsible")
+    assert q.speaker == "Transport Ministry"
+    assert q.speaker_kind == "organisation"
+    assert q.kind == "partial"
+
+
+@pytest.mark.parametrize(
+    "text, words, speaker, method",
+    [
+        # a second quote in the paragraph inherits
+        ('"We lost," Coach Amy Ford said. "We will be back."', "back", "Amy Ford", "paragraph-carry"),
+        # a paragraph that is only a quote inherits from the paragraph before
+        ('"We lost," Coach Amy Ford said.\n\n"We will be back next year."', "back", "Amy Ford", "previous-quote"),
+        # colon introduction in the paragraph before
+        ("Coach Amy Ford told the players:\n\n\"We will be back next year.\"", "back", "Amy Ford", "colon"),
+    ],
+)
+def test_inheritance(text, words, speaker, method):
+    q = only(text, words)
+    assert q.speaker == speaker
+    assert q.method == method
+
+
+def test_multi_paragraph_quote_parts_are_linked():
+    text = (
+        'Coach Amy Ford addressed the team.\n\n'
+        '"This season was hard for all of us.\n\n'
+        '"But we will be back next year," she said.'
+    )
+    quotes = extract_text(text)
+    assert [q.text for q in quotes] == ["This season was hard for all of us.", "But we will be back next year,"]
+    assert quotes[1].continues == 0
+    assert quotes[0].speaker == quotes[1].speaker == "Amy Ford"
+
+
+def test_partial_and_direct_kinds():
+    text = 'Ford called the loss "a wake-up call" for the club.\n\n"We will be back," Ford said.'
+    kinds = {q.text: q.kind for q in extract_text(text)}
+    assert kinds["a wake-up call"] == "partial"
+    assert kinds["We will be back,"] == "direct"
+
+
+def test_scare_quotes_have_no_speaker():
+    text = 'The so-called "miracle cure" was sold online for years.'
+    q = only(text, "miracle")
+    assert q.kind == "scare"
+    assert q.speaker is None
+
+
+def test_confidence_orders_methods():
+    text = (
+        '"We will win," said Coach Amy Ford.\n\n'
+        'The team, critics say, is "not ready" for the final.'
+    )
+    strong = only(text, "win")
+    weak = only(text, "not ready")
+    assert 0 < weak.confidence < strong.confidence <= 1

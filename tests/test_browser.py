@@ -1,0 +1,138 @@
+"""A real browser against a real server: `quotes serve` in a subprocess, headless Chromium."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from test_datasette import build_database
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (make chromium installs it)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def quotes_command() -> list[str]:
+    script = Path(sys.executable).with_name("quotes")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from cli.main import cli; cli()"]
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"quotes serve exited with {proc.returncode}: {proc.stderr.read().decode()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"quotes serve did not answer at {url}")
+
+
+@pytest.fixture
+def server(db_path):
+    build_database(db_path)
+    port = free_port()
+    proc = subprocess.Popen(
+        [*quotes_command(), "serve", "--db", str(db_path), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=db_path.parent,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/-/versions.json", proc)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            yield page
+        finally:
+            browser.close()
+
+
+def test_browse_search_and_verify(server, page, tmp_path):
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    # The quotes table, with its description and labelled foreign keys
+    page.goto(server + "/quotes/quotes")
+    assert page.locator("table.rows-and-columns tbody tr").count() == 8
+    assert "One row per quoted span" in page.content()
+    assert page.locator("td.col-speaker_id a", has_text="Alice Moreno").count() == 3
+    page.screenshot(path=str(tmp_path / "table.png"))
+
+    # The search page is reachable from Datasette's menu
+    page.click("details.nav-menu summary")
+    page.click("text=Search quotes")
+    page.wait_for_url("**/-/quotes")
+
+    page.fill("#q", "finish job")
+    page.click("input[type=submit][value=Search]")
+    page.wait_for_selector(".quotes-hit mark")
+    hits = page.locator(".quotes-hit")
+    assert hits.count() == 2
+    marks = [m.lower() for m in page.locator(".quotes-hit mark").all_inner_texts()]
+    assert "finish" in marks and "job" in marks
+    assert "2 quotes found" in page.inner_text(".quotes-count")
+    page.screenshot(path=str(tmp_path / "search.png"), full_page=True)
+
+    # A quote with markup in it is shown as text, never run
+    page.goto(server + "/-/quotes?q=alert")
+    assert "<script>alert(1)</script>" in page.inner_text(".quotes-hit blockquote")
+    assert not dialogs
+
+    # Verify a misattribution and follow the evidence to its source article
+    page.goto(server + "/-/quotes/verify")
+    page.fill("#words", "We will finish the job on the bridge")
+    page.fill("#speaker", "Tom Okafor")
+    page.click("input[type=submit][value=Verify]")
+    page.wait_for_selector("#verdict")
+    assert page.inner_text("#verdict") == "misattributed"
+    assert "Alice Moreno" in page.inner_text("#verdict-message")
+    page.screenshot(path=str(tmp_path / "verify.png"), full_page=True)
+    page.locator("a.quotes-article-link").first.click()
+    page.wait_for_url("**/quotes/articles/1")
+    assert "Council backs bridge budget" in page.content()
+
+    for name in ("table.png", "search.png", "verify.png"):
+        assert (tmp_path / name).stat().st_size > 10_000

@@ -1,0 +1,582 @@
+"""Publishing with Datasette: metadata, facets, canned queries, read-only serving, and
+the plugin's search and verify pages, all through Datasette's ASGI client."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import index
+from cli.main import cli
+from quotes.model import Article, Quote
+from quotes.store import Store
+from quotes_datasette import is_quotes_database
+from quotes_datasette.serve import ServeError, make_datasette
+
+SCRIPT = "<script>alert(1)</script>"
+
+# (article fields, [(quoted words, speaker, kind of speaker, mention, cue, method, confidence)])
+CORPUS = [
+    (
+        dict(
+            doc_id="gazette-1",
+            title="Council backs bridge budget",
+            publisher="Riverside Gazette",
+            published="2024-03-05",
+            url="https://gazette.example/bridge-budget",
+            text=(
+                'Mayor Alice Moreno said: "We will finish the job on the bridge before winter." '
+                "The council voted seven to two.\n\n"
+                '"This budget is a promise kept," Moreno told reporters.\n\n'
+                f'One protester\'s placard read "{SCRIPT}" in marker pen.'
+            ),
+        ),
+        [
+            ("We will finish the job on the bridge before winter.", "Alice Moreno", "person", "Mayor Alice Moreno", "said", "named-subject", 0.95),
+            ("This budget is a promise kept,", "Alice Moreno", "person", "Moreno", "told reporters", "post-posed", 0.9),
+            (SCRIPT, None, None, None, None, None, 0.1),
+        ],
+    ),
+    (
+        dict(
+            doc_id="post-7",
+            title=f"Bridge delayed again {SCRIPT}",
+            publisher="Harbour Post",
+            published="2024-06-20",
+            url="https://post.example/bridge-delay",
+            text=(
+                'Engineer Tom Okafor said the deck "cannot be finished before spring". '
+                '"The steel arrived late," Okafor said. '
+                'Asked about the delay, Alice Moreno said: "We will finish the job on the bridge."'
+            ),
+        ),
+        [
+            ("cannot be finished before spring", "Tom Okafor", "person", "Engineer Tom Okafor", "said", "named-subject", 0.8),
+            ("The steel arrived late,", "Tom Okafor", "person", "Okafor", "said", "post-posed", 0.9),
+            ("We will finish the job on the bridge.", "Alice Moreno", "person", "Alice Moreno", "said", "named-subject", 0.95),
+        ],
+    ),
+    (
+        dict(
+            doc_id="gazette-2",
+            title="Ferry service ends after forty years",
+            publisher="Riverside Gazette",
+            published="2023-11-02",
+            url="https://gazette.example/ferry",
+            text='"The ferry has served this town well," said Captain Ruth Lee, "but the bridge is the future."',
+        ),
+        [
+            ("The ferry has served this town well,", "Ruth Lee", "person", "Captain Ruth Lee", "said", "post-posed", 0.85),
+            ("but the bridge is the future.", "Ruth Lee", "person", "Captain Ruth Lee", "said", "paragraph-carry", 0.6),
+        ],
+    ),
+]
+
+
+def add_article(store: Store, fields: dict, specs: list[tuple]) -> list[int]:
+    """Store an article with quotes located by their words (offsets computed, not typed)."""
+    article = Article(**fields)
+    quotes = []
+    pos = 0
+    for words, speaker, skind, mention, cue, method, confidence in specs:
+        start = article.text.index(words, pos)
+        sp_start = article.text.find(mention) if mention else -1
+        quotes.append(
+            Quote(
+                text=words,
+                start=start,
+                end=start + len(words),
+                kind="partial" if words[0].islower() else "direct",
+                speaker=speaker,
+                speaker_kind=skind,
+                speaker_mention=mention,
+                speaker_start=sp_start if sp_start >= 0 else None,
+                speaker_end=sp_start + len(mention) if sp_start >= 0 else None,
+                cue=cue,
+                method=method,
+                confidence=confidence,
+            )
+        )
+        pos = start + len(words)
+    return store.add(article, quotes).quote_ids
+
+
+def build_database(db_path: Path) -> Path:
+    """The corpus above in a real SQLite file, with its Whoosh index beside it."""
+    store = Store(db_path)
+    for fields, specs in CORPUS:
+        add_article(store, fields, specs)
+    index_dir = db_path.with_name(db_path.stem + ".index")
+    index.rebuild(store, index_dir)
+    store.db.conn.close()
+    return index_dir
+
+
+@pytest.fixture
+def built(db_path):
+    index_dir = build_database(db_path)
+    return db_path, index_dir
+
+
+@pytest.fixture
+async def ds(built):
+    db_path, index_dir = built
+    datasette = make_datasette(db_path, index_dir=index_dir)
+    await datasette.invoke_startup()
+    return datasette
+
+
+def quote_count(db_path: Path) -> int:
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute("select count(*) from quotes").fetchone()[0]
+    finally:
+        conn.close()
+
+
+# -- metadata -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("filename", ["quotes.db", "news-2024.db"])
+async def test_metadata_applies_whatever_the_file_is_called(tmp_path, filename):
+    db_path = tmp_path / filename
+    build_database(db_path)
+    datasette = make_datasette(db_path)
+    await datasette.invoke_startup()
+    name = db_path.stem
+    response = await datasette.client.get(f"/{name}.json")
+    assert response.status_code == 200
+    queries = {q["name"] for q in response.json()["queries"]}
+    assert {"quotes_by_speaker", "who_said", "most_quoted_speakers", "articles_most_quotes",
+            "quotes_in_date_range", "unattributed_quotes"} <= queries
+    html = (await datasette.client.get(f"/{name}/quotes")).text
+    assert "One row per quoted span" in html
+    assert "Quotes: who said it, where, and when" in (await datasette.client.get("/")).text
+
+
+async def test_plain_datasette_serve_gets_the_plugin(tmp_path):
+    """`datasette serve news.db` with the package installed: same metadata and pages."""
+    from datasette.app import Datasette
+
+    db_path = tmp_path / "news.db"
+    build_database(db_path)
+    datasette = Datasette([str(db_path)])
+    await datasette.invoke_startup()
+    plugins = {p["name"] for p in (await datasette.client.get("/-/plugins.json")).json()}
+    assert "quotes" in plugins  # the distribution that registers the datasette entry point
+    assert datasette.metadata("fts_table", database="news", table="quotes") == "quotes_fts"
+    data = (await datasette.client.get("/-/quotes.json?q=ferry")).json()
+    assert [h["quote_id"] for h in data["hits"]] == [7]
+    response = await datasette.client.post("/news/quotes_by_speaker", data={"speaker": "x"})
+    assert response.status_code == 405
+
+
+def test_packaged_metadata_is_the_top_level_file():
+    root = Path(__file__).resolve().parent.parent
+    packaged = root / "quotes_datasette" / "metadata.json"
+    assert json.loads(packaged.read_text()) == json.loads((root / "metadata.json").read_text())
+
+
+async def test_every_visible_table_and_column_is_described(ds, built):
+    db_path, _ = built
+    conn = sqlite3.connect(db_path)
+    meta = ds.metadata(database=db_path.stem)["tables"]
+    for table in ("articles", "speakers", "speaker_aliases", "quotes", "quotes_view"):
+        columns = [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
+        assert columns, table
+        assert meta[table].get("description"), table
+        described = meta[table].get("columns", {})
+        missing = [c for c in columns if not described.get(c)]
+        assert not missing, f"{table}: no description for {missing}"
+        # sortable columns and facets must name real columns
+        for col in meta[table].get("sortable_columns", []):
+            assert col in columns, (table, col)
+        for facet in meta[table].get("facets", []):
+            col = facet if isinstance(facet, str) else next(iter(facet.values()))
+            assert col in columns, (table, col)
+    conn.close()
+
+
+async def test_fts_shadow_tables_hidden(ds):
+    tables = (await ds.client.get("/quotes.json")).json()["tables"]
+    by_name = {t["name"]: t for t in tables}
+    for name in ("quotes_fts", "quotes_fts_data", "quotes_fts_idx", "quotes_fts_config", "quotes_fts_docsize"):
+        assert by_name[name]["hidden"], name
+    assert not by_name["quotes"]["hidden"]
+
+
+async def test_foreign_keys_show_labels(ds):
+    rows = (await ds.client.get("/quotes/quotes.json?_labels=on&_shape=objects&_sort=id")).json()["rows"]
+    assert rows[0]["speaker_id"] == {"value": 1, "label": "Alice Moreno"}
+    assert rows[0]["article_id"] == {"value": 1, "label": "Council backs bridge budget"}
+    assert rows[2]["speaker_id"] is None
+
+
+async def test_default_facets(ds):
+    quotes = (await ds.client.get("/quotes/quotes.json?_labels=on")).json()["facet_results"]
+    assert set(quotes) == {"speaker_id", "kind"}
+    speakers = {r["label"]: r["count"] for r in quotes["speaker_id"]["results"]}
+    assert speakers == {"Alice Moreno": 3, "Tom Okafor": 2, "Ruth Lee": 2}  # nulls are not faceted
+    assert {r["value"]: r["count"] for r in quotes["kind"]["results"]} == {"direct": 6, "partial": 2}
+    articles = (await ds.client.get("/quotes/articles.json")).json()["facet_results"]
+    assert {r["value"]: r["count"] for r in articles["publisher"]["results"]} == {"Riverside Gazette": 2, "Harbour Post": 1}
+    assert articles["published"]["type"] == "date"
+    assert {r["value"]: r["count"] for r in articles["published"]["results"]} == {
+        "2024-03-05": 1, "2024-06-20": 1, "2023-11-02": 1}
+
+
+async def test_view_facets_on_request(ds):
+    url = "/quotes/quotes_view.json?_facet=speaker&_facet=publisher&_facet=kind&_facet_date=published"
+    facets = (await ds.client.get(url)).json()["facet_results"]
+    assert {r["value"]: r["count"] for r in facets["speaker"]["results"]} == {"Alice Moreno": 3, "Tom Okafor": 2, "Ruth Lee": 2}
+    assert {r["value"]: r["count"] for r in facets["publisher"]["results"]} == {"Riverside Gazette": 5, "Harbour Post": 3}
+    assert {r["value"]: r["count"] for r in facets["kind"]["results"]} == {"direct": 6, "partial": 2}
+    assert facets["published"]["type"] == "date"
+
+
+@pytest.mark.parametrize(
+    "path,expected",
+    [
+        ("/quotes/quotes.json?_search=job&_shape=array", {1, 6}),
+        ("/quotes/quotes.json?_search=finished&_shape=array", {1, 4, 6}),  # porter stems
+        ("/quotes/quotes_view.json?_search=ferry&_shape=array", {7}),
+    ],
+)
+async def test_full_text_search_box(ds, path, expected):
+    rows = (await ds.client.get(path)).json()
+    ids = {r.get("id", r.get("quote_id")) for r in rows}
+    assert ids == expected
+
+
+# -- canned queries ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query,params,column,expected",
+    [
+        ("quotes_by_speaker", {"speaker": "Alice Moreno"}, "quote_id", [1, 2, 6]),
+        ("quotes_by_speaker", {"speaker": "okafor"}, "quote_id", [4, 5]),  # an alias, any case
+        ("quotes_by_speaker", {"speaker": "Nobody"}, "quote_id", []),
+        ("who_said", {"phrase": "finish the job on the bridge"}, "speaker", ["Alice Moreno", "Alice Moreno"]),
+        ("who_said", {"phrase": 'steel "arrived'}, "speaker", ["Tom Okafor"]),  # marks in input are safe
+        ("most_quoted_speakers", {}, "speaker", ["Alice Moreno", "Ruth Lee", "Tom Okafor"]),
+        ("articles_most_quotes", {}, "article_id", [1, 2, 3]),
+        ("quotes_in_date_range", {"since": "2024-01-01", "until": "2024-03-05"}, "quote_id", [1, 2, 3]),
+        ("quotes_in_date_range", {"since": "", "until": "2023-12-31"}, "quote_id", [7, 8]),
+        ("unattributed_quotes", {}, "quote_id", [3]),
+    ],
+)
+async def test_canned_queries(ds, query, params, column, expected):
+    qs = "&".join(f"{k}={v}" for k, v in params.items())
+    response = await ds.client.get(f"/quotes/{query}.json?_shape=array&{qs}")
+    assert response.status_code == 200, response.text
+    assert [row[column] for row in response.json()] == expected
+
+
+async def test_who_said_ranks_closest_match_first(ds):
+    rows = (await ds.client.get("/quotes/who_said.json?_shape=array&phrase=bridge")).json()
+    assert len(rows) == 3
+    ranks = [r["rank"] for r in rows]
+    assert ranks == sorted(ranks)  # bm25: lower is better
+
+
+async def test_canned_queries_are_read_only(ds):
+    queries = await ds.get_canned_queries("quotes", None)
+    assert queries and not any(q.get("write") for q in queries.values())
+    for sql in (q["sql"] for q in queries.values()):
+        assert sql.lstrip().lower().startswith("select")
+
+
+# -- read-only serving ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "delete from quotes",
+        "update quotes set text = 'x'",
+        "insert into speakers (name) values ('Eve')",
+        "drop table quotes",
+        "select 1; delete from quotes",
+    ],
+)
+async def test_write_sql_refused(ds, built, sql):
+    db_path, _ = built
+    before = quote_count(db_path)
+    response = await ds.client.get("/quotes.json", params={"sql": sql})
+    assert response.status_code == 400
+    assert not response.json()["ok"]
+    assert quote_count(db_path) == before
+
+
+async def test_post_to_canned_query_refused(ds, built):
+    db_path, _ = built
+    before = quote_count(db_path)
+    response = await ds.client.post("/quotes/unattributed_quotes", data={"speaker": "x"})
+    assert response.status_code == 405
+    assert quote_count(db_path) == before
+
+
+@pytest.mark.parametrize("path", ["/quotes/quotes/-/insert", "/quotes/-/create", "/quotes/quotes/1/-/update", "/quotes/quotes/-/drop"])
+async def test_write_apis_refused(ds, built, path):
+    db_path, _ = built
+    before = quote_count(db_path)
+    response = await ds.client.post(path, json={"row": {"text": "x", "article_id": 1, "start": 0, "end": 1}})
+    assert response.status_code in (403, 404, 405)
+    assert quote_count(db_path) == before
+
+
+async def test_database_connection_cannot_write(ds, built):
+    db_path, _ = built
+    with pytest.raises(sqlite3.OperationalError, match="read-only"):
+        await ds.get_database("quotes").execute_write("delete from quotes")
+    assert quote_count(db_path) == 8
+
+
+async def test_heavy_query_is_cut_off(built):
+    db_path, index_dir = built
+    datasette = make_datasette(db_path, index_dir=index_dir, sql_time_limit_ms=50)
+    await datasette.invoke_startup()
+    assert datasette.setting("sql_time_limit_ms") == 50
+    sql = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
+    response = await datasette.client.get("/quotes.json", params={"sql": sql})
+    assert response.status_code == 400
+    assert "interrupted" in response.json()["error"].lower() or "time" in response.json()["error"].lower()
+
+
+def test_default_time_limit(built):
+    datasette = make_datasette(built[0])
+    assert datasette.setting("sql_time_limit_ms") == 2000
+    assert datasette.databases["quotes"].is_mutable  # not immutable: never cached
+
+
+async def test_new_quotes_show_while_serving(ds, built):
+    db_path, index_dir = built
+    assert (await ds.client.get("/quotes/quotes.json?_shape=array&_size=100")).json().__len__() == 8
+    store = Store(db_path)  # a second writer, as a running `quotes ingest` would be
+    text = 'Harbour master Ines Vidal said: "The tides do not wait for committees."'
+    words = "The tides do not wait for committees."
+    start = text.index(words)
+    result = store.add(
+        Article(text=text, title="Tides", publisher="Harbour Post", published="2024-07-01"),
+        [Quote(text=words, start=start, end=start + len(words), speaker="Ines Vidal", speaker_kind="person", confidence=0.9)],
+    )
+    index.sync(store, index_dir, result.quote_ids)
+    rows = (await ds.client.get("/quotes/quotes_view.json?_shape=array&_search=tides")).json()
+    assert [r["speaker"] for r in rows] == ["Ines Vidal"]
+    hits = (await ds.client.get("/-/quotes.json?q=committees")).json()["hits"]
+    assert [h["speaker"] for h in hits] == ["Ines Vidal"]
+    # a rebuilt index (swapped into place) is picked up too
+    index.rebuild(store, index_dir)
+    store.db.conn.close()
+    data = (await ds.client.get("/-/quotes.json?q=committees OR ferry")).json()
+    assert {h["speaker"] for h in data["hits"]} == {"Ines Vidal", "Ruth Lee"}
+
+
+# -- escaping ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/quotes/quotes",
+        "/quotes/quotes/3",
+        "/quotes/quotes_view",
+        "/quotes/articles",
+        "/quotes/unattributed_quotes",
+        "/-/quotes?q=alert",
+        "/-/quotes?q=bridge",
+        "/-/quotes/verify?words=alert(1)",
+    ],
+)
+async def test_data_is_escaped(ds, path):
+    response = await ds.client.get(path)
+    assert response.status_code == 200
+    assert "<script>alert" not in response.text
+    assert "&lt;script&gt;" in response.text and "&lt;/script&gt;" in response.text
+
+
+# -- the plugin's search page -----------------------------------------------------
+
+
+async def test_menu_links_to_search(ds):
+    html = (await ds.client.get("/")).text
+    assert 'href="/-/quotes"' in html
+    assert 'href="/-/quotes/verify"' in html
+
+
+async def test_search_page(ds):
+    response = await ds.client.get("/-/quotes?q=finish+job")
+    assert response.status_code == 200
+    html = response.text
+    assert "<mark>finish</mark> the <mark>job</mark>" in html
+    assert "2</strong> quotes found" in html
+    assert 'href="/quotes/articles/1"' in html and 'href="/quotes/articles/2"' in html
+    assert 'class="quotes-speaker">Alice Moreno<' in html
+    # the page is Datasette's own layout
+    assert 'class="content"' in html and "app.css" in html
+
+
+async def test_search_page_empty_form(ds):
+    response = await ds.client.get("/-/quotes")
+    assert response.status_code == 200
+    assert 'id="q" type="search" name="q" value=""' in response.text
+    assert "quotes found" not in response.text
+
+
+async def test_search_json(ds):
+    data = (await ds.client.get("/-/quotes.json?q=bridge")).json()
+    assert data["ok"] and data["total"] == 3
+    assert {h["quote_id"] for h in data["hits"]} == {1, 6, 8}
+    assert {f["value"]: f["count"] for f in data["facets"]["speaker"]} == {"Alice Moreno": 2, "Ruth Lee": 1}
+    hit = next(h for h in data["hits"] if h["quote_id"] == 8)
+    assert hit["html"] == "but the <mark>bridge</mark> is the future."
+    assert hit["article_url"] == "/quotes/articles/3"
+
+
+@pytest.mark.parametrize(
+    "params,expected",
+    [
+        ({"q": "bridge", "speaker": "Ruth Lee"}, {8}),
+        ({"q": "bridge", "publisher": "Harbour Post"}, {6}),
+        ({"q": "bridge", "since": "2024-01-01", "until": "2024-03-31"}, {1}),
+        ({"q": "finished", "kind": "partial"}, {4}),
+        ({"speaker": "Tom Okafor"}, {4, 5}),  # filters alone list everything matching
+    ],
+)
+async def test_search_filters(ds, params, expected):
+    data = (await ds.client.get("/-/quotes.json", params=params)).json()
+    assert data["ok"], data
+    assert {h["quote_id"] for h in data["hits"]} == expected
+
+
+async def test_search_facet_links_filter(ds):
+    html = (await ds.client.get("/-/quotes?q=bridge")).text
+    assert 'href="/-/quotes?q=bridge&amp;speaker=Ruth+Lee"' in html
+
+
+@pytest.mark.parametrize("q", ['"unbalanced', "nosuchfield:x"])
+async def test_search_bad_query(ds, q):
+    response = await ds.client.get("/-/quotes.json", params={"q": q})
+    assert response.status_code == 400
+    assert not response.json()["ok"] and response.json()["error"]
+    response = await ds.client.get("/-/quotes", params={"q": q})
+    assert response.status_code == 400
+    assert 'class="message-error"' in response.text
+
+
+async def test_search_without_index(built):
+    db_path, index_dir = built
+    datasette = make_datasette(db_path, index_dir=index_dir.with_name("missing.index"))
+    await datasette.invoke_startup()
+    response = await datasette.client.get("/-/quotes.json?q=bridge")
+    assert response.status_code == 503
+    assert "quotes index --rebuild" in response.json()["error"]
+
+
+async def test_search_paging(ds):
+    first = (await ds.client.get("/-/quotes.json?q=bridge&_size=2")).json()
+    assert len(first["hits"]) == 2 and first["next_url"]
+    second = (await ds.client.get(first["next_url"].replace("/-/quotes?", "/-/quotes.json?"))).json()
+    assert len(second["hits"]) == 1
+    assert {h["quote_id"] for h in first["hits"] + second["hits"]} == {1, 6, 8}
+
+
+# -- verify -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "words,speaker,verdict,evidence_ids",
+    [
+        ("We will finish the job on the bridge", "Alice Moreno", "confirmed", {1, 6}),
+        ("We will finish the job on the bridge", "Tom Okafor", "misattributed", {1, 6}),
+        ("The steel arrived very late", "Okafor", "altered", {5}),
+        ("Nothing of the sort was ever said here", "Ruth Lee", "not_found", set()),
+    ],
+)
+async def test_verify_json(ds, words, speaker, verdict, evidence_ids):
+    data = (await ds.client.get("/-/quotes/verify.json", params={"words": words, "speaker": speaker})).json()
+    assert data["ok"]
+    assert data["verdict"]["verdict"] == verdict
+    assert {e["quote_id"] for e in data["verdict"]["evidence"]} == evidence_ids
+    for e in data["verdict"]["evidence"]:
+        assert e["article_url"] == f"/quotes/articles/{e['article_id']}"
+        assert e["quote_url"] == f"/quotes/quotes/{e['quote_id']}"
+
+
+async def test_verify_page(ds):
+    response = await ds.client.get(
+        "/-/quotes/verify", params={"words": "We will finish the job on the bridge", "speaker": "Tom Okafor"}
+    )
+    assert response.status_code == 200
+    html = response.text
+    assert 'id="verdict">misattributed<' in html
+    assert "Alice Moreno" in html
+    # evidence links to the source article rows, earliest first
+    assert html.index('href="/quotes/articles/1"') < html.index('href="/quotes/articles/2"')
+    assert "<mark>We will finish the job on the bridge</mark>" in html
+
+
+async def test_verify_page_shows_the_changed_words(ds):
+    html = (await ds.client.get("/-/quotes/verify", params={"words": "The steel arrived very late", "speaker": "Okafor"})).text
+    assert 'id="verdict">altered<' in html
+    assert '<del title="claimed">very</del>' in html
+
+
+async def test_verify_empty_form_and_bad_input(ds):
+    assert (await ds.client.get("/-/quotes/verify")).status_code == 200
+    response = await ds.client.get("/-/quotes/verify.json", params={"words": "  ...  "})
+    assert response.status_code == 400 and not response.json()["ok"]
+
+
+# -- the command ------------------------------------------------------------------
+
+
+def test_serve_refuses_missing_database(tmp_path):
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1
+    assert "no such database" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_refuses_other_sqlite_files(tmp_path):
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("create table t (x)").connection.close()
+    assert not is_quotes_database(other)
+    with pytest.raises(ServeError, match="not a quotes database"):
+        make_datasette(other)
+    result = CliRunner().invoke(cli, ["serve", "--db", str(other)])
+    assert result.exit_code == 1 and "not a quotes database" in result.output
+
+
+async def test_extra_metadata_overrides_bundled(built):
+    db_path, index_dir = built
+    datasette = make_datasette(db_path, index_dir=index_dir, metadata={"title": "Harbour quotes archive"})
+    await datasette.invoke_startup()
+    html = (await datasette.client.get("/")).text
+    assert "<h1>Harbour quotes archive</h1>" in html
+    assert datasette.metadata("fts_table", database="quotes", table="quotes") == "quotes_fts"
+
+
+def test_serve_rejects_bad_metadata_file(built, tmp_path):
+    bad = tmp_path / "extra.json"
+    bad.write_text("{not json")
+    result = CliRunner().invoke(cli, ["serve", "--db", str(built[0]), "--metadata", str(bad)])
+    assert result.exit_code == 1
+    assert "extra.json" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("large,expected", [(False, 8), (True, None)])
+async def test_view_skips_count_on_large_databases(ds, monkeypatch, large, expected):
+    import quotes_datasette
+
+    monkeypatch.setattr(quotes_datasette, "LARGE_DATABASE", 5 if large else 1_000_000)
+    monkeypatch.setattr(quotes_datasette, "_sizes", {})
+    data = (await ds.client.get("/quotes/quotes_view.json")).json()
+    assert data["filtered_table_rows_count"] == expected
+    assert len(data["rows"]) == 8
+    # the quotes table always shows its total
+    assert (await ds.client.get("/quotes/quotes.json")).json()["filtered_table_rows_count"] == 8

@@ -1,0 +1,187 @@
+"""Building, syncing, checking and rebuilding the Whoosh index from SQLite."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from index import QuoteIndex, check, delete_documents, index_exists, rebuild, sync
+from index.build import META_FILE
+from quotes.model import Article, Quote
+from quotes.store import Store
+
+
+def add(store: Store, title: str, said: list[tuple[str, str | None, str | None]], **meta: str) -> list[int]:
+    """Store an article quoting each ``(words, canonical speaker, mention)``; the quote ids."""
+    text = title + "\n\n"
+    quotes = []
+    for words, speaker, mention in said:
+        text += "\u201c"
+        start = len(text)
+        text += words
+        text += ",\u201d " + (mention or "someone") + " said.\n\n"
+        quotes.append(Quote(
+            text=words, start=start, end=start + len(words), speaker=speaker,
+            speaker_kind="person" if speaker else None, speaker_mention=mention, cue="said", confidence=0.8,
+        ))
+    return store.add(Article(text=text, title=title, publisher="Test Wire", published="2022-01-05"), quotes).quote_ids
+
+
+@pytest.fixture
+def store(db_path: Path) -> Store:
+    st = Store(db_path)
+    add(st, "Rail strike", [("The trains will run on time", "Maria Silva", "Maria Silva"),
+                            ("Every station stays open", "Maria Silva", "she")])
+    add(st, "Canal works", [("The canal reopens in June", "Omar Haddad", "Omar Haddad")])
+    return st
+
+
+@pytest.fixture
+def index_dir(db_path: Path) -> Path:
+    return db_path.with_name("quotes.index")
+
+
+def ids(index_dir: Path, q: str) -> set[int]:
+    with QuoteIndex(index_dir) as qi:
+        return {h.quote_id for h in qi.search(q, limit=100).hits}
+
+
+def test_sync_builds_a_missing_index(store, index_dir):
+    assert not index_exists(index_dir)
+    report = sync(store, index_dir)
+    assert report.added == 3
+    assert check(store, index_dir).ok
+    assert ids(index_dir, "trains") == {1}
+
+
+def test_sync_incremental(store, index_dir):
+    sync(store, index_dir)
+    new = add(store, "Ferry fares", [("Fares will not rise this winter", "Omar Haddad", "Haddad")])
+    report = check(store, index_dir)
+    assert report.missing == new and not report.ok
+    sync(store, index_dir, new)
+    assert check(store, index_dir).ok
+    assert ids(index_dir, "fares") == set(new)
+    with QuoteIndex(index_dir) as qi:
+        assert qi.doc_count() == 4
+
+
+def test_sync_of_new_quote_refreshes_speaker_documents(store, index_dir):
+    """A new alias for a known speaker changes the documents of their earlier quotes."""
+    sync(store, index_dir)
+    assert ids(index_dir, "speaker:haddad") == {3}
+    new = add(store, "Bridge", [("The bridge needs repairs", "Omar Haddad", "Haddad")])
+    sync(store, index_dir, new)
+    assert check(store, index_dir).ok
+    assert ids(index_dir, 'speaker:"omar haddad"') == {3, new[0]}
+
+
+def test_searcher_sees_updates(store, index_dir):
+    sync(store, index_dir)
+    with QuoteIndex(index_dir) as qi:
+        assert qi.search("lighthouse").total == 0
+        new = add(store, "Coast", [("The lighthouse stays lit", "Maria Silva", "Silva")])
+        sync(store, index_dir, new)
+        assert qi.search("lighthouse").total == 1
+
+
+def test_check_reports_missing_documents(store, index_dir):
+    sync(store, index_dir)
+    assert delete_documents(index_dir, [2]) == 1
+    report = check(store, index_dir)
+    assert (report.missing, report.stale, report.orphaned, report.ok) == ([2], [], [], False)
+    sync(store, index_dir)
+    assert check(store, index_dir).ok
+
+
+def test_check_reports_orphaned_documents(store, index_dir):
+    sync(store, index_dir)
+    with store.db.conn:
+        store.db.execute("delete from quotes where id = 3")
+    report = check(store, index_dir)
+    assert (report.missing, report.stale, report.orphaned) == ([], [], [3])
+    assert sync(store, index_dir).deleted == 1
+    assert check(store, index_dir).ok and ids(index_dir, "canal") == set()
+
+
+def test_check_reports_stale_documents(store, index_dir):
+    sync(store, index_dir)
+    with store.db.conn:
+        store.db.execute("update articles set title = 'Rail strike ends' where id = 1")
+    report = check(store, index_dir)
+    assert (report.missing, report.stale, report.orphaned) == ([], [1, 2], [])
+    assert sync(store, index_dir).updated == 2
+    assert check(store, index_dir).ok
+    assert ids(index_dir, "title:ends") == {1, 2}
+
+
+def test_sync_given_ids_removes_deleted_quotes(store, index_dir):
+    sync(store, index_dir)
+    with store.db.conn:
+        store.db.execute("delete from quotes where id = 1")
+    sync(store, index_dir, [1])
+    assert check(store, index_dir).ok
+
+
+def test_rebuild(store, index_dir):
+    sync(store, index_dir)
+    delete_documents(index_dir, [1, 2, 3])
+    assert rebuild(store, index_dir) == 3
+    assert check(store, index_dir).ok
+    assert ids(index_dir, "station") == {2}
+    assert not index_dir.with_name(index_dir.name + ".building").exists()
+
+
+def test_outdated_index_is_rebuilt(store, index_dir):
+    sync(store, index_dir)
+    (index_dir / META_FILE).write_text(json.dumps({"schema_version": -1}))
+    report = check(store, index_dir)
+    assert not report.ok and not report.schema_ok
+    sync(store, index_dir, [1])
+    assert check(store, index_dir).ok
+
+
+def test_empty_database(db_path, index_dir):
+    store = Store(db_path)
+    assert sync(store, index_dir).added == 0
+    assert check(store, index_dir).ok
+    with QuoteIndex(index_dir) as qi:
+        assert qi.search("anything").total == 0
+
+
+# -- command line -------------------------------------------------------------------
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_cli_check_and_index(store, db_path, index_dir):
+    missing = run("check", "--db", str(db_path))
+    assert missing.exit_code == 1 and "no search index" in missing.output
+    built = run("index", "--db", str(db_path))
+    assert built.exit_code == 0 and "Added 3" in built.output
+    ok = run("check", "--db", str(db_path))
+    assert ok.exit_code == 0 and "OK" in ok.output
+    delete_documents(index_dir, [1])
+    with store.db.conn:
+        store.db.execute("delete from quotes where id = 3")
+    drift = run("check", "--db", str(db_path), "--json")
+    assert drift.exit_code == 1
+    data = json.loads(drift.stdout)
+    assert (data["missing"], data["orphaned"], data["ok"]) == ([1], [3], False)
+    text = run("check", "--db", str(db_path))
+    assert "missing: 1 (1)" in text.output and "orphaned: 1 (3)" in text.output
+    rebuilt = run("index", "--rebuild", "--db", str(db_path))
+    assert rebuilt.exit_code == 0 and "Indexed 2 quotes" in rebuilt.output
+    assert run("check", "--db", str(db_path)).exit_code == 0
+
+
+def test_cli_missing_database(tmp_path):
+    for command in ("check", "index"):
+        result = run(command, "--db", str(tmp_path / "nothing.db"))
+        assert result.exit_code == 1 and "no such database" in result.output
+        assert not (tmp_path / "nothing.db").exists()

@@ -1,0 +1,346 @@
+"""``quotes ingest`` and the ingest pipeline: formats, bad input, idempotence, the index."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner
+
+from cli.main import cli
+from index import check
+from index.build import delete_documents
+from quotes.extract import extract
+from quotes.ingest import MAX_INFLIGHT_ARTICLES, extract_stream, ingest, set_sync_pending, sync_pending, writer_lock
+from quotes.model import Article
+from quotes.readers import read_paths
+from quotes.store import Store
+from test_readers import HTML, NAV_ONLY_HTML, TEXT
+
+ROOT = Path(__file__).resolve().parent.parent
+NAMES = ["Ann Lee", "Tom Baker", "Maria Gomez", "Sam Patel", "Jo Novak"]
+
+
+def story(i: int) -> str:
+    """A small article of our own with two attributed quotes; ``i`` makes it unique."""
+    name = NAMES[i % len(NAMES)]
+    return (
+        f"Council report number {i}\n\n"
+        f"The council met on day {i} of the session to discuss the budget and the roads.\n\n"
+        f"\u201cWe will keep the rates low in year {i},\u201d said {name}, the council leader.\n\n"
+        f"Others were not so sure. \u201cPlan {i} is a mistake,\u201d said Tom Baker, who runs a shop.\n"
+    )
+
+
+def jsonl(rows: list[dict]) -> str:
+    return "".join(json.dumps(r) + "\n" for r in rows)
+
+
+def invoke(*args: str, input: str | bytes | None = None):
+    return CliRunner().invoke(cli, ["ingest", *args], input=input, catch_exceptions=False)
+
+
+def stored(db_path: Path) -> sqlite_utils.Database:
+    return sqlite_utils.Database(db_path)
+
+
+def assert_offsets_true(db: sqlite_utils.Database) -> int:
+    rows = list(db.query('select a.text as article, q.start, q."end", q.text from quotes q join articles a on a.id = q.article_id'))
+    for r in rows:
+        assert r["article"][r["start"] : r["end"]] == r["text"]
+    return len(rows)
+
+
+# -- formats ----------------------------------------------------------------------
+
+
+def test_every_format_and_encoding(tmp_path: Path, db_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "nested").mkdir(parents=True)
+    (src / "utf8.txt").write_text(story(1), encoding="utf-8")
+    (src / "bom.txt").write_bytes(b"\xef\xbb\xbf" + story(2).encode("utf-8"))
+    (src / "utf16.txt").write_bytes(b"\xff\xfe" + story(3).encode("utf-16-le"))
+    (src / "legacy.txt").write_bytes(story(4).encode("cp1252"))
+    (src / "nested" / "page.html").write_text(HTML, encoding="utf-8")
+    (src / "nested" / "more.txt.gz").write_bytes(gzip.compress(story(5).encode()))
+    (src / "feed.jsonl").write_text(jsonl([{"id": "j6", "text": story(6), "publisher": "Gazette"}]))
+    (src / "feed2.jsonl.gz").write_bytes(gzip.compress(jsonl([{"doc_id": "j7", "text": story(7)}]).encode()))
+
+    result = invoke(str(src), "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert "Added 8 articles with 16 quotes; 0 unchanged" in result.stdout
+    db = stored(db_path)
+    assert db["articles"].count == 8
+    assert assert_offsets_true(db) == 16
+    texts = {r["text"] for r in db["articles"].rows}
+    assert {story(i) for i in (1, 2, 3, 4, 5, 6, 7)} <= texts  # BOMs stripped, legacy decoded
+    page = next(db["articles"].rows_where("source_path like ?", ["%page.html"]))
+    assert (page["publisher"], page["byline"], page["url"]) == (
+        "Riverton Gazette", "Sam Writer", "https://gazette.example/bridge")
+    assert page["published"].startswith("2024-03-05")
+    feed = next(db["articles"].rows_where("doc_id = 'j6'"))
+    assert feed["publisher"] == "Gazette"
+    assert next(db["articles"].rows_where("doc_id = 'j7'"))["source_path"].endswith("feed2.jsonl.gz")
+
+
+def test_seed_article_offsets_and_layout(db_path: Path, seed_dir: Path) -> None:
+    result = invoke(str(seed_dir), "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    db = stored(db_path)
+    article = next(db["articles"].rows)
+    seed_file = next(seed_dir.glob("*.txt"))
+    assert article["text"] == seed_file.read_bytes().decode("utf-8")
+    assert article["title"] == "In diplomatic shift, Russia calls for Gadhafi to step down"
+    assert article["byline"] and "CNN" in article["byline"]
+    assert article["dateline"] and article["dateline"].startswith("Tripoli, Libya")
+    assert assert_offsets_true(db) >= 8
+
+
+def test_stdin(db_path: Path) -> None:
+    rows = [{"id": "s1", "text": story(1)}, {"id": "s2", "text": story(2), "title": "Second"}]
+    result = invoke("-", "--db", str(db_path), input=jsonl(rows))
+    assert result.exit_code == 0, result.output
+    db = stored(db_path)
+    assert [(r["doc_id"], r["title"], r["source_path"]) for r in db["articles"].rows] == [
+        ("s1", None, "<stdin>"), ("s2", "Second", "<stdin>")]
+    assert db["quotes"].count == 4
+
+
+def test_reingest_is_a_no_op(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(5)]))
+    assert invoke(str(path), "--db", str(db_path)).exit_code == 0
+    db = stored(db_path)
+    before = (db["articles"].count, db["quotes"].count, db["speakers"].count)
+    result = invoke(str(path), "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert "Added 0 articles with 0 quotes; 5 unchanged" in result.stdout
+    assert (db["articles"].count, db["quotes"].count, db["speakers"].count) == before
+    # The same text under another id or file is still the same article.
+    path2 = tmp_path / "copy.jsonl"
+    path2.write_text(jsonl([{"id": "other", "text": story(3)}, {"id": "new", "text": story(99)}]))
+    result = invoke(str(path2), "--db", str(db_path))
+    assert "Added 1 article with 2 quotes; 1 unchanged" in result.stdout
+    assert db["articles"].count == 6
+
+
+def test_duplicates_within_one_run(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "dups.jsonl"
+    path.write_text(jsonl([{"id": "x", "text": story(1)}] * 3))
+    result = invoke(str(path), "--db", str(db_path), "--workers", "1")
+    assert "Added 1 article with 2 quotes; 2 unchanged" in result.stdout
+    assert stored(db_path)["quotes"].count == 2
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_give_the_same_database(tmp_path: Path, workers: int) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(60)]))
+    db_path = tmp_path / f"w{workers}.db"
+    result = invoke(str(path), "--db", str(db_path), "--workers", str(workers))
+    assert result.exit_code == 0, result.output
+    db = stored(db_path)
+    assert [r["doc_id"] for r in db["articles"].rows] == [f"a{i}" for i in range(60)]
+    got = [(r["article_id"], r["start"], r["end"], r["text"]) for r in db.query(
+        'select article_id, start, "end", text from quotes order by id')]
+    expected = []
+    for i in range(60):
+        expected += [(i + 1, q.start, q.end, q.text) for q in extract(Article(text=story(i)))]
+    assert got == expected
+
+
+def test_json_summary(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(jsonl([{"id": "a", "text": story(1)}]) + "{oops\n")
+    result = invoke(str(path), "--db", str(db_path), "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert (data["articles_added"], data["quotes_added"], data["skipped"]) == (1, 2, 1)
+    assert data["errors"] == [f"{path}:2: invalid JSON: Expecting property name enclosed in double quotes (column 2)"]
+    assert data["index_updated"] is True
+
+
+def test_verbose_and_quiet(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(story(1))
+    result = invoke(str(path), "--db", str(db_path), "-v")
+    assert result.stderr == f"{path}: added, 2 quotes\n"
+    result = invoke(str(path), "--db", str(db_path), "-v")
+    assert result.stderr == f"{path}: already stored\n"
+    result = invoke(str(path), "--db", str(db_path), "-q")
+    assert result.exit_code == 0 and result.output == ""
+
+
+# -- bad input --------------------------------------------------------------------
+
+
+def test_bad_inputs_are_reported_and_the_batch_goes_on(tmp_path: Path, db_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a_good.txt").write_text(story(1))
+    (src / "b_binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    (src / "c_empty.txt").write_bytes(b"")
+    (src / "d_huge.txt").write_text(story(2) + "filler words " * 1000)
+    (src / "e_feed.jsonl").write_text(
+        jsonl([{"id": "ok1", "text": story(3)}]) + "{not json\n" + jsonl([{"id": "notext"}, {"id": "ok2", "text": story(4)}])
+    )
+    (src / "f_menu.html").write_text(NAV_ONLY_HTML)
+    (src / "g_undecodable.txt").write_bytes(b"caf\xe9 \x81\x8d\x9d " * 5)
+    (src / "h_good.html").write_text(HTML)
+    missing = tmp_path / "missing.txt"
+
+    result = invoke(str(src), str(missing), "--db", str(db_path), "--max-bytes", "4K")
+    assert result.exit_code == 1
+    errors = result.stderr.strip().splitlines()
+    assert errors == [
+        f"{src / 'b_binary.txt'}: binary file (not text)",
+        f"{src / 'c_empty.txt'}: empty file",
+        f"{src / 'd_huge.txt'}: file is 13 KB, over the 4 KB limit (--max-bytes)",
+        f"{src / 'e_feed.jsonl'}:2: invalid JSON: Expecting property name enclosed in double quotes (column 2)",
+        f'{src / "e_feed.jsonl"}:3: no "text" field',
+        f"{src / 'f_menu.html'}: no article text found in the HTML (only 6 words of text)",
+        f"{src / 'g_undecodable.txt'}: cannot decode: not UTF-8, UTF-16 or Windows-1252 text",
+        f"{missing}: no such file or directory",
+    ]
+    # The good items of the same batch are all stored.
+    db = stored(db_path)
+    assert db["articles"].count == 4
+    assert {r["doc_id"] for r in db["articles"].rows if r["doc_id"]} == {"ok1", "ok2"}
+    assert assert_offsets_true(db) == 8
+    # The summary says what and where.
+    assert "Added 4 articles with 8 quotes; 0 unchanged" in result.stdout
+    assert f"Skipped 8: {src / 'b_binary.txt'}, {src / 'c_empty.txt'}" in result.stdout
+    assert "Traceback" not in result.output
+
+
+def test_strict_stops_at_the_first_problem(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(jsonl([{"id": "a", "text": story(1)}]) + "{bad\n" + jsonl([{"id": "b", "text": story(2)}]))
+    result = invoke(str(path), "--db", str(db_path), "--strict")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"{path}:2: invalid JSON: Expecting property name enclosed in double quotes (column 2)"
+    assert "Stopped at the first problem (--strict)." in result.stdout
+    assert [r["doc_id"] for r in stored(db_path)["articles"].rows] == ["a"]
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        ([], "Missing argument 'PATH...'"),
+        (["x.txt", "--workers", "0"], "Invalid value for '-w' / '--workers'"),
+        (["x.txt", "--max-bytes", "lots"], "'lots' is not a size"),
+    ],
+)
+def test_usage_errors_exit_2(db_path: Path, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(cli, ["ingest", *args, "--db", str(db_path)])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    (tmp_path / "a.txt").write_text(story(1))
+    result = invoke(str(tmp_path / "a.txt"), "--db", str(bad))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "Traceback" not in result.output
+
+
+def boom_on_plan_3(article: Article) -> list:
+    if "Plan 3 " in article.text:
+        raise ValueError("cannot cope")
+    return extract(article)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_extraction_failure_skips_only_that_article(tmp_path: Path, db_path: Path, workers: int) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(6)]))
+    store = Store(db_path)
+    report = ingest(store, read_paths([path]), workers=workers, extractor=boom_on_plan_3)
+    assert [str(e) for e in report.errors] == [f"{path}:4: extraction failed: ValueError: cannot cope"]
+    assert (report.articles_added, report.quotes_added) == (5, 10)
+    assert len(report.new_quote_ids) == 10 and not report.ok
+
+
+def test_extract_stream_bounded_and_ordered() -> None:
+    """Items come back in input order, and the input is not read far ahead."""
+    pulled = 0
+
+    def items():
+        nonlocal pulled
+        for i in range(1000):
+            pulled += 1
+            yield Article(text=story(i), doc_id=str(i))
+
+    seen = 0
+    for article, quotes in extract_stream(items(), workers=2, chunk_size=4):
+        assert article.doc_id == str(seen)
+        assert len(quotes) == 2
+        seen += 1
+        assert pulled - seen <= MAX_INFLIGHT_ARTICLES + 8  # a bounded number in flight
+    assert seen == 1000
+
+
+# -- the search index follows SQLite ----------------------------------------------
+
+
+def test_index_follows_and_is_repaired(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(10)]))
+    assert invoke(str(path), "--db", str(db_path)).exit_code == 0
+    index_dir = tmp_path / "quotes.index"
+    store = Store(db_path)
+    assert check(store, index_dir).ok
+    assert not sync_pending(store)
+
+    # A run that died after storing and before indexing leaves the pending mark.
+    ids = [r[0] for r in store.db.execute("select id from quotes limit 3")]
+    delete_documents(index_dir, ids)
+    set_sync_pending(store, True)
+    assert not check(store, index_dir).ok
+
+    # The next ingest, even one that adds nothing, repairs the index.
+    result = invoke(str(path), "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert "bringing the search index up to date" in result.stderr
+    assert check(store, index_dir).ok
+    assert not sync_pending(store)
+
+
+def test_missing_index_is_rebuilt(tmp_path: Path, db_path: Path) -> None:
+    import shutil
+
+    path = tmp_path / "a.txt"
+    path.write_text(story(1))
+    assert invoke(str(path), "--db", str(db_path)).exit_code == 0
+    shutil.rmtree(tmp_path / "quotes.index")
+    (tmp_path / "b.txt").write_text(story(2))
+    assert invoke(str(tmp_path / "b.txt"), "--db", str(db_path)).exit_code == 0
+    report = check(Store(db_path), tmp_path / "quotes.index")
+    assert report.ok and report.documents == 4
+
+
+def test_second_ingest_waits_for_the_first(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(story(1))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with writer_lock(db_path):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from cli.main import cli; cli()", "ingest", str(path), "--db", str(db_path)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        assert line.strip() == "waiting for another ingest to finish..."
+        time.sleep(0.3)
+        assert proc.poll() is None  # still waiting
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "Added 1 article with 2 quotes" in out
