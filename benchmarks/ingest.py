@@ -8,9 +8,10 @@ worker processes, sampling the memory of the whole process tree.
     python benchmarks/ingest.py                      # 100,000 articles
     python benchmarks/ingest.py --articles 10000 --articles 100000 --workers 2
 
-Figures: articles/s and quotes/s (wall clock, the whole command), peak memory of the
-process tree (sum of proportional set sizes, so pages shared after fork count once)
-and of its largest process (RSS), database and index size on disk.
+Figures: articles/s and quotes/s (wall clock, the whole command), CPU time per article
+summed over the process tree (what the speed would be on idle cores follows from it),
+peak memory of the process tree (sum of proportional set sizes, so pages shared after
+fork count once) and of its largest process (RSS), database and index size on disk.
 """
 from __future__ import annotations
 
@@ -101,10 +102,24 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def _memory(pid: int) -> tuple[int, int]:
-    """(sum of PSS, largest RSS) in kB over the process tree of ``pid``."""
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _memory(pid: int, cpu: dict[int, float]) -> tuple[int, int]:
+    """(sum of PSS, largest RSS) in kB over the process tree of ``pid``.
+
+    Also records each process's CPU time so far in ``cpu``.
+    """
     pss_total = rss_max = 0
     for p in _tree(pid):
+        try:
+            cpu[p] = max(cpu.get(p, 0.0), _cpu_seconds(p))
+        except (OSError, IndexError, ValueError):
+            pass
         try:
             with open(f"/proc/{p}/smaps_rollup") as f:
                 for line in f:
@@ -134,8 +149,9 @@ def run(corpus: Path, workdir: Path, workers: int) -> dict[str, float]:
     started = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, text=True)
     peak_pss = peak_rss = 0
+    cpu: dict[int, float] = {}
     while proc.poll() is None:
-        pss, rss = _memory(proc.pid)
+        pss, rss = _memory(proc.pid, cpu)
         peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
         time.sleep(0.25)
     elapsed = time.monotonic() - started
@@ -152,6 +168,7 @@ def run(corpus: Path, workdir: Path, workers: int) -> dict[str, float]:
         "seconds": elapsed,
         "articles_per_s": report["articles_added"] / elapsed,
         "quotes_per_s": report["quotes_added"] / elapsed,
+        "cpu_ms_per_article": 1000 * sum(cpu.values()) / max(report["articles_added"], 1),
         "peak_tree_pss_mb": peak_pss / 1024,
         "peak_process_rss_mb": peak_rss / 1024,
         "db_mb": db_size / 1e6,
@@ -173,7 +190,7 @@ def main() -> None:
     print(f"corpus: {source}; {os.cpu_count()} CPUs; work folder {tmp}")
     header = (
         f"{'articles':>9} {'workers':>7} {'seconds':>8} {'art/s':>7} {'quotes/s':>9}"
-        f" {'quotes':>9} {'peak tree MB':>12} {'peak proc MB':>12} {'db MB':>7} {'index MB':>8}"
+        f" {'quotes':>9} {'cpu ms/art':>10} {'peak tree MB':>12} {'peak proc MB':>12} {'db MB':>7} {'index MB':>8}"
     )
     try:
         for n in sizes:
@@ -186,7 +203,7 @@ def main() -> None:
                 r = run(corpus, tmp, w)
                 print(
                     f"{n:>9,} {w:>7} {r['seconds']:>8.1f} {r['articles_per_s']:>7.0f} {r['quotes_per_s']:>9.0f}"
-                    f" {r['quotes']:>9,} {r['peak_tree_pss_mb']:>12.0f} {r['peak_process_rss_mb']:>12.0f}"
+                    f" {r['quotes']:>9,} {r['cpu_ms_per_article']:>10.1f} {r['peak_tree_pss_mb']:>12.0f} {r['peak_process_rss_mb']:>12.0f}"
                     f" {r['db_mb']:>7.0f} {r['index_mb']:>8.0f}",
                     flush=True,
                 )

@@ -2,17 +2,28 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
+import signal
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from quotes.ingest import IngestReport, extract_stream, ingest as run_ingest, set_sync_pending, sync_pending, where, writer_lock
+from quotes.ingest import (
+    IngestReport,
+    extract_stream,
+    set_sync_pending,
+    sync_pending,
+    where,
+    writer_lock,
+)
+from quotes.ingest import ingest as run_ingest
 from quotes.model import Article, Quote
 from quotes.readers import DEFAULT_MAX_BYTES, ReadError, input_size, read_paths
 from quotes.store import Store, StoreError
@@ -21,6 +32,11 @@ from .common import db_option, index_path_for
 
 #: New quotes are added to the search index in batches of this many.
 INDEX_BATCH = 5000
+#: A run that adds at least this many quotes, and more than the database held
+#: before, rebuilds the search index once at the end instead.
+BULK_QUOTES = 20_000
+#: Memory for each of Whoosh's indexing processes in a rebuild, in MB.
+REBUILD_LIMIT_MB = 64
 
 QUOTE_FIELDS = (
     "text", "start", "end", "kind", "speaker", "speaker_mention", "speaker_start", "speaker_end",
@@ -59,17 +75,16 @@ def input_options(fn: Any) -> Any:
         "--max-bytes",
         type=ByteSize(),
         default=DEFAULT_MAX_BYTES,
-        show_default="50M",
         help="Skip any document larger than this: a text or HTML file, a JSON file, or one JSON line"
-        " (JSON Lines files themselves may be any size). Accepts K, M, G.",
+        " (JSON Lines files themselves may be any size). Accepts K, M, G.  [default: 50M]",
     )(fn)
     fn = click.option(
         "-w",
         "--workers",
         type=click.IntRange(min=1),
+        metavar="N",
         default=_default_workers,
-        show_default="number of CPUs",
-        help="Processes extracting quotes in parallel.",
+        help="Processes extracting quotes in parallel.  [default: number of CPUs]",
     )(fn)
     fn = click.option(
         "--glob",
@@ -233,35 +248,35 @@ def _ingest(
     index_dir = index_path_for(db_path)
     with writer_lock(db_path, on_wait=lambda: say("waiting for another ingest to finish...")):
         store = Store(db_path)
-        from index import sync
-
-        index_ok = True
+        follower = IndexFollower(store, index_dir, say)
         buffer: list[int] = []
-
-        def sync_index(ids: list[int] | None) -> None:
-            nonlocal index_ok
-            if not index_ok:
-                return
-            try:
-                sync(store, index_dir, ids)
-            except Exception as e:  # the quotes are stored; the next ingest retries
-                index_ok = False
-                say(f"Error: search index not updated ({type(e).__name__}: {e}); the next ingest will retry")
+        quotes_before = store.db.execute("select count(*) from quotes").fetchone()[0]
+        new_quotes = 0
+        bulk = False  # index everything once at the end instead of batch by batch
 
         # A previous run that stored quotes but died before indexing them left its mark.
         has_quotes = store.db.execute("select max(id) from quotes").fetchone()[0] is not None
         if sync_pending(store) or (has_quotes and not index_dir.exists()):
             if chatty:
                 say("bringing the search index up to date with the database...")
-            sync_index(None)
-            if index_ok:
+            follower.sync(None)
+            if follower.wait():
                 set_sync_pending(store, False)
         set_sync_pending(store, True)
 
         def on_commit(ids: list[int]) -> None:
+            nonlocal new_quotes, bulk
+            new_quotes += len(ids)
+            if bulk:
+                return
             buffer.extend(ids)
             if len(buffer) >= INDEX_BATCH:
-                sync_index(buffer)
+                if new_quotes >= max(quotes_before, BULK_QUOTES):
+                    # A bulk load: building the index once, in parallel, is much
+                    # cheaper than adding to it batch by batch.
+                    bulk = True
+                else:
+                    follower.sync(list(buffer))
                 buffer.clear()
 
         def on_article(article: Article, added: bool, n: int) -> None:
@@ -284,11 +299,111 @@ def _ingest(
             )
         finally:
             # However the run ends, index what was committed.
-            if buffer:
-                sync_index(buffer)
-        if index_ok:
+            if bulk:
+                if chatty:
+                    say(f"building the search index ({quotes_before + new_quotes:,} quotes)...")
+                follower.rebuild()
+            elif buffer:
+                follower.sync(buffer)
+            follower.wait()
+        if follower.ok:
             set_sync_pending(store, False)
-    return report, index_ok
+    return report, follower.ok
+
+
+class IndexFollower:
+    """Keeps the Whoosh index in step with SQLite, one sync (or rebuild) at a time.
+
+    Large syncs and rebuilds run in a short-lived child process, so the ingest goes
+    on storing while the index catches up, and Whoosh's working memory is returned
+    when the child ends (memory stays flat however many quotes are indexed). Small
+    syncs run in this process.
+    """
+
+    def __init__(self, store: Store, index_dir: Path, say: Callable[[str], None]):
+        self.store = store
+        self.index_dir = index_dir
+        self.say = say
+        self.ok = True
+        self._child: Any = None
+        self._conn: Any = None
+
+    def sync(self, ids: list[int] | None) -> None:
+        """Start bringing ``ids`` (None: everything) into the index."""
+        self.wait()
+        if not self.ok:
+            return
+        if ids is not None and len(ids) < INDEX_BATCH:
+            from index import sync
+
+            try:
+                sync(self.store, self.index_dir, ids)
+            except Exception as e:  # the quotes are stored; the next ingest retries
+                self._failed(f"{type(e).__name__}: {e}")
+            return
+        self._start(ids, rebuild=False)
+
+    def rebuild(self) -> None:
+        """Start building the index afresh from SQLite."""
+        self.wait()
+        self._start(None, rebuild=True)
+
+    def _start(self, ids: list[int] | None, rebuild: bool) -> None:
+        ctx = _child_context()
+        self._conn, child_conn = ctx.Pipe(duplex=False)
+        args = (os.fspath(self.store.path), os.fspath(self.index_dir), ids, rebuild, child_conn)
+        self._child = ctx.Process(target=_index_child, args=args)
+        self._child.start()
+        child_conn.close()
+
+    def wait(self) -> bool:
+        """Wait for a sync in progress; False once any sync has failed."""
+        if self._child is not None:
+            child, conn = self._child, self._conn
+            self._child = self._conn = None
+            message = None
+            try:
+                message = conn.recv()
+            except EOFError:
+                pass
+            child.join()
+            conn.close()
+            if child.exitcode != 0 or message != "ok":
+                self._failed(message or f"the indexing process ended with status {child.exitcode}")
+        return self.ok
+
+    def _failed(self, reason: str) -> None:
+        self.ok = False
+        self.say(
+            f"Error: search index not updated ({reason}); the next ingest retries, or run: quotes index --rebuild"
+        )
+
+
+def _child_context() -> Any:
+    # A fork server forks children from a clean, single-threaded process (this one
+    # may be running a pool), with the index code already imported.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["index", "quotes.store"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _index_child(db_path: str, index_dir: str, ids: list[int] | None, rebuild: bool, conn: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # finish the work; the parent handles Ctrl-C
+    try:
+        import index
+
+        if rebuild:
+            index.rebuild(Store(db_path), index_dir, limitmb=REBUILD_LIMIT_MB)
+        else:
+            index.sync(Store(db_path), index_dir, ids)
+    except Exception as e:
+        conn.send(f"{type(e).__name__}: {e}")
+        conn.close()
+        sys.exit(1)
+    conn.send("ok")
+    conn.close()
 
 
 def summary(added: int, unchanged: int, quotes: int, seconds: float) -> str:

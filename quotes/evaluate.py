@@ -10,7 +10,7 @@ Definitions:
   article's ``unattributed_quoted_spans`` (by the same overlap rule) is ignored.
 * A matched quote's speaker is right when the predicted mention overlaps the gold source
   span, or the predicted speaker name matches the gold mention by the token rule (case
-  folded, every token of the shorter found in the longer). A gold quote without a source
+  folded, possessive 's dropped, every word token of the shorter found in the longer). A gold quote without a source
   is right only when the prediction has no speaker either.
 * Joint: a hit needs span and speaker. Joint precision = hits / counted predictions,
   joint recall = hits / gold quotes; joint F1 is the headline figure.
@@ -32,6 +32,7 @@ from .model import Article, Quote
 
 _EDGE = " \t\r\n\u00a0.,;:!?\"'“”‘’«»`()[]{}—–-…"
 _TOKEN = re.compile(r"\w+")
+_POSSESSIVE = re.compile(r"['’]s?\b")  # "Clinton's" is the name Clinton
 THRESHOLDS = (0.5, 0.7, 0.9)
 
 
@@ -57,8 +58,8 @@ def names_match(a: str | None, b: str | None) -> bool:
     """Every token of the shorter name is in the longer (case-insensitive)."""
     if not a or not b:
         return False
-    ta = _TOKEN.findall(a.lower())
-    tb = _TOKEN.findall(b.lower())
+    ta = _TOKEN.findall(_POSSESSIVE.sub("", a.lower()))
+    tb = _TOKEN.findall(_POSSESSIVE.sub("", b.lower()))
     if not ta or not tb:
         return False
     short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)

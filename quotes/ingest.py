@@ -149,7 +149,7 @@ def extract_stream(
     max_inflight = max(3 * workers, MAX_INFLIGHT_ARTICLES // chunk_size)
     with ctx.Pool(workers, initializer=_worker_init) as pool:
         inflight: deque[tuple[list[tuple[Any, Any]], Any]] = deque()
-        chunk: list[tuple[Any, Any]] = []  # (item, outcome or None to extract)
+        chunk: list[tuple[Any, Any]] = []  # (item, its outcome, or _PENDING to extract)
         to_extract = 0
 
         def submit() -> None:

@@ -60,12 +60,15 @@ def _words(s: str) -> int:
     return len(s.split())
 
 
+_SIGN_OFF_RE = re.compile(r"^[\"“].+[\"”]\s*[―—–-]+\s*\S")
+
+
 def _headline_like(line: str) -> bool:
     """Short, no sentence-final punctuation: a heading, menu entry or link text."""
     s = line.strip()
-    if not s:
+    if not s or _SIGN_OFF_RE.match(s):  # “Quote.” ― Name: a quotation signed off
         return False
-    if s.endswith(_TERMINAL) and not s.endswith(("'", "’")):
+    if s.endswith(_TERMINAL) and (not s.endswith(("'", "’")) or s.endswith(("''", ".'", ",'", "?'", "!'", ".’", "?’", "!’"))):
         return False
     return _words(s) <= 14
 

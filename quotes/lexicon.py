@@ -192,7 +192,8 @@ ORG_WORDS = set(
     Magazine Review Monitor Observer Telegraph Guardian Independent Media Channel
     Television Radio Broadcasting Airlines Motors Bureau Police Army Navy Force
     Forces Command Embassy Consulate Secretariat Cabinet FBI CIA NSA NATO CNN BBC AP
-    AFP NBC CBS ABC MSNBC NPR PBS RNC DNC GOP EU UN U.N. IMF WHO ISIS""".split()
+    AFP NBC CBS ABC MSNBC NPR PBS RNC DNC GOP EU UN U.N. IMF WHO ISIS County City District
+    Township Province Headquarters""".split()
 )
 
 PRONOUNS_PERSON = {"he", "she", "him", "her", "i"}

@@ -188,6 +188,9 @@ def find_spans(text: str, paras: list[tuple[int, int]] | None = None) -> list[Sp
                 if fam != _family(text[open_at[0] : open_at[1]]) and role == "open":
                     nested = fam  # “Shark Tank” inside a "..." quote
                     continue
+                if role == "open" and _SAYS_BEFORE_RE.search(text, max(open_at[1], i - 24), i):
+                    nested = fam  # "... walks in and says, "I'd like ten," you know ..."
+                    continue
                 if role == "open" and not _looks_like_close(text, i, j):
                     # Unbalanced: the earlier opener never closed. End it here only if it
                     # is long; otherwise treat the earlier mark as stray.
@@ -224,6 +227,9 @@ def find_spans(text: str, paras: list[tuple[int, int]] | None = None) -> list[Sp
         spans.extend(para_spans)
     # A continued part's ``continues`` must point at the part that was left open.
     return spans
+
+
+_SAYS_BEFORE_RE = re.compile(r"\b(?:say|says|said|ask|asks|asked|tell|tells|told|write|writes|wrote)\s*[,:]\s*$")
 
 
 def _family(mark: str) -> str:

@@ -3,6 +3,7 @@ organisations, and gather an article's names so that "Medvedev", "he" and "the R
 president" can be resolved to "Dmitry Medvedev"."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -71,9 +72,13 @@ def clean_role(role_tokens: list[str]) -> str | None:
 def is_org_name(tokens: list[str]) -> bool:
     if any(t.rstrip(".,") in ORG_WORDS for t in tokens):
         return True
-    if len(tokens) == 1 and _ACRONYM_RE.match(tokens[0]):
-        return True
+    if len(tokens) == 1 and (_ACRONYM_RE.match(tokens[0]) or _CAMEL_RE.match(tokens[0])):
+        return True  # NATO, PolitiFact, InsideSources
     return False
+
+
+# An inner capital after a plain start marks a brand; McCain, DeSantis, O'Neill are names.
+_CAMEL_RE = re.compile(r"^(?!Mc|Mac|De|Di|Da|La|Le|Van|Von|O['’])[A-Z][a-z]{2,}[A-Z][a-z]+$")
 
 
 def parse(mention: str) -> Mention:
@@ -88,6 +93,8 @@ def parse(mention: str) -> Mention:
 
 
 _PARSED: dict[str, Mention] = {}
+_ABBR = {"gov.": "governor", "sen.": "senator", "rep.": "representative", "gen.": "general",
+         "sec.": "secretary", "pres.": "president", "lt.": "lieutenant", "atty.": "attorney"}
 
 
 def _parse(mention: str) -> Mention:
@@ -110,9 +117,10 @@ def _parse(mention: str) -> Mention:
                 inner.text = mention
                 inner.role = " ".join(words[:cut] + ([inner.role] if inner.role else []))
                 return inner
+    possessive_desc = len(words) > 1 and words[0].endswith(("'s", "’s")) and all(w[:1].islower() for w in words[1:])
     if first in ("the", "a", "an", "one", "another", "his", "her", "their", "its", "our", "some", "several", "two", "three", "many", "most", "other") or (
         words and words[0][:1].islower()
-    ):
+    ) or possessive_desc:  # "Obama's former campaign strategist"
         # A description, unless "the" just opens an organisation's name.
         rest = words[1:] if first in ("the",) else words
         if rest and all(w[:1].isupper() or w in ("of", "for", "and", "&", "on", "de") for w in rest) and is_org_name(rest):
@@ -138,7 +146,7 @@ def _parse(mention: str) -> Mention:
     role_toks, name_toks = split_role(toks)
     name_toks = [t for t in name_toks if t not in HONORIFICS] or name_toks
     if " ".join(name_toks) in PLACES or (name_toks and name_toks[-1] in PLACES and len(name_toks) <= 2):
-        return Mention(mention, " ".join(name_toks), None, "place", "name")
+        return Mention(mention, " ".join(name_toks), clean_role(role_toks), "place", "name")
     if is_org_name(name_toks) or (not role_toks and is_org_name(toks)):
         org = toks if is_org_name(toks) else toks[len(role_toks) :]
         if org and org[0].lower() == "the":
@@ -227,12 +235,6 @@ class Names:
     def finish(self) -> None:
         """Share gender evidence between a full name and its short forms."""
         for ent in self.entities.values():
-            if ent.gender or ent.kind != "person":
-                continue
-            for other in self._by_token.get(ent.name.lower().split()[-1], ()):
-                if other is not ent and other.gender and len(other.tokens) > len(ent.tokens):
-                    pass
-        for ent in self.entities.values():
             if ent.kind == "person" and len(ent.tokens) == 1 and ent.gender:
                 full = self.canonical(ent.name)
                 if full is not None and full is not ent and not full.gender:
@@ -262,16 +264,20 @@ class Names:
                 ok = et[-len(toks) :] == toks or (toks[0] == et[0] and toks[-1] == et[-1])
             if not ok:
                 continue
-            before = [p for p in ent.positions if pos is None or p <= pos]
-            near = bool(before) and pos is not None and pos - max(before) < 400
-            key = (bool(before), len(et) > len(toks), toks[-1] == et[-1], -min(ent.positions), len(ent.positions), near, max(before) if before else -min(ent.positions), len(et))
+            # positions are recorded in reading order, so they are sorted
+            n_before = len(ent.positions) if pos is None else bisect.bisect_right(ent.positions, pos)
+            last = ent.positions[n_before - 1] if n_before else None
+            near = last is not None and pos is not None and pos - last < 400
+            first = ent.positions[0]
+            key = (n_before > 0, len(et) > len(toks), toks[-1] == et[-1], -first, len(ent.positions), near, last if last is not None else -first, len(et))
             if best is None or key > best_key:
                 best, best_key = ent, key
         return best
 
     def by_role(self, words: list[str], pos: int) -> Entity | None:
         """A person whose recorded role contains the description's head words."""
-        want = [w for w in words if w not in ("the", "a", "an", "this", "that", "his", "her", "its", "their", "former")]
+        want = [_ABBR.get(w, w) for w in words if w not in ("the", "a", "an", "this", "that", "his", "her", "its", "their", "former")]
+        want = [w for w in want if not w.endswith(("'s", "’s"))]
         if not want:
             return None
         best = None
@@ -279,7 +285,7 @@ class Names:
         for ent in self.entities.values():
             if not ent.role:
                 continue
-            r = ent.role.lower().split()
+            r = [_ABBR.get(w, w) for w in ent.role.lower().split()]
             if all(w in r for w in want):
                 p = max([q for q in ent.positions if q <= pos], default=-1)
                 if p > best_pos:

@@ -149,3 +149,39 @@ def test_confidence_orders_methods():
     strong = only(text, "win")
     weak = only(text, "not ready")
     assert 0 < weak.confidence < strong.confidence <= 1
+
+
+def test_empty_quotes_do_not_shift_offsets():
+    text = 'Tweets.\n\n<tweet pic="" author="someone">\n\n"We will rebuild it," the mayor added.'
+    q = only(text, "rebuild")
+    check_mention(text, q, "the mayor")
+
+
+@pytest.mark.parametrize(
+    "text, words, speaker, method",
+    [
+        # a participle after the quote leaves the speech to the clause's subject
+        ('Intro.\n\nMayor Ellen Park toured the "quiet courage" memorial, saying the town owed the crew.', "quiet courage", "Ellen Park", "sentence-cue"),
+        ('Intro.\n\nMayor Ellen Park hailed the vote as "historic," saying it would last.', "historic", "Ellen Park", "named-subject"),
+        # lowercase role words before a post-posed name
+        ('Intro.\n\n"It will pass," said former council adviser Omar Haddad.', "pass", "Omar Haddad", "post-posed"),
+        # a sign-off after the quote
+        ("Intro.\n\n“Fix the road first.” ― Dana Reyes", "Fix the road", "Dana Reyes", "sign-off"),
+        # an interview transcript inside the quotation marks
+        ('Intro.\n\n"PARK: We will build it next year."', "We will build", "Park", "transcript"),
+        # "according to" closing the sentence
+        ('Intro.\n\nThe plan is "dead on arrival," according to Omar Haddad.', "dead on arrival", "Omar Haddad", "according-to"),
+        # the sentence opening a paragraph introduces the quote that follows
+        ('Intro.\n\nMayor Ellen Park spoke next.\n\n"We start today."', "start today", "Ellen Park", "previous-paragraph"),
+    ],
+)
+def test_more_patterns(text, words, speaker, method):
+    q = only(text, words)
+    assert q.speaker == speaker
+    assert q.method == method
+
+
+def test_reported_speech_goes_to_the_reporter():
+    text = 'Intro.\n\nOmar Haddad said Friday that the mayor described the plan as "a gift to the town."'
+    q = only(text, "gift")
+    assert q.speaker == "Omar Haddad"

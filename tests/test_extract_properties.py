@@ -16,7 +16,7 @@ PIECES = st.sampled_from(
         "said", "says", "told", "according to", "he", "she", "they", "it", "the official",
         "a spokesman", "Mr.", "Sen.", "Anna Berg", "Berg", "Port Authority", "al-Rami", "(",
         ")", "—", "-", "6'2\"", "'90s", "don't", "voters'", "who", "Q", "x", "•", "By ",
-        "(AP) -- ", "9", "?", "!", "#",
+        "(AP) -- ", "9", "?", "!", "#", '""', "“”", 'x=""',
     ]
 )
 TEXTS = st.one_of(
@@ -38,6 +38,7 @@ def test_extract_never_raises_and_offsets_hold(text):
         if q.speaker_start is not None:
             assert 0 <= q.speaker_start < q.speaker_end <= len(text)
             assert text[q.speaker_start : q.speaker_end] == q.speaker_mention
+            assert q.speaker_mention == q.speaker_mention.strip()
         if q.continues is not None:
             assert 0 <= q.continues < i
         if q.speaker is not None:

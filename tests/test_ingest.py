@@ -344,3 +344,56 @@ def test_second_ingest_waits_for_the_first(tmp_path: Path, db_path: Path) -> Non
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "Added 1 article with 2 quotes" in out
+
+
+def test_large_syncs_run_in_a_child_process(tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cli.ingest_cmd
+
+    monkeypatch.setattr(cli.ingest_cmd, "INDEX_BATCH", 10)
+    path = tmp_path / "feed.jsonl"
+    path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(40)]))
+    result = invoke(str(path), "--db", str(db_path), "--workers", "1")
+    assert result.exit_code == 0, result.output
+    report = check(Store(db_path), tmp_path / "quotes.index")
+    assert report.ok and report.documents == 80
+
+
+def test_bulk_load_builds_the_index_once(tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cli.ingest_cmd
+
+    monkeypatch.setattr(cli.ingest_cmd, "INDEX_BATCH", 10)
+    monkeypatch.setattr(cli.ingest_cmd, "BULK_QUOTES", 30)
+    path = tmp_path / "feed.jsonl"
+    path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(40)]))
+    result = invoke(str(path), "--db", str(db_path), "--workers", "2")
+    assert result.exit_code == 0, result.output
+    assert "building the search index (80 quotes)..." in result.stderr
+    assert check(Store(db_path), tmp_path / "quotes.index").ok
+    # A smaller run afterwards adds to the index batch by batch.
+    path.write_text(jsonl([{"id": f"b{i}", "text": story(100 + i)} for i in range(20)]))
+    result = invoke(str(path), "--db", str(db_path))
+    assert result.exit_code == 0 and "building" not in result.stderr
+    report = check(Store(db_path), tmp_path / "quotes.index")
+    assert report.ok and report.documents == 120
+
+
+def test_index_failure_is_reported_and_repaired_next_time(tmp_path: Path, db_path: Path) -> None:
+    from index import rebuild
+
+    (tmp_path / "a.txt").write_text(story(1))
+    assert invoke(str(tmp_path / "a.txt"), "--db", str(db_path)).exit_code == 0
+    index_dir = tmp_path / "quotes.index"
+    for toc in index_dir.glob("*.toc"):
+        toc.write_bytes(b"garbage")
+    (tmp_path / "b.txt").write_text(story(2))
+    result = invoke(str(tmp_path / "b.txt"), "--db", str(db_path))
+    assert result.exit_code == 1
+    assert "Error: search index not updated" in result.stderr
+    assert "Added 1 article with 2 quotes" in result.stdout  # the quotes themselves are stored
+    assert stored(db_path)["quotes"].count == 4
+    assert sync_pending(Store(db_path))
+    rebuild(Store(db_path), index_dir)
+    result = invoke(str(tmp_path / "b.txt"), "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert check(Store(db_path), index_dir).ok
+    assert not sync_pending(Store(db_path))

@@ -88,6 +88,9 @@ def test_offsets_index_the_text():
         ("“It is late,“ she said. “Go home.”", ["It is late,", "Go home."]),
         # curly quotes inside a straight-quoted span are nested, not new quotes
         ('"He called it “a disgrace” twice," she said.', ["He called it “a disgrace” twice,"]),
+        # quoted speech inside a quote, marked with the same straight marks
+        ('"If a buyer walks in and says, "I want ten crates," you should ask why," she said.',
+         ['If a buyer walks in and says, "I want ten crates," you should ask why,']),
         # a typewriter close right after a nested single close
         ("''We were told, 'it is special,''' he said.", ["We were told, 'it is special,'"]),
     ],
