@@ -14,6 +14,7 @@ The text is generated from a made-up vocabulary (benchmarks/search.py's generato
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import shutil
 import sqlite3
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import click
 
@@ -78,13 +80,24 @@ def pages(db_name: str, conn: sqlite3.Connection, rng: random.Random, n: int) ->
         " where speaker_id <= 200 group by speaker_id order by c desc limit 20) t on t.speaker_id = speakers.id"
     )]
     max_id = conn.execute("select max(id) from quotes").fetchone()[0]
-    words: list[str] = []
-    while len(words) < n:
-        row = conn.execute("select text from quotes where id = ?", [rng.randint(1, max_id)]).fetchone()
-        if row:
-            candidates = [w.strip(".,;:!?").lower() for w in row[0].split() if len(w) > 5]
-            if candidates:
-                words.append(rng.choice(candidates))
+    words: list[str] = []  # one word per search, drawn from stored quotes
+    claims: list[str] = []  # 6 to 10 consecutive words of a stored quote, with its speaker
+    while len(words) < n or len(claims) < n:
+        row = conn.execute(
+            "select quotes.text, speakers.name from quotes left join speakers on speakers.id = quotes.speaker_id"
+            " where quotes.id = ?",
+            [rng.randint(1, max_id)],
+        ).fetchone()
+        if not row:
+            continue
+        tokens = row[0].split()
+        candidates = [w.strip(".,;:!?").lower() for w in tokens if len(w) > 5]
+        if candidates and len(words) < n:
+            words.append(rng.choice(candidates))
+        if len(tokens) >= 6 and len(claims) < n:
+            k = rng.randint(6, min(10, len(tokens)))
+            i = rng.randint(0, len(tokens) - k)
+            claims.append(urlencode({"words": " ".join(tokens[i : i + k]), "speaker": row[1] or ""}))
     db = f"/{db_name}"
     return {
         "quotes table": [f"{db}/quotes"] * n,
@@ -97,11 +110,11 @@ def pages(db_name: str, conn: sqlite3.Connection, rng: random.Random, n: int) ->
         "canned who_said": [f"{db}/who_said?phrase={w}" for w in words],
         "plugin /-/quotes?q=": [f"/-/quotes?q={w}" for w in words],
         "plugin /-/quotes (speaker)": [f"/-/quotes?q={w}&speaker={s}" for w, s in zip(words, rng.choices(top_speakers, k=n))],
-        "plugin verify": [f"/-/quotes/verify?words={w}" for w in words],
+        "plugin verify (phrase)": [f"/-/quotes/verify?{c}" for c in claims],
     }
 
 
-async def measure(db_path: Path, index_dir: Path, n: int, plugin: bool = True) -> list[tuple[str, float, float, int]]:
+async def measure(db_path: Path, index_dir: Path, n: int, plugin: bool = True) -> list[tuple[str, float, float, str]]:
     ds = make_datasette(db_path, index_dir=index_dir)
     await ds.invoke_startup()
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
@@ -115,14 +128,17 @@ async def measure(db_path: Path, index_dir: Path, n: int, plugin: bool = True) -
         if response.status_code != 200:
             raise click.ClickException(f"{paths[0]}: HTTP {response.status_code}: {response.text[:300]}")
         timings = []
+        notes: set[str] = set()
         for path in paths:
             t = time.perf_counter()
             response = await ds.client.get(path)
             timings.append((time.perf_counter() - t) * 1000)
-            assert response.status_code == 200, (path, response.status_code)
-        timed_out = "timed out" in response.text.lower() or "facet_timed_out" in response.text
+            if response.status_code != 200:
+                notes.add(f"HTTP {response.status_code}")  # e.g. the SQL time limit
+            elif "These facets timed out" in response.text:
+                notes.add("a facet timed out")
         s = sorted(timings)
-        rows.append((name, statistics.median(s), s[min(len(s) - 1, round(0.95 * (len(s) - 1)))], timed_out))
+        rows.append((name, statistics.median(s), s[min(len(s) - 1, round(0.95 * (len(s) - 1)))], ", ".join(sorted(notes))))
         click.echo(f"  {name}: {rows[-1][1]:.0f} ms", err=True)
     return rows
 
@@ -148,13 +164,14 @@ def main(n_quotes: int, db_path: Path | None, n: int, keep: bool, no_plugin: boo
     total = conn.execute("select count(*) from quotes").fetchone()[0]
     conn.close()
     rows = asyncio.run(measure(db_path, index_dir, n, plugin=not no_plugin))
+    load = os.getloadavg()[0]
     click.echo(f"\nDatasette {__import__('datasette').__version__}, {total:,} quotes, {n} requests per page"
-               f" (target p50 <= {TARGET_MS} ms)\n")
+               f" (target p50 <= {TARGET_MS} ms); load average {load:.1f} on {os.cpu_count()} CPUs\n")
     click.echo(f"{'page':<30}{'p50 ms':>9}{'p95 ms':>9}  note")
-    for name, p50, p95, timed_out in rows:
+    for name, p50, p95, notes in rows:
         note = "ok" if p50 <= TARGET_MS else f"over by {p50 - TARGET_MS:.0f} ms"
-        if timed_out:
-            note += ", a facet or count timed out"
+        if notes:
+            note += f" ({notes})"
         click.echo(f"{name:<30}{p50:>9.0f}{p95:>9.0f}  {note}")
     if work is not None:
         if keep:

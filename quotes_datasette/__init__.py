@@ -342,9 +342,11 @@ async def search_view(datasette, request):
             here = {"q": q, **filters}
             context.update(hits=hits, total=results["total"], facets=facets, suggestions=results.get("suggestions") or [])
             context["facet_links"] = {
-                field: [(value, count, _url(datasette, "/-/quotes", {**here, field: value})) for value, count in counts]
+                field: [
+                    (value, count, _url(datasette, "/-/quotes", {**here, field: value}) if field in FILTERS else None)
+                    for value, count in counts
+                ]
                 for field, counts in facets.items()
-                if field in FILTERS
             }
             context["suggestion_links"] = [(s, _url(datasette, "/-/quotes", {**here, "q": s})) for s in context["suggestions"]]
             if page * limit < results["total"]:

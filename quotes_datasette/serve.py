@@ -20,9 +20,6 @@ class ServeError(Exception):
     """The database cannot be served (missing, or not a quotes database)."""
 
 
-# -- serving ----------------------------------------------------------------------------
-
-
 class ReadOnlyDatabase(Database):
     """A database file Datasette reads (mode=ro, never cached) but can never write to."""
 
@@ -63,7 +60,6 @@ def make_datasette(
         "sql_time_limit_ms": sql_time_limit_ms,
         # Suggested facets cost a query per column: too slow on millions of quotes.
         "suggest_facets": False,
-        "facet_time_limit_ms": 1000,
         **(settings or {}),
     }
     ds = Datasette([], metadata=local, settings=all_settings)
