@@ -20,7 +20,7 @@ def render() -> str:
     runner = CliRunner()
     parts = []
     for name in sorted(cli.commands):
-        result = runner.invoke(cli, [name, "--help"], terminal_width=100)
+        result = runner.invoke(cli, [name, "--help"], terminal_width=100, prog_name="quotes")
         parts.append(f"### quotes {name}\n\n```\n{result.output.rstrip()}\n```\n")
     return "\n".join(parts)
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .layout import Layout
-from .lexicon import NON_NAME_CAPS, ROLE_NOUNS, ROLE_WORDS, SPEECH_VERBS, STRONG_VERBS, TITLES, WEAK_VERBS
+from .lexicon import NON_NAME_CAPS, ORG_NOUNS, ROLE_NOUNS, ROLE_WORDS, SPEECH_VERBS, STRONG_VERBS, TITLES, WEAK_VERBS
 from .marks import Span
 from .model import Quote
 from .names import Names, clean_role, parse, scan_names
@@ -71,7 +71,13 @@ _LEAD_RE = re.compile(
     r"(?:(?:But|And|So|Yet|Still|Then|Now|Meanwhile|Also)\s+)?"
 )
 
-_WORD_RE = re.compile(r"[\w'’.\-]+|[^\w\s]")
+_NICKNAME_RE = re.compile(r"[\"“'‘][A-Z][\w.'’\- ]{0,10}[\"”'’]")
+_NICKNAME_IN_RE = re.compile(r"(?<=\w) [\"“'‘][A-Z][\w.'’\- ]{0,10}[\"”'’](?= [A-Z])")
+# Lowercase words ending in a role noun between two names: the first name modifies
+_MODIFIER_RE = re.compile(r"(?:['’]s)?((?:\s+[a-z][a-z\-]*){1,3})\s+")
+
+
+_WORD_RE = re.compile(r"[\w'’.\-]+|#+|[^\w\s]")
 
 
 def _attrib_after(m: str, s: int, e: int, final: str = ".") -> bool:
@@ -97,6 +103,8 @@ def _attrib_after(m: str, s: int, e: int, final: str = ".") -> bool:
             return True
         if w.lower() in ("he", "she", "they", "i", "we") and k == 0:
             continue
+        if w.startswith("#") and len(w) <= 14 and k > 0 and words[k - 1][:1].isupper():
+            continue  # a nickname: Marcia "Cia" Price
         if w in ("also", "later", "then", "had", "has") or (k == 0 and w in ("the", "a", "an", "his", "her", "their", "one", "another")) or (k > 0 and w.islower() and k <= 3 and words[0] in ("the", "a", "an", "his", "her", "their", "one", "another")):
             continue
         if not (w[:1].isupper() or w in (",",) or w.lower() in ROLE_WORDS):
@@ -188,7 +196,10 @@ class _Doc:
             starts.add(mt.end() if mt else ss)
         start_list = sorted(starts)
         self.subjects = []
-        for ms, me, men in self.mentions:
+        for n_men, (ms, me, men) in enumerate(self.mentions):
+            mod = _MODIFIER_RE.fullmatch(self.masked, me, self.mentions[n_men + 1][0]) if n_men + 1 < len(self.mentions) else None
+            if mod and mod.group(1).split()[-1] in ROLE_NOUNS and not any(w in SPEECH_VERBS for w in mod.group(1).split()):
+                continue  # "Clinton campaign spokesman Jane Roe said": Clinton only modifies
             k = bisect.bisect_right(start_list, ms) - 1
             if k < 0:
                 continue
@@ -205,7 +216,8 @@ class _Doc:
             if not lead or lead.lower() == "the " or (
                 len(words) <= 6 and lead.endswith(" ") and all(
                     w[:1].isupper() or w.lower() in ROLE_WORDS or w.lower() in ROLE_NOUNS or w in ("of", "the", "for", "and")
-                    for w in words
+                    or (w.isalpha() and w.islower() and words[-1] in ROLE_NOUNS and all(x.isalpha() and x.islower() for x in words[n:]))
+                    for n, w in enumerate(words)
                 )
             ):
                 self.subjects.append((ms, me, men))
@@ -214,6 +226,7 @@ class _Doc:
         self.subject_ents: list | None = None
         self._counts: dict[str, int] | None = None
         self.person_ents: list = []
+        self.acronyms: dict[str, str] | None = None
 
     def _learn_genders(self) -> None:
         """Gender from the article itself: the pronouns that follow a person as subject."""
@@ -386,6 +399,8 @@ def _np_end(doc: _Doc, toks: list[tuple[int, int, str]], i: int, loose: bool = F
             p = toks[j - 1][2]
             if _is_cap(p) and (p.rstrip(".") not in NON_NAME_CAPS or p in TITLES):
                 j -= 1
+            elif p.startswith("#") and len(p) <= 14 and j - 2 >= 0 and _is_cap(toks[j - 2][2]) and toks[j - 2][2].rstrip(".") not in NON_NAME_CAPS and _NICKNAME_RE.fullmatch(doc.text, toks[j - 1][0], toks[j - 1][1]):
+                j -= 1  # a nickname inside the name: Marcia "Cia" Price
             elif p.lower() in ROLE_WORDS and p.islower() and j - 2 >= 0 and (_is_cap(toks[j - 2][2]) or toks[j - 2][2].lower() in ROLE_WORDS):
                 j -= 1
             elif p.lower() in ("de", "van", "von", "der", "del", "la", "le", "bin", "al", "el", "di", "du", "da") and j - 2 >= 0 and _is_cap(toks[j - 2][2]):
@@ -412,6 +427,10 @@ def _np_end(doc: _Doc, toks: list[tuple[int, int, str]], i: int, loose: bool = F
     best = None
     for j in range(i, lo - 1, -1):
         w = toks[j][2]
+        if w == "and" and best is None and 1 < j < i and toks[j + 1][2].lower() not in _DETS and (
+            any(x[2] in ROLE_NOUNS for x in toks[max(0, j - 3) : j])
+        ) and any(x[2].lower() in ROLE_NOUNS for x in toks[j + 1 : i + 1]):
+            continue  # "the former governor and current nominee": one person, two roles
         if w in (",", ";", ":", "(", ")", "—", "-") or w.startswith("#") or w.lower() in ("said", "says", "that", "and", "but", "who", "which"):
             break
         if w.lower() in _DETS or (w.endswith(("'s", "’s")) and _is_cap(w)):
@@ -461,6 +480,8 @@ def _np_forward(doc: _Doc, p: int, limit: int, after_verb: bool = False) -> Foun
         while k < len(toks):
             w = toks[k][2]
             if _is_cap(w) or (w.lower() in ROLE_WORDS and w.islower() and k + 1 < len(toks) and (_is_cap(toks[k + 1][2]) or toks[k + 1][2].lower() in ROLE_WORDS)) or (
+                w.startswith("#") and k > lead and k + 1 < len(toks) and _is_cap(toks[k + 1][2]) and _NICKNAME_RE.fullmatch(doc.text, toks[k][0], toks[k][1])
+            ) or (
                 w.lower() in ("de", "van", "von", "der", "del", "la", "le", "bin", "al", "el", "di", "du", "da") and k + 1 < len(toks) and _is_cap(toks[k + 1][2]) and k > 0
             ) or (w in ("of", "for") and k > 0 and toks[k - 1][2] in TITLES and k + 1 < len(toks) and _is_cap(toks[k + 1][2])) or w == "&":
                 k += 1
@@ -549,7 +570,7 @@ def _post(doc: _Doc, sp: Span, se: int, opens_clause: bool = True) -> Found | No
     p = sp.outer_end
     lim = min(se, p + 200)
     seg = m[p:lim]
-    lead = re.match(r"[ \t]*,?[ \t]*(?:—|--|–|―|-)?[ \t]*", seg)
+    lead = re.match(r"[ \t\u00a0]*,?[ \t\u00a0]*(?:—|--|–|―|-)?[ \t\u00a0]*", seg)
     q = p + lead.end()
     if re.search(r"[—–―-]", lead.group()):
         # a sign-off: “...” ― Maria Lopez
@@ -565,6 +586,13 @@ def _post(doc: _Doc, sp: Span, se: int, opens_clause: bool = True) -> Found | No
         f = _np_forward(doc, q + vm.end(), lim, after_verb=True)
         if f:
             f.cue = _cue_text(doc, q, q + len(vm.group(1)), lim)
+            f.cue_pos = q
+            return f
+    if vm and vm.group(1).islower() and vm.group(1).endswith("ed") and doc.text[sp.end - 1 : sp.end] in (",", "!", "?") and _is_cap(m[q + vm.end() : q + vm.end() + 1]):
+        # "“...!” beamed Dana Reyes": any verb between a quote and a name speaks for it
+        f = _np_forward(doc, q + vm.end(), lim)
+        if f and f.method == "post-posed" and re.match(r"\s*(?:[,.;]|$)", m[f.end : f.end + 2]):
+            f.cue = vm.group(1)
             f.cue_pos = q
             return f
     am = _ACCORDING.match(m, q, lim)
@@ -595,7 +623,7 @@ def _post(doc: _Doc, sp: Span, se: int, opens_clause: bool = True) -> Found | No
             if tw in STRONG_VERBS and n >= 3:
                 f.cue, f.cue_pos, f.method = tw, ts, "named-subject"
                 return f
-    lm = re.match(r"[^.!?#;]{1,60}?,\s*([a-z]+)\s+", m[q:lim])
+    lm = re.match(r"[^.!?#;]{1,120}?,\s*([a-z]+)\s+", m[q:lim])
     if lm and lm.group(1) in STRONG_VERBS and not lm.group(1).endswith("ing"):
         # "“We're happy” about the decision, said RoseAnn DeMoro"
         f = _np_forward(doc, q + lm.end(), lim, after_verb=True)
@@ -735,6 +763,19 @@ def _plausible_name(doc: _Doc, f: Found, sentence_start: int) -> bool:
     return word in doc.midsentence_caps
 
 
+def _reporter(doc: _Doc, s: int, e: int) -> Found | None:
+    """The speaker of a sentence that closes with its cue ("The plan may stall, Smith said.")."""
+    tail = re.search(r",\s*((?:[A-Z][\w.'’\-]*\s+){0,3}[A-Z][\w'’\-]*|he|she)\s+(?:also\s+)?([a-z]+)\s*[.!?]?\s*$", doc.masked[s:e])
+    if not tail or tail.group(2) not in STRONG_VERBS:
+        return None
+    toks = _tokens(doc.masked, s + tail.start(1), s + tail.end(1))
+    f = _np_end(doc, toks, len(toks) - 1) if toks else None
+    if f is None or f.method not in ("named-subject", "pronoun"):
+        return None
+    f.cue, f.cue_pos = tail.group(2), s + tail.start(2)
+    return f
+
+
 def _subject(doc: _Doc, s: int, limit: int) -> Found | None:
     """The subject that opens the clause starting at ``s`` (after a short adverbial)."""
     m = doc.masked
@@ -843,7 +884,7 @@ def attribute(text: str, layout: Layout, spans: list[Span]) -> list[Quote]:
         k = doc.block_of(sp.outer_start)
         f: Found | None = None
         # "PENCE: Well, ..." transcripts
-        if _SO_CALLED_RE.search(doc.masked, max(0, sp.outer_start - 12), sp.outer_start):
+        if _SO_CALLED_RE.search(doc.masked, max(0, sp.outer_start - 12), sp.outer_start) or _is_nickname(text, sp):
             found_for.append(None)  # "the so-called "miracle cure"": a scare quote
             scare.add(qi)
             continue
@@ -878,8 +919,8 @@ def attribute(text: str, layout: Layout, spans: list[Span]) -> list[Quote]:
             bs = doc.blocks[k][0] if k >= 0 else ss
             if bs < ss:
                 ps, pe = doc.sentence_of(_prev_nonspace(doc.masked, ss))
-                if ps >= bs and not (qi > 0 and ps <= kept[qi - 1].outer_start < pe):
-                    f = _subject(doc, ps, pe)
+                if ps >= bs and not (qi > 0 and ps <= kept[qi - 1].outer_start < pe and found_for[qi - 1] is not None):
+                    f = _reporter(doc, ps, pe) or _subject(doc, ps, pe)
                     if f is not None:
                         f.method = "previous-sentence"
         if f is None and qi > 0:
@@ -930,12 +971,21 @@ def attribute(text: str, layout: Layout, spans: list[Span]) -> list[Quote]:
         q.context = text[ss:se]
         q.kind = "scare" if qi in scare else _kind(doc, sp, ss, se, f)
         if f is not None:
+            owner = None
+            if f.antecedent is None and text[f.end - 2 : f.end] in ("'s", "’s"):
+                owned = _owned(doc.masked, f.end)
+                if owned > f.end:
+                    # "Smith's lawyer said": the speaker is what the name owns
+                    owner = f.end
+                    f = Found(f.start, owned, f.role, f.cue, f.cue_pos, "description" if f.method in ("named-subject", "post-posed") else f.method)
             mention_text = text[f.start : f.end]
             q.speaker_mention, q.speaker_start, q.speaker_end = mention_text, f.start, f.end
             q.cue, q.method = f.cue, f.method
             if f.antecedent is not None:
                 name, role, kind, form = _resolve(doc, text[f.antecedent[0] : f.antecedent[1]], f.antecedent[0], f.role)
                 form = "pronoun"
+            elif owner is not None:
+                name, role, kind, form = None, None, "unknown", "description"
             else:
                 name, role, kind, form = _resolve(doc, mention_text, f.start, f.role)
             if kind not in ("person", "organisation", "group", "unknown"):
@@ -956,6 +1006,20 @@ def attribute(text: str, layout: Layout, spans: list[Span]) -> list[Quote]:
     return quotes
 
 
+_NICK_BEFORE_RE = re.compile(r"(?<![.!?:;]\s)\b[A-Z][a-z]+\.?\s$")
+_NICK_AFTER_RE = re.compile(r"\s[A-Z][a-z]")
+
+
+def _is_nickname(text: str, sp: Span) -> bool:
+    """A quoted nickname inside a name: Marcia "Cia" Price."""
+    return (
+        sp.end - sp.start <= 12
+        and bool(_NICKNAME_RE.fullmatch(text, sp.outer_start, sp.outer_end))
+        and bool(_NICK_BEFORE_RE.search(text, max(0, sp.outer_start - 20), sp.outer_start))
+        and bool(_NICK_AFTER_RE.match(text, sp.outer_end))
+    )
+
+
 def _prev_nonspace(text: str, pos: int) -> int:
     pos -= 1
     while pos > 0 and text[pos].isspace():
@@ -965,6 +1029,8 @@ def _prev_nonspace(text: str, pos: int) -> int:
 
 def _resolve(doc: _Doc, mention: str, pos: int, app_role: str | None) -> tuple[str | None, str | None, str, str]:
     """(canonical name, role, kind, form) for a mention at ``pos``."""
+    if "#" not in mention and _NICKNAME_IN_RE.search(mention):
+        mention = _NICKNAME_IN_RE.sub("", mention)
     if mention.isupper() and len(mention) > 3 and mention.replace(" ", "").isalpha():
         mention = mention.title()  # "PENCE:" in a transcript
     men = parse(mention)
@@ -985,8 +1051,8 @@ def _resolve(doc: _Doc, mention: str, pos: int, app_role: str | None) -> tuple[s
             # a lone capitalised word the article never expands (or an organisation)
             ent2 = doc.names.entities.get(men.name)
             kind = ent2.kind if ent2 else "person"
-            return men.name, men.role or app_role, kind, "name"
-        return men.name, men.role or app_role, men.kind, "name"
+            return _expand(doc, men.name) if kind == "organisation" else men.name, men.role or app_role, kind, "name"
+        return _expand(doc, men.name) if men.kind == "organisation" else men.name, men.role or app_role, men.kind, "name"
     if men.form == "pronoun":
         low = mention.lower()
         if low == "i":
@@ -1001,12 +1067,15 @@ def _resolve(doc: _Doc, mention: str, pos: int, app_role: str | None) -> tuple[s
         if low == "it":
             ent = _last_kind(doc, pos, "organisation")
             if ent:
-                return ent.name, ent.role, "organisation", "pronoun"
+                return _expand(doc, ent.name), ent.role, "organisation", "pronoun"
         return None, None, men.kind, "pronoun"
     # description
     words = [w.strip(",.").lower() for w in mention.split()]
     from .names import _head, gender_of
 
+    if "and" in words[2:-1] and words[0] in ("the", "his", "her"):
+        # "the former governor and current nominee": read the first of the two roles
+        words = words[: words.index("and", 2)]
     head = _head(words)
     if words and words[0] in ("the", "this", "that", "his", "her", "its", "their"):
         ent = doc.names.by_role(words[1:], pos)
@@ -1020,9 +1089,48 @@ def _resolve(doc: _Doc, mention: str, pos: int, app_role: str | None) -> tuple[s
                 return ent.name, ent.role, "person", "description"
         if men.kind == "organisation" and len(words) <= 4:
             ent = _last_kind(doc, pos, "organisation", head=head)
+            if ent is None and head in ORG_NOUNS:
+                # "the union": the organisation the passage is about, named as a subject
+                ent = _last_subject_org(doc, pos)
             if ent:
-                return ent.name, None, "organisation", "description"
+                return _expand(doc, ent.name), None, "organisation", "description"
     return None, app_role, men.kind, "description"
+
+
+_OWNED_WORD_RE = re.compile(r"\s+([a-z][a-z\-]+)")
+
+
+def _owned(m: str, p: int) -> int:
+    """The end of the noun a possessive name at ``p`` governs ("Smith's lawyer said"),
+    or ``p`` when a name or a verb follows instead ("Smith's spokesman Joe Doe said")."""
+    end = p
+    for _ in range(3):
+        wm = _OWNED_WORD_RE.match(m, end)
+        if not wm or wm.group(1) in SPEECH_VERBS or wm.group(1) in _FWD_STOP or wm.group(1) in _DETS:
+            break
+        end = wm.end()
+    if end == p or re.match(r"\s+[A-Z]", m[end : end + 2]):
+        return p
+    return end
+
+
+_ACRONYM_RE = re.compile(r"[A-Z]{2,6}$")
+_INITIAL_SKIP = {"of", "for", "and", "the", "on", "in", "&"}
+
+
+def _expand(doc: _Doc, name: str) -> str:
+    """An acronym's full name when the article spells it out ("IMF" -> "International
+    Monetary Fund"); any other name unchanged."""
+    short = name[4:] if name.startswith("the ") else name
+    if not _ACRONYM_RE.match(short):
+        return name
+    if doc.acronyms is None:
+        doc.acronyms = {}
+        for ent in doc.names.entities.values():
+            words = [w for w in ent.name.split() if w.lower() not in _INITIAL_SKIP]
+            if len(words) >= 2 and ent.kind in ("organisation", "person", "place") and all(w[:1].isupper() for w in words):
+                doc.acronyms.setdefault("".join(w[0] for w in words), ent.name)
+    return doc.acronyms.get(short, name)
 
 
 _VARIATION_HEADS = {
@@ -1045,13 +1153,13 @@ def _last_person(doc: _Doc, pos: int, gender: str | None = None):
         for ms, me, men in doc.subjects:
             if men.kind == "person" and men.name:
                 ent = doc.names.canonical(men.name, ms)
-                if ent is not None and (len(ent.tokens) >= 2 or men.role):
+                if ent is not None and (len(ent.tokens) >= 2 or men.role or (ent.gender and _SURNAME_RE.match(ent.name))):
                     doc.subject_ents.append((ms, ent))
         doc.person_ents = []
         for ms, me, men in doc.mentions:
             if men.kind == "person" and men.name:
                 ent = doc.names.canonical(men.name)
-                if ent is not None and len(ent.tokens) >= 2:
+                if ent is not None and (len(ent.tokens) >= 2 or (ent.gender and _SURNAME_RE.match(ent.name))):
                     doc.person_ents.append((ms, ent))
     ok = lambda e: gender is None or e.gender is None or e.gender == gender  # noqa: E731
     # Score each candidate by how recently it was a subject or speaker, and how much the
@@ -1060,12 +1168,16 @@ def _last_person(doc: _Doc, pos: int, gender: str | None = None):
     ents = {}
     lo = pos - _PRONOUN_REACH
     first = bisect.bisect_left(doc.subject_ents, lo, key=lambda x: x[0])
+    latest = None
     for ms, ent in doc.subject_ents[first:]:
         if ms >= pos:
             break
         if ok(ent):
             scores[ent.name] = max(scores.get(ent.name, 0.0), _SALIENCE_SUBJECT / (1 + (pos - ms) / _DECAY))
             ents[ent.name] = ent
+            latest = ent.name
+    if latest is not None:
+        scores[latest] *= _LATEST_SUBJECT  # the last compatible subject is the default antecedent
     first = bisect.bisect_left(doc.speakers, lo, key=lambda x: x[0])
     for sp_pos, name in doc.speakers[first:]:
         if sp_pos < pos:
@@ -1092,6 +1204,8 @@ _SALIENCE_SUBJECT = 2.0
 _SALIENCE_SPEAKER = 2.5
 _DECAY = 400.0
 _FREQ = 0.1
+_LATEST_SUBJECT = 1.5
+_SURNAME_RE = re.compile(r"(?:Mc|Mac|O['’]|De|Di|La|Le)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?$")  # not "R-Wis", not "NBC"
 
 
 def _last_kind(doc: _Doc, pos: int, kind: str, head: str | None = None, within: int | None = None):
@@ -1104,6 +1218,23 @@ def _last_kind(doc: _Doc, pos: int, kind: str, head: str | None = None, within: 
         if men.kind == kind and men.name and (head is None or head in men.name.lower()):
             best = doc.names.entities.get(men.name)
     return best
+
+
+def _last_subject_org(doc: _Doc, pos: int, within: int = 1500):
+    """The latest organisation named (in full) as a sentence subject before ``pos``."""
+    best = None
+    for ms, me, men in doc.subjects:
+        if ms >= pos:
+            break
+        if pos - ms <= within and men.kind == "organisation" and men.name and len(men.name.split()) >= 2 and not _modifies(doc.masked, me):
+            best = doc.names.entities.get(men.name)
+    return best
+
+
+def _modifies(m: str, p: int) -> bool:
+    """Is the name ending at ``p`` only a modifier ("the Smith Institute report found")?"""
+    wm = _OWNED_WORD_RE.match(m, p)
+    return bool(wm) and wm.group(1) in ROLE_NOUNS
 
 
 def _kind(doc: _Doc, sp: Span, ss: int, se: int, f: Found | None) -> str:

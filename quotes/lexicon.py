@@ -128,7 +128,7 @@ ROLE_NOUNS |= {"commission", "office", "bureau", "service", "organization", "boa
                "relatives", "family", "executive", "executives", "consultant", "consultants",
                "economists", "historian", "historians", "scholar", "scholars", "observers",
                "insiders", "insider", "republicans", "democrats", "conservatives", "liberals",
-               "progressives", "republican", "democrat", "crowd", "audience", "protesters"}
+               "progressives", "republican", "democrat", "crowd", "audience", "protesters", "lady"}
 
 # Descriptions that are documents or bodies, not people.
 ORG_NOUNS = set(
@@ -193,7 +193,7 @@ ORG_WORDS = set(
     Television Radio Broadcasting Airlines Motors Bureau Police Army Navy Force
     Forces Command Embassy Consulate Secretariat Cabinet FBI CIA NSA NATO CNN BBC AP
     AFP NBC CBS ABC MSNBC NPR PBS RNC DNC GOP EU UN U.N. IMF WHO ISIS County City District
-    Township Province Headquarters""".split()
+    Township Province Headquarters Federation Society Conference Caucus Academy""".split()
 )
 
 PRONOUNS_PERSON = {"he", "she", "him", "her", "i"}

@@ -94,7 +94,11 @@ def parse(mention: str) -> Mention:
 
 _PARSED: dict[str, Mention] = {}
 _ABBR = {"gov.": "governor", "sen.": "senator", "rep.": "representative", "gen.": "general",
-         "sec.": "secretary", "pres.": "president", "lt.": "lieutenant", "atty.": "attorney"}
+         "sec.": "secretary", "pres.": "president", "lt.": "lieutenant", "atty.": "attorney",
+         "gov": "governor", "sen": "senator", "rep": "representative", "congressman": "representative",
+         "congresswoman": "representative", "congressmember": "representative", "chairwoman": "chairman",
+         "chair": "chairman", "chairperson": "chairman", "spokeswoman": "spokesman", "spokesperson": "spokesman",
+         "ceo": "executive", "businesswoman": "businessman"}
 
 
 def _parse(mention: str) -> Mention:
@@ -143,6 +147,11 @@ def _parse(mention: str) -> Mention:
                 inner.role = (inner.role + " " if inner.role else "") + sep.strip() + " " + tail
                 return inner
     toks = [_POSS_RE.sub("", t) if t.endswith(("'s", "’s")) else t for t in words]
+    joint = next((i for i, t in enumerate(toks) if t in ("of", "for")), 0)
+    if joint and toks[joint - 1] in ORG_WORDS and is_org_name(toks[:joint]):
+        # "Association of Flight Attendants", "Department of Homeland Security"
+        org = toks[1:] if toks[0].lower() == "the" else toks
+        return Mention(mention, " ".join(org), None, "organisation", "name")
     role_toks, name_toks = split_role(toks)
     name_toks = [t for t in name_toks if t not in HONORIFICS] or name_toks
     if " ".join(name_toks) in PLACES or (name_toks and name_toks[-1] in PLACES and len(name_toks) <= 2):
@@ -280,16 +289,19 @@ class Names:
         want = [w for w in want if not w.endswith(("'s", "’s"))]
         if not want:
             return None
+        head = next((w for w in reversed(want) if w in ROLE_NOUNS), None)
         best = None
-        best_pos = -1
+        best_key = (-1, -1)
         for ent in self.entities.values():
             if not ent.role:
                 continue
-            r = [_ABBR.get(w, w) for w in ent.role.lower().split()]
-            if all(w in r for w in want):
+            r = [_ABBR.get(w, w) for w in ent.role.lower().replace(",", " ").split()]
+            full = all(w in r for w in want)
+            # the head noun alone will do ("the California congressman" for "Rep. Jane Roe")
+            if full or (head is not None and head in r and ent.kind == "person"):
                 p = max([q for q in ent.positions if q <= pos], default=-1)
-                if p > best_pos:
-                    best, best_pos = ent, p
+                if p >= 0 and (full, p) > best_key:
+                    best, best_key = ent, (full, p)
         return best
 
 
@@ -297,8 +309,8 @@ def scan_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, 
     """Named mentions in ``text`` outside quoted spans (offsets, parsed mention)."""
     out = []
     for s, e in spans:
-        for m in NAME_RE.finditer(text, s, e):
-            raw = m.group()
+        for ms, me in _org_joined(text, NAME_RE.finditer(text, s, e)):
+            raw = text[ms:me]
             hit = _SCANNED.get(raw, _MISSING)
             if hit is _MISSING:
                 hit = _scan_one(raw)
@@ -307,7 +319,25 @@ def scan_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, 
                 _SCANNED[raw] = hit
             if hit is not None:
                 rel, men = hit
-                out.append((m.start() + rel, m.end(), Mention(men.text, men.name, men.role, men.kind, men.form, men.gender)))
+                out.append((ms + rel, me, Mention(men.text, men.name, men.role, men.kind, men.form, men.gender)))
+    return out
+
+
+_OF_RE = re.compile(r"[ \t\u00a0]+(?:of|for)(?:[ \t\u00a0]+the)?[ \t\u00a0]+$")
+
+
+def _org_joined(text: str, matches) -> list[tuple[int, int]]:
+    """Capitalised runs, with "Association" + "of" + "Flight Attendants" joined into one
+    organisation's name."""
+    out: list[tuple[int, int]] = []
+    for m in matches:
+        if out:
+            ps, pe = out[-1]
+            last = text[ps:pe].rsplit(None, 1)[-1]
+            if last in ORG_WORDS and not last.isupper() and m.start() - pe <= 9 and _OF_RE.match(text, pe, m.start()):
+                out[-1] = (ps, m.end())
+                continue
+        out.append((m.start(), m.end()))
     return out
 
 

@@ -185,3 +185,78 @@ def test_reported_speech_goes_to_the_reporter():
     text = 'Intro.\n\nOmar Haddad said Friday that the mayor described the plan as "a gift to the town."'
     q = only(text, "gift")
     assert q.speaker == "Omar Haddad"
+
+
+@pytest.mark.parametrize(
+    "text, words, speaker, mention",
+    [
+        # a name that only modifies the next one is not the sentence's subject
+        ("Intro.\n\nMayor Ana Rivera spoke first.\n\nRivera communication director Nina Alvarez took questions.\n\n"
+         "\"We disagree,\" she said.", "disagree", "Nina Alvarez", "she"),
+        # a one-word name counts as a person when an honorific gives its gender
+        ("Intro.\n\nMr. Okafor rejected the criticism from Senator Paula Dunn's office.\n\n\"That is false,\" he said.",
+         "false", "Okafor", "he"),
+        # the latest subject wins over a speaker named more often
+        ("Intro.\n\n\"We will sign,\" Governor Sam Reed said. \"Soon,\" Reed added. \"Very soon,\" Reed said.\n\n"
+         "State party chairman Luis Ortega called it a win.\n\n\"The court agreed with us,\" he said.",
+         "court agreed", "Luis Ortega", "he"),
+        # an acronym resolves to the name the article spells out
+        ("Intro.\n\nThe International Harbour Authority (IHA) warned of delays. The IHA said the pier was \"unsafe for now.\"",
+         "unsafe", "International Harbour Authority", "The IHA"),
+        # a description matched to a role through its head noun
+        ("Intro.\n\nRep. Dan Whitfield questioned the plan on Monday. Mayor Carl Benz disagreed.\n\n"
+         "The Ohio congressman said it was \"a mess.\"", "a mess", "Dan Whitfield", "The Ohio congressman"),
+        # two roles joined by "and" describe one person
+        ("Intro.\n\nGreta Olsen spoke at the dock.\n\nThe former harbour minister and current party leader said the plan was \"too late.\"",
+         "too late", "Greta Olsen", "The former harbour minister and current party leader"),
+        # "the union" after an organisation named with "of"
+        ("Intro.\n\nThe Association of Dock Workers endorsed the plan on Friday.\n\n\"This is overdue,\" the union wrote.",
+         "overdue", "Association of Dock Workers", "the union"),
+    ],
+)
+def test_canonical_resolution(text, words, speaker, mention):
+    q = only(text, words)
+    assert q.speaker == speaker
+    check_mention(text, q, mention)
+
+
+@pytest.mark.parametrize(
+    "text, words, mention",
+    [
+        ("Intro.\n\n\"It is baseless,\" said Mayor Ellen Park's lawyer.", "baseless", "Mayor Ellen Park's lawyer"),
+        ("Intro.\n\n\"We will appeal,\" Omar Haddad's family said on Friday.", "appeal", "Omar Haddad's family"),
+    ],
+)
+def test_possessor_is_not_the_speaker(text, words, mention):
+    q = only(text, words)
+    assert q.speaker is None
+    check_mention(text, q, mention)
+
+
+@pytest.mark.parametrize(
+    "text, words, speaker, method",
+    [
+        # a long aside between the quote and "said X"
+        ('Intro.\n\n"Nobody saw the flood coming," even though the river had risen steadily for more than a week before the storm arrived, '
+         'said Dana Reyes, the county engineer.', "flood coming", "Dana Reyes", "post-posed"),
+        # any -ed verb between an exclaimed quote and a name
+        ('Intro.\n\n"This is wonderful!" beamed Omar Haddad, who drove in from the coast.', "wonderful", "Omar Haddad", "post-posed"),
+        # a sign-off after a no-break space
+        ("Intro.\n\n“Fix the road first.”\u00a0― Dana Reyes\n“Then the bridge.” ― Omar Haddad", "Fix the road", "Dana Reyes", "sign-off"),
+        # the sentence before the quote closes with its own cue
+        ('Intro.\n\nThe council may wait until spring, Dana Reyes said. "Nobody wants to rush this."', "rush", "Dana Reyes", "previous-sentence"),
+        # a nickname inside the speaker's name
+        ('Intro.\n\n"We will win this!" Marcia "Cia" Price shouted to the crowd.', "win this", "Marcia Price", "named-subject"),
+    ],
+)
+def test_more_cues(text, words, speaker, method):
+    q = only(text, words)
+    assert q.speaker == speaker
+    assert q.method == method
+
+
+def test_nickname_is_not_a_quotation():
+    text = 'Intro.\n\n"We will win this!" Marcia "Cia" Price shouted to the crowd.'
+    q = only(text, "Cia")
+    assert q.kind == "scare"
+    assert q.speaker is None

@@ -32,7 +32,7 @@ def story(i: int) -> str:
     name = NAMES[i % len(NAMES)]
     return (
         f"Council report number {i}\n\n"
-        f"The council met on day {i} of the session to discuss the budget and the roads.\n\n"
+        f"The council met on day {i} of the sitting to discuss the budget and the roads.\n\n"
         f"\u201cWe will keep the rates low in year {i},\u201d said {name}, the council leader.\n\n"
         f"Others were not so sure. \u201cPlan {i} is a mistake,\u201d said Tom Baker, who runs a shop.\n"
     )
