@@ -35,4 +35,4 @@ benchmark: install-test
 	$(BIN)/python benchmarks/extract.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info quotes.db quotes.db-wal quotes.db-shm quotes.index
+	rm -rf $(VENV) build *.egg-info quotes.db quotes.db-wal quotes.db-shm quotes.db-lock quotes.index

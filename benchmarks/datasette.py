@@ -102,7 +102,12 @@ def pages(db_name: str, conn: sqlite3.Connection, rng: random.Random, n: int) ->
     return {
         "quotes table": [f"{db}/quotes"] * n,
         "quotes table, page 50": [f"{db}/quotes?_next={50 * 100}"] * n,
-        "faceted (speaker, kind)": [f"{db}/quotes?_facet=speaker_id&_facet=kind"] * n,
+        # speaker_id and kind are default facets; ask for one more
+        "quotes + method facet": [f"{db}/quotes?_facet=method"] * n,
+        "articles (publisher, date)": [f"{db}/articles"] * n,
+        "quotes_view, 4 facets asked": [
+            f"{db}/quotes_view?_facet=speaker&_facet=publisher&_facet=kind&_facet_date=published"
+        ] * n,
         "quotes_view browse": [f"{db}/quotes_view"] * n,
         "quotes_view by speaker": [f"{db}/quotes_view?speaker={s}" for s in rng.choices(top_speakers, k=n)],
         "FTS ?_search= (view)": [f"{db}/quotes_view?_search={w}" for w in words],

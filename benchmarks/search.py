@@ -262,12 +262,18 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return p50 * 1000, p95 * 1000
 
 
+CPU_TIMES: list[float] = []  # CPU seconds of the calls last timed (contention-free cost)
+
+
 def timed(fn: Callable[[Any], Any], items: list[Any]) -> list[float]:
+    """Wall-clock seconds per call; CPU seconds per call go to ``CPU_TIMES``."""
     out = []
+    CPU_TIMES.clear()
     for item in items:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn(item)
         out.append(time.perf_counter() - t)
+        CPU_TIMES.append(time.process_time() - c)
     return out
 
 
@@ -387,15 +393,13 @@ def verify_claims(db: sqlite3.Connection, n: int, rng: random.Random) -> list[tu
 @click.option("--keep", is_flag=True, help="Keep the database and index afterwards.")
 @click.option("--procs", type=int, help="Whoosh writer processes (default: 2 from 50,000 quotes).")
 @click.option("--limitmb", type=int, default=256, show_default=True, help="Whoosh writer memory per process.")
+@click.option("--reuse", is_flag=True, help="With --workdir: time queries on the database and index already there.")
 def main(n_quotes: int, queries: int, verifies: int, corpus: Path, workdir: Path | None, keep: bool,
-         procs: int | None, limitmb: int) -> None:
+         procs: int | None, limitmb: int, reuse: bool) -> None:
     work = Path(workdir or tempfile.mkdtemp(prefix="quotes-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     db_path = work / "bench.db"
     index_dir = work / "bench.index"
-    for p in (db_path, Path(str(db_path) + "-wal"), Path(str(db_path) + "-shm")):
-        p.unlink(missing_ok=True)
-    shutil.rmtree(index_dir, ignore_errors=True)
     rng = random.Random(7)
     out: list[str] = []
 
@@ -403,59 +407,68 @@ def main(n_quotes: int, queries: int, verifies: int, corpus: Path, workdir: Path
         out.append(line)
         click.echo(line, err=True)
 
-    gen = generate_db(db_path, n_quotes, corpus)
-    say(f"generated {gen['quotes']:,} quotes in {gen['articles']:,} articles by {gen['speakers']:,} speakers"
-        f" ({gen['sentences']:,} source sentences) in {gen['generate_s']:.0f}s")
+    if reuse and db_path.exists() and index_dir.exists():
+        say(f"reusing {db_path} and {index_dir} (queries only)")
+        store = Store(db_path)
+        conn = store.db.conn
+    else:
+        for p in (db_path, Path(str(db_path) + "-wal"), Path(str(db_path) + "-shm")):
+            p.unlink(missing_ok=True)
+        shutil.rmtree(index_dir, ignore_errors=True)
+        gen = generate_db(db_path, n_quotes, corpus)
+        say(f"generated {gen['quotes']:,} quotes in {gen['articles']:,} articles by {gen['speakers']:,} speakers"
+            f" ({gen['sentences']:,} source sentences) in {gen['generate_s']:.0f}s")
 
-    store = Store(db_path)
+        store = Store(db_path)
 
-    def cpu_seconds() -> float:
-        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+        def cpu_seconds() -> float:
+            me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+            return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
-    with PeakMemory() as mem:
+        with PeakMemory() as mem:
+            t = time.perf_counter()
+            cpu0 = cpu_seconds()
+            rusage0 = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            count = rebuild(store, index_dir, procs=procs, limitmb=limitmb)
+            whoosh_s = time.perf_counter() - t
+            whoosh_cpu = cpu_seconds() - cpu0
+        child_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        self_max = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        whoosh_size = dir_size(index_dir)
+
+        conn = store.db.conn
         t = time.perf_counter()
-        cpu0 = cpu_seconds()
-        rusage0 = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        count = rebuild(store, index_dir, procs=procs, limitmb=limitmb)
-        whoosh_s = time.perf_counter() - t
-        whoosh_cpu = cpu_seconds() - cpu0
-    child_max = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    self_max = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    whoosh_size = dir_size(index_dir)
+        with conn:
+            conn.execute("insert into quotes_fts(quotes_fts) values('rebuild')")
+        fts_s = time.perf_counter() - t
+        try:
+            fts_size = conn.execute("select sum(pgsize) from dbstat where name like 'quotes_fts%'").fetchone()[0] or 0
+        except sqlite3.OperationalError:
+            fts_size = 0
+        db_size = db_path.stat().st_size
 
-    conn = store.db.conn
-    t = time.perf_counter()
-    with conn:
-        conn.execute("insert into quotes_fts(quotes_fts) values('rebuild')")
-    fts_s = time.perf_counter() - t
-    try:
-        fts_size = conn.execute("select sum(pgsize) from dbstat where name like 'quotes_fts%'").fetchone()[0] or 0
-    except sqlite3.OperationalError:
-        fts_size = 0
-    db_size = db_path.stat().st_size
-
-    say()
-    say(f"{'build':<28}{'Whoosh':>16}{'FTS5':>16}")
-    say(f"{'seconds':<28}{whoosh_s:>16.1f}{fts_s:>16.1f}")
-    say(f"{'quotes/s':<28}{count / whoosh_s:>16,.0f}{count / fts_s:>16,.0f}")
-    say(f"{'CPU seconds (all procs)':<28}{whoosh_cpu:>16.1f}")
-    say(f"{'quotes per CPU second':<28}{count / whoosh_cpu:>16,.0f}")
-    say(f"{'index size (MB)':<28}{whoosh_size / 1e6:>16.1f}{(fts_size / 1e6) if fts_size else float('nan'):>16.1f}")
-    say(f"{'peak RSS, all procs (MB)':<28}{mem.peak_kb / 1024:>16.0f}")
-    say(f"{'max RSS one proc (MB)':<28}{max(self_max, child_max, rusage0) / 1024:>16.0f}")
-    say(f"(database file {db_size / 1e6:.0f} MB; quotes indexed: {count:,})")
+        say()
+        say(f"{'build':<28}{'Whoosh':>16}{'FTS5':>16}")
+        say(f"{'seconds':<28}{whoosh_s:>16.1f}{fts_s:>16.1f}")
+        say(f"{'quotes/s':<28}{count / whoosh_s:>16,.0f}{count / fts_s:>16,.0f}")
+        say(f"{'CPU seconds (all procs)':<28}{whoosh_cpu:>16.1f}")
+        say(f"{'quotes per CPU second':<28}{count / whoosh_cpu:>16,.0f}")
+        say(f"{'index size (MB)':<28}{whoosh_size / 1e6:>16.1f}{(fts_size / 1e6) if fts_size else float('nan'):>16.1f}")
+        say(f"{'peak RSS, all procs (MB)':<28}{mem.peak_kb / 1024:>16.0f}")
+        say(f"{'max RSS one proc (MB)':<28}{max(self_max, child_max, rusage0) / 1024:>16.0f}")
+        say(f"(database file {db_size / 1e6:.0f} MB; quotes indexed: {count:,})")
 
     qs = sample_queries(conn, queries, rng)
     qi = QuoteIndex(index_dir)
     qi.search("warmup")
     ro = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     say()
-    say(f"{'latency ms (p50 / p95)':<28}{'Whoosh':>16}{'FTS5':>16}   n")
+    say(f"{'latency ms (p50 / p95)':<28}{'Whoosh':>16}{'Whoosh CPU':>16}{'FTS5':>16}   n")
     for kind, items in qs.items():
         w50, w95 = percentiles(timed(whoosh_runner(qi, kind), items))
+        c50, c95 = percentiles(CPU_TIMES)
         f50, f95 = percentiles(timed(fts_runner(ro, kind), items))
-        say(f"{kind:<28}{w50:>7.1f} / {w95:<6.1f}{f50:>8.1f} / {f95:<6.1f}  {len(items)}")
+        say(f"{kind:<28}{w50:>7.1f} / {w95:<6.1f}{c50:>8.1f} / {c95:<6.1f}{f50:>8.1f} / {f95:<6.1f}  {len(items)}")
 
     claims = verify_claims(conn, verifies, rng)
     verdicts: dict[str, int] = {}
@@ -465,7 +478,8 @@ def main(n_quotes: int, queries: int, verifies: int, corpus: Path, workdir: Path
         verdicts[f"{claim[2]}->{v.verdict}"] = verdicts.get(f"{claim[2]}->{v.verdict}", 0) + 1
 
     v50, v95 = percentiles(timed(run_verify, claims))
-    say(f"{'verify':<28}{v50:>7.1f} / {v95:<6.1f}{'':>16}  {len(claims)}")
+    c50, c95 = percentiles(CPU_TIMES)
+    say(f"{'verify':<28}{v50:>7.1f} / {v95:<6.1f}{c50:>8.1f} / {c95:<6.1f}{'':>16}  {len(claims)}")
     say(f"(verify outcomes, generated->verdict: {json.dumps(dict(sorted(verdicts.items())))})")
     qi.close()
     click.echo("\n".join(out))

@@ -95,8 +95,10 @@ def search(
 
     QUERY uses the Whoosh query language: words (stemmed: "leave" finds "leaving"),
     "exact phrases", AND / OR / NOT, wildcards (minist*), fuzzy words (gadafi~ or
-    gadafi~2) and fields: speaker, publisher, title, role, kind, context, published.
+    gadafi~2, first letter right) and fields: speaker, publisher, title, role, kind, context, published.
     Matched words are shown in [brackets] (JSON: "highlights", offsets into "quote").
+    --json prints an array of hits; with --facets, an object with total, hits, facets
+    and suggestions. Words as common as "the" are not indexed.
 
     \b
     Example:

@@ -34,6 +34,15 @@ class StemmedFuzzyTerm(query.FuzzyTerm):
     word: str | None = None  # the word as typed, when known
 
     def _btexts(self, ixreader: Any) -> Any:
+        # Whoosh asks again for each segment, for scoring and for highlighting: the
+        # expansion walks the whole word graph, so remember it per reader.
+        cache = self.__dict__.setdefault("_expansions", {})
+        key = id(ixreader)
+        if key not in cache:
+            cache[key] = self._expand(ixreader)
+        return cache[key]
+
+    def _expand(self, ixreader: Any) -> list[bytes]:
         field = ixreader.schema[self.fieldname]
         out: dict[bytes, None] = {}
         typed = self.word or self.text
@@ -48,7 +57,10 @@ class StemmedFuzzyTerm(query.FuzzyTerm):
 def _stem_fuzzy(qstring: str) -> Any:
     def replace(node: query.Query) -> query.Query:
         if type(node) is query.FuzzyTerm and node.fieldname == "text":
-            new = StemmedFuzzyTerm(node.fieldname, node.text, node.boost, node.maxdist, node.prefixlength, node.constantscore)
+            # The first letter must match: misspellings rarely start wrong, and the
+            # word-graph walk is many times faster with a fixed first letter.
+            prefix = max(1, node.prefixlength)
+            new = StemmedFuzzyTerm(node.fieldname, node.text, node.boost, node.maxdist, prefix, node.constantscore)
             start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
             if start is not None and end is not None:
                 typed = qstring[start:end].split("~", 1)[0].strip().lower()
@@ -354,12 +366,16 @@ class QuoteIndex:
             kwargs["sortedby"] = sorting.FieldFacet("published", reverse=True)
         if facets:
             kwargs["groupedby"] = {"speaker": sorting.FieldFacet("speaker_name", maptype=sorting.Count)}
+        if any(isinstance(leaf, query.Phrase) for leaf in q.leaves()) or isinstance(q, query.Phrase):
+            # Phrase matches are few but costly to confirm (positions): score them all in
+            # one pass instead of a skipping pass plus a second pass to count them.
+            kwargs["optimize"] = False
         collector = searcher.collector(**kwargs)
         if window is not None:
             collector = DateWindowCollector(collector, self.ix.schema["published"], *window)
         searcher.search_with_collector(q, collector)
         results = collector.results()
-        total = len(results)
+        total = _total(searcher, q, results, window is None)
         terms = self._highlight_terms(searcher, q)
         analyzer = self.ix.schema["text"].analyzer
         ranked = "sortedby" not in kwargs  # sorted by date, a hit's "score" is its sort key
@@ -481,6 +497,17 @@ class DateWindowCollector(collectors.WrappingCollector):
         r = self.child.results()
         r.collector = self
         return r
+
+
+def _total(searcher: Any, q: query.Query, results: Any, unfiltered: bool) -> int:
+    """How many documents match. For a single word the posting count is exact when
+    nothing was deleted, and saves a second pass over every matching document."""
+    limit = getattr(results.collector, "limit", None)
+    if unfiltered and isinstance(q, query.Term) and limit and results.scored_length() >= limit:
+        reader = searcher.reader()
+        if not reader.has_deletions():
+            return reader.doc_frequency(q.fieldname, q.text)
+    return len(results)
 
 
 def mark(text: str, spans: list[list[int]], left: str = "[", right: str = "]") -> str:

@@ -71,6 +71,12 @@ _LEAD_RE = re.compile(
     r"(?:(?:But|And|So|Yet|Still|Then|Now|Meanwhile|Also)\s+)?"
 )
 
+# A person introduced with an appositive role: "..., Dana Reyes, the county engineer"
+_ROLE_HEADS = (r"(?:president|chairman|chairwoman|chair|director|head|founder|leader|spokesman|spokeswoman|"
+               r"spokesperson|professor|executive|manager|chief|member|strategist|adviser|advisor|analyst|"
+               r"lawyer|attorney|official|economist|pastor|organizer|activist|owner|mayor|governor|senator|secretary)")
+_INTRODUCED_RE = re.compile(rf",\s+(?:(?:the|a|an)\s+(?:[\w\-’']+\s+){{0,4}}?{_ROLE_HEADS}\b|{_ROLE_HEADS}\s+(?:of|at|for)\b)")
+_INVERTED_RE = re.compile(r"\s*(Said|Says|Added|Adds|Asked|Asks|Wrote|Writes|Recalled|Explained|Noted)\s+(?=[A-Z])")
 _NICKNAME_RE = re.compile(r"[\"“'‘][A-Z][\w.'’\- ]{0,10}[\"”'’]")
 _NICKNAME_IN_RE = re.compile(r"(?<=\w) [\"“'‘][A-Z][\w.'’\- ]{0,10}[\"”'’](?= [A-Z])")
 # Lowercase words ending in a role noun between two names: the first name modifies
@@ -78,6 +84,7 @@ _MODIFIER_RE = re.compile(r"(?:['’]s)?((?:\s+[a-z][a-z\-]*){1,3})\s+")
 
 
 _WORD_RE = re.compile(r"[\w'’.\-]+|#+|[^\w\s]")
+_LAST_WORD_RE = re.compile(r"([\w.]+)$")
 
 
 def _attrib_after(m: str, s: int, e: int, final: str = ".") -> bool:
@@ -104,7 +111,7 @@ def _attrib_after(m: str, s: int, e: int, final: str = ".") -> bool:
         if w.lower() in ("he", "she", "they", "i", "we") and k == 0:
             continue
         if w.startswith("#") and len(w) <= 14 and k > 0 and words[k - 1][:1].isupper():
-            continue  # a nickname: Marcia "Cia" Price
+            continue  # a nickname: Dana "Dee" Reyes
         if w in ("also", "later", "then", "had", "has") or (k == 0 and w in ("the", "a", "an", "his", "her", "their", "one", "another")) or (k > 0 and w.islower() and k <= 3 and words[0] in ("the", "a", "an", "his", "her", "their", "one", "another")):
             continue
         if not (w[:1].isupper() or w in (",",) or w.lower() in ROLE_WORDS):
@@ -199,15 +206,17 @@ class _Doc:
         for n_men, (ms, me, men) in enumerate(self.mentions):
             mod = _MODIFIER_RE.fullmatch(self.masked, me, self.mentions[n_men + 1][0]) if n_men + 1 < len(self.mentions) else None
             if mod and mod.group(1).split()[-1] in ROLE_NOUNS and not any(w in SPEECH_VERBS for w in mod.group(1).split()):
-                continue  # "Clinton campaign spokesman Jane Roe said": Clinton only modifies
+                continue  # "Rivera campaign spokesman Jane Roe said": Rivera only modifies
             k = bisect.bisect_right(start_list, ms) - 1
             if k < 0:
                 continue
             if self.masked[me - 2 : me] in ("'s", "’s") or self.masked[me : me + 2] in ("'s", "’s"):
                 continue  # "Clinton's lawyer said": the possessor is not the subject
+            # "..., Dana Reyes, the county engineer": a person introduced is as salient as a subject
+            introduced = men.kind == "person" and men.name is not None and " " in men.name and bool(_INTRODUCED_RE.match(self.masked, me))
             if ms - start_list[k] > 80:
                 pv = _POSTPOSED_RE.search(self.masked, max(0, ms - 40), ms)
-                if pv and pv.group(1) in STRONG_VERBS:
+                if introduced or (pv and pv.group(1) in STRONG_VERBS):
                     self.subjects.append((ms, me, men))  # "..., noted NBC's Dante Chinni."
                 continue
             lead = self.masked[start_list[k] : ms]
@@ -219,7 +228,7 @@ class _Doc:
                     or (w.isalpha() and w.islower() and words[-1] in ROLE_NOUNS and all(x.isalpha() and x.islower() for x in words[n:]))
                     for n, w in enumerate(words)
                 )
-            ):
+            ) or introduced:
                 self.subjects.append((ms, me, men))
         self._learn_genders()
         self.speakers: list[tuple[int, str]] = []  # (position, canonical person) as found
@@ -267,7 +276,7 @@ class _Doc:
         start = s
         for mt in re.finditer(r"[.!?][\"”’)]?(\s+)(?=[#A-Z0-9“\"‘'(])", m[s:e]):
             dot = s + mt.start()
-            word = re.search(r"([\w.]+)$", m[start:dot])
+            word = _LAST_WORD_RE.search(m, max(start, dot - 40), dot)
             w = word.group(1).lower() if word else ""
             if m[dot] == "." and (w in _ABBREV or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w)):
                 continue
@@ -400,7 +409,7 @@ def _np_end(doc: _Doc, toks: list[tuple[int, int, str]], i: int, loose: bool = F
             if _is_cap(p) and (p.rstrip(".") not in NON_NAME_CAPS or p in TITLES):
                 j -= 1
             elif p.startswith("#") and len(p) <= 14 and j - 2 >= 0 and _is_cap(toks[j - 2][2]) and toks[j - 2][2].rstrip(".") not in NON_NAME_CAPS and _NICKNAME_RE.fullmatch(doc.text, toks[j - 1][0], toks[j - 1][1]):
-                j -= 1  # a nickname inside the name: Marcia "Cia" Price
+                j -= 1  # a nickname inside the name: Dana "Dee" Reyes
             elif p.lower() in ROLE_WORDS and p.islower() and j - 2 >= 0 and (_is_cap(toks[j - 2][2]) or toks[j - 2][2].lower() in ROLE_WORDS):
                 j -= 1
             elif p.lower() in ("de", "van", "von", "der", "del", "la", "le", "bin", "al", "el", "di", "du", "da") and j - 2 >= 0 and _is_cap(toks[j - 2][2]):
@@ -646,6 +655,13 @@ def _pre(doc: _Doc, sp: Span, ss: int, seg_start: int | None = None) -> Found | 
     p = sp.outer_start
     if seg_start is None:
         seg_start = ss
+    im = _INVERTED_RE.match(m, seg_start, p)
+    if im:
+        # "Said Dana Reyes, who grew up there: ..."
+        f = _np_forward(doc, im.end(), p, after_verb=True)
+        if f is not None and f.method == "post-posed":
+            f.cue, f.cue_pos = im.group(1).lower(), im.start(1)
+            return f
     # the nearest speech verb before the quote whose subject can be read
     verbs = _verbs(doc, seg_start, p)
     am = None
@@ -763,16 +779,19 @@ def _plausible_name(doc: _Doc, f: Found, sentence_start: int) -> bool:
     return word in doc.midsentence_caps
 
 
+_REPORTER_RE = re.compile(r",\s*((?:[A-Z][\w.'’\-]*\s+){0,3}[A-Z][\w'’\-]*|he|she)\s+(?:also\s+)?([a-z]+)\s*[.!?]?\s*$")
+
+
 def _reporter(doc: _Doc, s: int, e: int) -> Found | None:
     """The speaker of a sentence that closes with its cue ("The plan may stall, Smith said.")."""
-    tail = re.search(r",\s*((?:[A-Z][\w.'’\-]*\s+){0,3}[A-Z][\w'’\-]*|he|she)\s+(?:also\s+)?([a-z]+)\s*[.!?]?\s*$", doc.masked[s:e])
+    tail = _REPORTER_RE.search(doc.masked, max(s, e - 150), e)
     if not tail or tail.group(2) not in STRONG_VERBS:
         return None
-    toks = _tokens(doc.masked, s + tail.start(1), s + tail.end(1))
+    toks = _tokens(doc.masked, tail.start(1), tail.end(1))
     f = _np_end(doc, toks, len(toks) - 1) if toks else None
     if f is None or f.method not in ("named-subject", "pronoun"):
         return None
-    f.cue, f.cue_pos = tail.group(2), s + tail.start(2)
+    f.cue, f.cue_pos = tail.group(2), tail.start(2)
     return f
 
 
@@ -786,6 +805,12 @@ def _subject(doc: _Doc, s: int, limit: int) -> Found | None:
     f = _np_forward(doc, x, limit, after_verb=True)
     if f is None:
         return None
+    if f.method == "post-posed" and doc.masked[f.end : f.end + 1] == "," and parse(doc.masked[f.start : f.end]).kind == "place":
+        # "In Dover, Delaware, Reyes said": the place closes the adverbial
+        am = re.match(r",\s*(?:(?:on|in|at|last|this)\s+[\w ]{1,20}?,\s*)?", doc.masked[f.end : limit])
+        g = _np_forward(doc, f.end + am.end(), limit, after_verb=True) if am else None
+        if g is not None and g.method in ("post-posed", "pronoun"):
+            f = g
     if not _plausible_name(doc, f, x):
         return None
     if f.method == "post-posed":
@@ -1011,7 +1036,7 @@ _NICK_AFTER_RE = re.compile(r"\s[A-Z][a-z]")
 
 
 def _is_nickname(text: str, sp: Span) -> bool:
-    """A quoted nickname inside a name: Marcia "Cia" Price."""
+    """A quoted nickname inside a name: Dana "Dee" Reyes."""
     return (
         sp.end - sp.start <= 12
         and bool(_NICKNAME_RE.fullmatch(text, sp.outer_start, sp.outer_end))
@@ -1043,6 +1068,8 @@ def _resolve(doc: _Doc, mention: str, pos: int, app_role: str | None) -> tuple[s
             return None, None, "unknown", "description"  # a shouted headline, not a name
     if men.form == "name" and men.name:
         ent = doc.names.canonical(men.name, pos) if men.kind == "person" else None
+        if ent is not None and len(men.name.split()) == 1:
+            ent = _recent_namesake(doc, men.name, pos) or ent
         if ent is not None and ent.kind == "person":
             if app_role and not ent.role:
                 ent.role = app_role
@@ -1119,8 +1146,8 @@ _INITIAL_SKIP = {"of", "for", "and", "the", "on", "in", "&"}
 
 
 def _expand(doc: _Doc, name: str) -> str:
-    """An acronym's full name when the article spells it out ("IMF" -> "International
-    Monetary Fund"); any other name unchanged."""
+    """An acronym's full name when the article spells it out ("IHA" -> "International
+    Harbour Authority"); any other name unchanged."""
     short = name[4:] if name.startswith("the ") else name
     if not _ACRONYM_RE.match(short):
         return name
@@ -1146,21 +1173,7 @@ _VARIATION_HEADS = {
 def _last_person(doc: _Doc, pos: int, gender: str | None = None):
     """The person a "he"/"she" at ``pos`` most likely means: the latest sentence subject
     or speaker before it, else the latest person named."""
-    best = None
-    best_pos = -1
-    if doc.subject_ents is None:
-        doc.subject_ents = []
-        for ms, me, men in doc.subjects:
-            if men.kind == "person" and men.name:
-                ent = doc.names.canonical(men.name, ms)
-                if ent is not None and (len(ent.tokens) >= 2 or men.role or (ent.gender and _SURNAME_RE.match(ent.name))):
-                    doc.subject_ents.append((ms, ent))
-        doc.person_ents = []
-        for ms, me, men in doc.mentions:
-            if men.kind == "person" and men.name:
-                ent = doc.names.canonical(men.name)
-                if ent is not None and (len(ent.tokens) >= 2 or (ent.gender and _SURNAME_RE.match(ent.name))):
-                    doc.person_ents.append((ms, ent))
+    _fill_person_ents(doc)
     ok = lambda e: gender is None or e.gender is None or e.gender == gender  # noqa: E731
     # Score each candidate by how recently it was a subject or speaker, and how much the
     # article is about it (how often it is named).
@@ -1199,13 +1212,45 @@ def _last_person(doc: _Doc, pos: int, gender: str | None = None):
     return ents[name]
 
 
+def _fill_person_ents(doc: _Doc) -> None:
+    """The people named as subjects, and named at all, in reading order (once per article)."""
+    if doc.subject_ents is not None:
+        return
+    doc.subject_ents = []
+    for ms, me, men in doc.subjects:
+        if men.kind == "person" and men.name:
+            ent = doc.names.canonical(men.name, ms)
+            if ent is not None and (len(ent.tokens) >= 2 or men.role or (ent.gender and _SURNAME_RE.match(ent.name))):
+                doc.subject_ents.append((ms, ent))
+    doc.person_ents = []
+    for ms, me, men in doc.mentions:
+        if men.kind == "person" and men.name:
+            ent = doc.names.canonical(men.name)
+            if ent is not None and (len(ent.tokens) >= 2 or (ent.gender and _SURNAME_RE.match(ent.name))):
+                doc.person_ents.append((ms, ent))
+
+
+def _recent_namesake(doc: _Doc, surname: str, pos: int, within: int = 400):
+    """Of two people sharing a surname, the one just named as a sentence's subject
+    ("Chief Lena Brandt says ... Brandt added" after an earlier Paul Brandt)."""
+    _fill_person_ents(doc)
+    best = None
+    first = bisect.bisect_left(doc.subject_ents, pos - within, key=lambda x: x[0])
+    for ms, ent in doc.subject_ents[first:]:
+        if ms >= pos:
+            break
+        if len(ent.tokens) >= 2 and ent.tokens[-1] == surname:
+            best = ent
+    return best
+
+
 _PRONOUN_REACH = 6000  # characters back to look for a pronoun's antecedent
 _SALIENCE_SUBJECT = 2.0
 _SALIENCE_SPEAKER = 2.5
 _DECAY = 400.0
 _FREQ = 0.1
 _LATEST_SUBJECT = 1.5
-_SURNAME_RE = re.compile(r"(?:Mc|Mac|O['’]|De|Di|La|Le)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?$")  # not "R-Wis", not "NBC"
+_SURNAME_RE = re.compile(r"(?:Mc|Mac|O['’]|De|Di|La|Le)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?$")  # not a party label ("R-Ore"), not an acronym
 
 
 def _last_kind(doc: _Doc, pos: int, kind: str, head: str | None = None, within: int | None = None):

@@ -17,7 +17,6 @@ import datetime as _dt
 import multiprocessing
 import os
 import signal
-import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -219,7 +218,6 @@ def ingest(
     """
     report = IngestReport()
     started = time.monotonic()
-    add_many = getattr(store, "add_many", None) or (lambda pairs: _add_many(store, pairs))
     pending: list[tuple[Article, list[Quote]]] = []
     last_commit = time.monotonic()
 
@@ -238,7 +236,7 @@ def ingest(
         if not pending:
             return
         batch, pending = pending, []
-        results: Sequence[AddResult] = add_many(batch)
+        results: Sequence[AddResult] = store.add_many(batch)
         new_ids: list[int] = []
         for (article, quotes), result in zip(batch, results):
             if result.added:
@@ -296,54 +294,6 @@ def _bad_offsets(article: Article, quotes: Sequence[Quote]) -> str | None:
         if not (0 <= q.start <= q.end <= n) or article.text[q.start : q.end] != q.text:
             return f"extractor returned offsets {q.start}:{q.end} that do not match the text"
     return None
-
-
-def _add_many(store: Store, pairs: Sequence[tuple[Article, Sequence[Quote]]]) -> list[AddResult]:
-    """Store several articles with their quotes in one transaction (all or none).
-
-    The same as ``Store.add`` for each pair, but committed once.
-    """
-    conn = store.db.conn
-    results: list[AddResult] = []
-    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
-    try:
-        with conn:
-            conn.execute("begin immediate")
-            for article, quotes in pairs:
-                sha = article.content_sha256
-                row = conn.execute("select id from articles where content_sha256 = ?", [sha]).fetchone()
-                if row:
-                    results.append(AddResult(row[0], False, []))
-                    continue
-                cur = conn.execute(
-                    "insert into articles (doc_id, url, title, publisher, published, byline, dateline,"
-                    " text, content_sha256, source_path, ingested_at) values (?,?,?,?,?,?,?,?,?,?,?)",
-                    [
-                        article.doc_id, article.url, article.title, article.publisher,
-                        article.published, article.byline, article.dateline, article.text,
-                        sha, article.source_path, now,
-                    ],
-                )
-                article_id = cur.lastrowid
-                speaker_ids = store._resolve_speakers(conn, quotes)
-                quote_ids: list[int] = []
-                for i, q in enumerate(quotes):
-                    cont = quote_ids[q.continues] if q.continues is not None and 0 <= q.continues < i else None
-                    cur = conn.execute(
-                        'insert into quotes (article_id, speaker_id, text, start, "end", paragraph, kind,'
-                        " speaker_mention, speaker_start, speaker_end, cue, method, confidence, context,"
-                        " continues_quote_id) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        [
-                            article_id, speaker_ids[i], q.text, q.start, q.end, q.paragraph, q.kind,
-                            q.speaker_mention, q.speaker_start, q.speaker_end, q.cue, q.method,
-                            round(float(q.confidence), 3), q.context, cont,
-                        ],
-                    )
-                    quote_ids.append(cur.lastrowid)
-                results.append(AddResult(article_id, True, quote_ids))
-    except sqlite3.OperationalError as e:
-        raise StoreError(f"{store.path}: {e}") from e
-    return results
 
 
 # -- keeping followers (the search index) in step -------------------------------

@@ -148,8 +148,10 @@ def _parse(mention: str) -> Mention:
                 return inner
     toks = [_POSS_RE.sub("", t) if t.endswith(("'s", "’s")) else t for t in words]
     joint = next((i for i, t in enumerate(toks) if t in ("of", "for")), 0)
-    if joint and toks[joint - 1] in ORG_WORDS and is_org_name(toks[:joint]):
-        # "Association of Flight Attendants", "Department of Homeland Security"
+    if joint and toks[joint - 1] in ORG_WORDS and is_org_name(toks[:joint]) and not any(
+        t in TITLES or t.lower() in ROLE_WORDS for t in toks[joint + 1 :]
+    ):
+        # "Association of Dock Workers", "Department of Harbours"
         org = toks[1:] if toks[0].lower() == "the" else toks
         return Mention(mention, " ".join(org), None, "organisation", "name")
     role_toks, name_toks = split_role(toks)
@@ -297,7 +299,7 @@ class Names:
                 continue
             r = [_ABBR.get(w, w) for w in ent.role.lower().replace(",", " ").split()]
             full = all(w in r for w in want)
-            # the head noun alone will do ("the California congressman" for "Rep. Jane Roe")
+            # the head noun alone will do ("the Ohio congressman" for "Rep. Dan Roe")
             if full or (head is not None and head in r and ent.kind == "person"):
                 p = max([q for q in ent.positions if q <= pos], default=-1)
                 if p >= 0 and (full, p) > best_key:
@@ -327,7 +329,7 @@ _OF_RE = re.compile(r"[ \t\u00a0]+(?:of|for)(?:[ \t\u00a0]+the)?[ \t\u00a0]+$")
 
 
 def _org_joined(text: str, matches) -> list[tuple[int, int]]:
-    """Capitalised runs, with "Association" + "of" + "Flight Attendants" joined into one
+    """Capitalised runs, with "Association" + "of" + "Dock Workers" joined into one
     organisation's name."""
     out: list[tuple[int, int]] = []
     for m in matches:

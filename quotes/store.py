@@ -169,48 +169,64 @@ class Store:
 
     def add(self, article: Article, quotes: Sequence[Quote]) -> AddResult:
         """Store one article with its quotes in a single transaction."""
-        sha = article.content_sha256
-        existing = self.article_id_for_hash(sha)
+        existing = self.article_id_for_hash(article.content_sha256)
         if existing is not None:
             return AddResult(existing, False, [])
-        for q in quotes:
-            if article.text[q.start : q.end] != q.text:
-                raise StoreError(f"quote offsets {q.start}:{q.end} do not match the article text")
+        return self.add_many([(article, quotes)])[0]
+
+    def add_many(self, pairs: Sequence[tuple[Article, Sequence[Quote]]]) -> list[AddResult]:
+        """Store several articles with their quotes in one transaction (all or none).
+
+        Each article already stored (by content hash), or repeated within ``pairs``,
+        comes back with ``added=False``.
+        """
+        for article, quotes in pairs:
+            for q in quotes:
+                if article.text[q.start : q.end] != q.text:
+                    raise StoreError(f"quote offsets {q.start}:{q.end} do not match the article text")
         conn = self.db.conn
+        results: list[AddResult] = []
+        now = _now()
         try:
             with conn:
                 conn.execute("begin immediate")
-                # Re-check inside the write lock: another writer may have added it.
-                row = conn.execute("select id from articles where content_sha256 = ?", [sha]).fetchone()
-                if row:
-                    return AddResult(row[0], False, [])
-                cur = conn.execute(
-                    "insert into articles (doc_id, url, title, publisher, published, byline, dateline,"
-                    " text, content_sha256, source_path, ingested_at) values (?,?,?,?,?,?,?,?,?,?,?)",
-                    [
-                        article.doc_id, article.url, article.title, article.publisher,
-                        article.published, article.byline, article.dateline, article.text,
-                        sha, article.source_path, _now(),
-                    ],
-                )
-                article_id = cur.lastrowid
-                speaker_ids = self._resolve_speakers(conn, quotes)
-                quote_ids: list[int] = []
-                for i, q in enumerate(quotes):
-                    cont = quote_ids[q.continues] if q.continues is not None and q.continues < i else None
-                    cur = conn.execute(
-                        'insert into quotes (article_id, speaker_id, text, start, "end", paragraph, kind,'
-                        " speaker_mention, speaker_start, speaker_end, cue, method, confidence, context,"
-                        " continues_quote_id) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        [
-                            article_id, speaker_ids[i], q.text, q.start, q.end, q.paragraph, q.kind,
-                            q.speaker_mention, q.speaker_start, q.speaker_end, q.cue, q.method,
-                            round(float(q.confidence), 3), q.context, cont,
-                        ],
-                    )
-                    quote_ids.append(cur.lastrowid)
+                for article, quotes in pairs:
+                    results.append(self._insert(conn, article, quotes, now))
         except sqlite3.OperationalError as e:
             raise StoreError(f"{self.path}: {e}") from e
+        return results
+
+    def _insert(self, conn: sqlite3.Connection, article: Article, quotes: Sequence[Quote], now: str) -> AddResult:
+        sha = article.content_sha256
+        # Checked inside the write lock: another writer, or this batch, may have added it.
+        row = conn.execute("select id from articles where content_sha256 = ?", [sha]).fetchone()
+        if row:
+            return AddResult(row[0], False, [])
+        cur = conn.execute(
+            "insert into articles (doc_id, url, title, publisher, published, byline, dateline,"
+            " text, content_sha256, source_path, ingested_at) values (?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                article.doc_id, article.url, article.title, article.publisher,
+                article.published, article.byline, article.dateline, article.text,
+                sha, article.source_path, now,
+            ],
+        )
+        article_id = cur.lastrowid
+        speaker_ids = self._resolve_speakers(conn, quotes)
+        quote_ids: list[int] = []
+        for i, q in enumerate(quotes):
+            cont = quote_ids[q.continues] if q.continues is not None and 0 <= q.continues < i else None
+            cur = conn.execute(
+                'insert into quotes (article_id, speaker_id, text, start, "end", paragraph, kind,'
+                " speaker_mention, speaker_start, speaker_end, cue, method, confidence, context,"
+                " continues_quote_id) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    article_id, speaker_ids[i], q.text, q.start, q.end, q.paragraph, q.kind,
+                    q.speaker_mention, q.speaker_start, q.speaker_end, q.cue, q.method,
+                    round(float(q.confidence), 3), q.context, cont,
+                ],
+            )
+            quote_ids.append(cur.lastrowid)
         return AddResult(article_id, True, quote_ids)
 
     def _resolve_speakers(self, conn: sqlite3.Connection, quotes: Sequence[Quote]) -> list[int | None]:

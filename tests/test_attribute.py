@@ -245,8 +245,10 @@ def test_possessor_is_not_the_speaker(text, words, mention):
         ("Intro.\n\n“Fix the road first.”\u00a0― Dana Reyes\n“Then the bridge.” ― Omar Haddad", "Fix the road", "Dana Reyes", "sign-off"),
         # the sentence before the quote closes with its own cue
         ('Intro.\n\nThe council may wait until spring, Dana Reyes said. "Nobody wants to rush this."', "rush", "Dana Reyes", "previous-sentence"),
+        # the cue opens the sentence: "Said X, ...: "
+        ('Intro.\n\nSaid Dana Reyes, who grew up on the coast, "The tide always wins."', "tide", "Dana Reyes", "post-posed"),
         # a nickname inside the speaker's name
-        ('Intro.\n\n"We will win this!" Marcia "Cia" Price shouted to the crowd.', "win this", "Marcia Price", "named-subject"),
+        ('Intro.\n\n"We will win this!" Dana "Dee" Reyes shouted to the crowd.', "win this", "Dana Reyes", "named-subject"),
     ],
 )
 def test_more_cues(text, words, speaker, method):
@@ -256,7 +258,48 @@ def test_more_cues(text, words, speaker, method):
 
 
 def test_nickname_is_not_a_quotation():
-    text = 'Intro.\n\n"We will win this!" Marcia "Cia" Price shouted to the crowd.'
-    q = only(text, "Cia")
+    text = 'Intro.\n\n"We will win this!" Dana "Dee" Reyes shouted to the crowd.'
+    q = only(text, "Dee")
     assert q.kind == "scare"
     assert q.speaker is None
+
+
+@pytest.mark.parametrize(
+    "text, words, speaker, mention",
+    [
+        # a person introduced with an appositive role is the likely "he"
+        ("Intro.\n\nMayor Carl Benz spoke for an hour. The delay worries Victor Hale, the president of the dock union.\n\n"
+         "\"We cannot wait,\" he said.", "cannot wait", "Victor Hale", "he"),
+        # a place closing the opening adverbial is not the subject
+        ("Intro.\n\nSpeaking at a county fair in Dover, Delaware, Dana Reyes went after the mayor, calling him \"a total fraud.\"", "total fraud", "Dana Reyes", "Dana Reyes"),
+    ],
+)
+def test_salience(text, words, speaker, mention):
+    q = only(text, words)
+    assert q.speaker == speaker
+    check_mention(text, q, mention)
+
+
+def test_namesakes_resolve_to_the_one_just_named():
+    text = (
+        "Intro.\n\nGovernor Paul Brandt opened the fair on Monday.\n\n"
+        "Later, harbour chief Lena Brandt said the pier would stay shut. \"It is not safe,\" Brandt said."
+    )
+    q = only(text, "not safe")
+    assert q.speaker == "Lena Brandt"
+
+
+@pytest.mark.parametrize(
+    "mention, name, kind",
+    [
+        ("Association of Dock Workers", "Association of Dock Workers", "organisation"),
+        ("the Department of Harbours", "Department of Harbours", "organisation"),
+        # an organisation's name before a title and a person's name is the person's role
+        ("Department of Harbours Secretary Lena Brandt", "Lena Brandt", "person"),
+    ],
+)
+def test_parse_organisation_names_with_of(mention, name, kind):
+    from quotes.names import parse
+
+    men = parse(mention)
+    assert (men.name, men.kind) == (name, kind)

@@ -158,6 +158,13 @@ def test_facets_count_all_matches(qi):
     assert r.facets == [{"speaker": "Ana Lopez", "count": 3}, {"speaker": "Ben Okafor", "count": 1}]
 
 
+@pytest.mark.parametrize("query", ["ferry", '"reliable ferry"', "ferry OR lighthouse"])
+def test_total_counts_beyond_the_page(qi, query):
+    everything = qi.search(query, limit=100)
+    one = qi.search(query, limit=1)
+    assert len(one.hits) == 1 and one.total == everything.total == len(everything.hits) > 1
+
+
 def test_paging(qi):
     everything = [h.quote_id for h in qi.search("ferry", limit=10).hits]
     page = [h.quote_id for h in qi.search("ferry", limit=2, offset=2).hits]
