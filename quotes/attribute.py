@@ -217,7 +217,7 @@ class _Doc:
             if ms - start_list[k] > 80:
                 pv = _POSTPOSED_RE.search(self.masked, max(0, ms - 40), ms)
                 if introduced or (pv and pv.group(1) in STRONG_VERBS):
-                    self.subjects.append((ms, me, men))  # "..., noted NBC's Dante Chinni."
+                    self.subjects.append((ms, me, men))  # "..., noted NBC's Ann Reyes."
                 continue
             lead = self.masked[start_list[k] : ms]
             # "Trump campaign spokesman Jason Miller said": only a role before the name
@@ -634,7 +634,7 @@ def _post(doc: _Doc, sp: Span, se: int, opens_clause: bool = True) -> Found | No
                 return f
     lm = re.match(r"[^.!?#;]{1,120}?,\s*([a-z]+)\s+", m[q:lim])
     if lm and lm.group(1) in STRONG_VERBS and not lm.group(1).endswith("ing"):
-        # "“We're happy” about the decision, said RoseAnn DeMoro"
+        # "“We're happy” about the decision, said Dana Reyes"
         f = _np_forward(doc, q + lm.end(), lim, after_verb=True)
         if f:
             f.cue, f.cue_pos = lm.group(1), q + lm.start(1)
