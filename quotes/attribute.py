@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from .layout import Layout
 from .lexicon import NON_NAME_CAPS, ORG_NOUNS, ROLE_NOUNS, ROLE_WORDS, SPEECH_VERBS, STRONG_VERBS, TITLES, WEAK_VERBS
@@ -56,8 +57,9 @@ _FWD_STOP = {
 }
 _ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+")
 _POSTPOSED_RE = re.compile(r"[,#]\s*([a-z]+)\s+(?:[\w’']+\s+){0,3}$")
-_HE_RE = re.compile(r"\b(?:he|his|him|himself)\b")
-_SHE_RE = re.compile(r"\b(?:she|her|hers|herself)\b")
+# he|his|him|himself (group 1) or she|her|hers|herself as whole words; the first letter
+# comes first so that the engine can skip to the next h or s
+_HE_SHE_RE = re.compile(r"[hs](?<=\b[hs])(?:(?<=h)(e|is|im|imself)\b|(?<=s)(he)\b|(?<=h)(er|ers|erself)\b)")
 _SO_CALLED_RE = re.compile(r"\bso[- ]called\s*$", re.I)
 _TRANSCRIPT_RE = re.compile(r"^([A-Z][A-Z.'’\- ]{1,40}[A-Z.]):\s")
 
@@ -84,7 +86,7 @@ _MODIFIER_RE = re.compile(r"(?:['’]s)?((?:\s+[a-z][a-z\-]*){1,3})\s+")
 
 
 _WORD_RE = re.compile(r"[\w'’.\-]+|#+|[^\w\s]")
-_LAST_WORD_RE = re.compile(r"([\w.]+)$")
+_REV_WORD_RE = re.compile(r"[\w.]+")
 
 
 def _attrib_after(m: str, s: int, e: int, final: str = ".") -> bool:
@@ -105,7 +107,7 @@ def _attrib_after(m: str, s: int, e: int, final: str = ".") -> bool:
             if final == ".":
                 vm = re.search(rf"\b{re.escape(w)}\b", m[s:e])
                 tail = m[s + vm.end() : e] if vm else ""
-                end = re.match(r"[^.!?#]{0,50}?(?:[.!?]|$)", tail)
+                end = _TAIL_END_RE.match(tail)
                 return bool(end) and (tail[:1] == "," or len(end.group().split()) <= 6)
             return True
         if w.lower() in ("he", "she", "they", "i", "we") and k == 0:
@@ -162,6 +164,65 @@ class Found:
     antecedent: tuple[int, int] | None = None  # what "who" stands for
 
 
+# Patterns used below, compiled once
+_TAIL_END_RE = re.compile(r"[^.!?#]{0,50}?(?:[.!?]|$)")
+# A capitalised word after a lowercase word, comma or semicolon and a space (the class
+# comes first so that the engine can skip to the next capital)
+_MIDSENTENCE_CAP_RE = re.compile(r"[A-Z](?<=[a-z,;] [A-Z])[\w'’\-]+")
+_SENTENCE_BREAK_RE = re.compile(r"[.!?][\"”’)]?(\s+)(?=[#A-Z0-9“\"‘'(])")
+_INITIALS_RE = re.compile(r"(?:[a-z]\.)+[a-z]")
+_CUE_OBJECT_RE = re.compile(r"(?:\s+(?:in an? (?:statement|interview|email|e-mail|tweet|post|letter|speech|op-ed|video)|on (?:Twitter|Facebook|Instagram|CNN|Fox(?: News)?|MSNBC|NBC|CBS|ABC)|(?:to )?(?:reporters|CNN|the crowd|supporters|an audience|the audience|journalists)|of|about))?")
+_POST_LEAD_RE = re.compile(r"[ \t\u00a0]*,?[ \t\u00a0]*(?:—|--|–|―|-)?[ \t\u00a0]*")
+_DASH_RE = re.compile(r"[—–―-]")
+_LOWER_NEXT_RE = re.compile(r"\s*[a-z]")
+_POST_VERB_RE = re.compile(r"([A-Za-z]+)(?:\s+(?:also|then|later|again))?\s+")
+_NAME_CLOSE_RE = re.compile(r"\s*(?:[,.;]|$)")
+_PUNCT_NEXT_RE = re.compile(r"\s*[.,;]")
+_ROLE_WORDS_RE = re.compile(r"(?:[A-Za-z][\w’'\-]*\s+){1,3}")
+_COMMA_VERB_RE = re.compile(r"[^.!?#;]{1,120}?,\s*([a-z]+)\s+")
+_ED_VERB_RE = re.compile(r"((?:the |a |an |his |her |their )?[\w’'.\- ]{1,60}?) (?:also |then |later )?([a-z]+ed)\b")
+_ADJACENT_RE = re.compile(r"[\s\w’'\.\-,]{0,60}?(?:that|:|,)?\s*")
+_THAT_ONLY_RE = re.compile(r"[\s,:]*(?:that\s*)?")
+_BY_RE = re.compile(r"\s+by\s+")
+_AND_ONLY_RE = re.compile(r"[\s,]*(?:and\s+)?")
+_COLON_INTRO_RE = re.compile(r"(?:^|[.;]\s)(?:(?:Said|Says|Added|Asked|Wrote)\s+)?([A-Z][\w.’'\- ]{1,40}):\s*$")
+_THAT_BETWEEN_RE = re.compile(r"\s*(?:that\s+)?")
+_THAT_CLAUSE_RE = re.compile(r"[^.;:#,]*\bthat\s+")
+_PLACE_COMMA_RE = re.compile(r",\s*(?:(?:on|in|at|last|this)\s+[\w ]{1,20}?,\s*)?")
+_CAP_NEXT_RE = re.compile(r"\s+[A-Z]")
+_THAT_END_RE = re.compile(r"\b(?:that)$")
+
+
+def _mask(text: str, spans: list[Span]) -> str:
+    """``text`` with every quote, marks included, overwritten with "#", except that a
+    quote's final punctuation stays in place of its closing mark."""
+    if all(0 <= a.outer_start <= a.outer_end <= b.outer_start for a, b in zip(spans, spans[1:])) and (
+        not spans or 0 <= spans[-1].outer_start <= spans[-1].outer_end <= len(text)
+    ):
+        parts = []
+        pos = 0
+        for sp in spans:
+            n = sp.outer_end - sp.outer_start
+            inner_last = text[sp.end - 1] if sp.end > sp.start else ""
+            parts.append(text[pos : sp.outer_start])
+            if inner_last and inner_last in ".,!?;:—-" and n:
+                parts.append("#" * (n - 1) + inner_last)
+            else:
+                parts.append("#" * n)
+            pos = sp.outer_end
+        parts.append(text[pos:])
+        return "".join(parts)
+    chars = list(text)  # spans out of order or overlapping: the later one wins
+    for sp in spans:
+        inner_last = text[sp.end - 1] if sp.end > sp.start else ""
+        n = sp.outer_end - sp.outer_start
+        fill = ["#"] * n
+        if inner_last and inner_last in ".,!?;:—-" and n:
+            fill[-1] = inner_last
+        chars[sp.outer_start : sp.outer_end] = fill
+    return "".join(chars)
+
+
 class _Doc:
     """The article's text with quotes masked, its sentences and its names."""
 
@@ -169,22 +230,15 @@ class _Doc:
         self.text = text
         self.layout = layout
         self.spans = spans
-        chars = list(text)
-        for sp in spans:
-            inner_last = text[sp.end - 1] if sp.end > sp.start else ""
-            n = sp.outer_end - sp.outer_start
-            fill = ["#"] * n
-            if inner_last and inner_last in ".,!?;:—-" and n:
-                fill[-1] = inner_last
-            chars[sp.outer_start : sp.outer_end] = fill
-        self.masked = "".join(chars)
+        self.masked = _mask(text, spans)
         self.blocks = [(b.start, b.end) for b in layout.blocks if b.kind in ("body", "heading", "title")]
         self._block_starts = [b[0] for b in self.blocks]
         self.body_blocks = [(b.start, b.end) for b in layout.blocks if b.kind == "body"]
+        self._reversed = self.masked[::-1]
         self.sentences: list[tuple[int, int]] = []
         for s, e in self.blocks:
             self.sentences.extend(self._split(s, e))
-        self.midsentence_caps = set(re.findall(r"(?<=[a-z,;] )([A-Z][\w'’\-]+)", self.masked))
+        self._sentence_starts = [s for s, _ in self.sentences]
         self.names = Names()
         self.mentions = scan_names(
             self.masked, [(b.start, b.end) for b in layout.blocks if b.kind == "body" or (b.kind == "title" and not _headline_case(text[b.start : b.end]))]
@@ -237,6 +291,11 @@ class _Doc:
         self.person_ents: list = []
         self.acronyms: dict[str, str] | None = None
 
+    @cached_property
+    def midsentence_caps(self) -> set[str]:
+        """Capitalised words that follow a lowercase word, a comma or a semicolon."""
+        return set(_MIDSENTENCE_CAP_RE.findall(self.masked))
+
     def _learn_genders(self) -> None:
         """Gender from the article itself: the pronouns that follow a person as subject."""
         votes: dict[str, list[int]] = {}
@@ -253,8 +312,8 @@ class _Doc:
             end = self.sentences[k][1]
             window = self.masked[me : min(end, me + 400)].lower()
             v = votes.setdefault(ent.name, [0, 0])
-            v[0] += len(_HE_RE.findall(window))
-            v[1] += len(_SHE_RE.findall(window))
+            for he, _, _ in _HE_SHE_RE.findall(window):
+                v[0 if he else 1] += 1
         for name, (m, f) in votes.items():
             ent = self.names.entities.get(name)
             if ent is not None and not ent.gender and abs(m - f) >= 3:
@@ -274,11 +333,13 @@ class _Doc:
         m = self.masked
         out = []
         start = s
-        for mt in re.finditer(r"[.!?][\"”’)]?(\s+)(?=[#A-Z0-9“\"‘'(])", m[s:e]):
+        for mt in _SENTENCE_BREAK_RE.finditer(m[s:e]):
             dot = s + mt.start()
-            word = _LAST_WORD_RE.search(m, max(start, dot - 40), dot)
-            w = word.group(1).lower() if word else ""
-            if m[dot] == "." and (w in _ABBREV or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w)):
+            # the word before the mark: the run of [\w.] that ends there, read backwards
+            n = len(m)
+            word = _REV_WORD_RE.match(self._reversed, n - dot, n - max(start, dot - 40))
+            w = m[dot - word.end() + word.start() : dot].lower() if word else ""
+            if m[dot] == "." and (w in _ABBREV or (len(w) == 1 and w.isalpha()) or _INITIALS_RE.fullmatch(w)):
                 continue
             if dot > 0 and m[dot - 1] == "#" and _attrib_after(m, s + mt.end(), min(e, s + mt.end() + 120), m[dot]):
                 continue  # "Why?" Trump asked.
@@ -289,17 +350,10 @@ class _Doc:
         return out
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
-        # binary search would do; sentences are few
-        lo, hi = 0, len(self.sentences) - 1
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            s, e = self.sentences[mid]
-            if pos < s:
-                hi = mid - 1
-            elif pos >= e:
-                lo = mid + 1
-            else:
-                return s, e
+        """The sentence holding ``pos`` (sentences are sorted and disjoint), else (pos, pos)."""
+        k = bisect.bisect_right(self._sentence_starts, pos) - 1
+        if k >= 0 and pos < self.sentences[k][1]:
+            return self.sentences[k]
         return pos, pos
 
     def block_of(self, pos: int) -> int:
@@ -326,7 +380,7 @@ def _headline_case(line: str) -> bool:
 
 
 def _tokens(text: str, s: int, e: int) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text, s, e)]
+    return [(*m.span(), m[0]) for m in _TOKEN_RE.finditer(text, s, e)]
 
 
 def _is_cap(tok: str) -> bool:
@@ -569,7 +623,7 @@ def _verbs(doc: _Doc, s: int, e: int) -> list[tuple[int, int, str]]:
 
 def _cue_text(doc: _Doc, vs: int, ve: int, limit: int) -> str:
     """The cue as written: the verb and a short object ("told CNN", "said in a statement")."""
-    m = re.match(r"(?:\s+(?:in an? (?:statement|interview|email|e-mail|tweet|post|letter|speech|op-ed|video)|on (?:Twitter|Facebook|Instagram|CNN|Fox(?: News)?|MSNBC|NBC|CBS|ABC)|(?:to )?(?:reporters|CNN|the crowd|supporters|an audience|the audience|journalists)|of|about))?", doc.masked[ve:limit])
+    m = _CUE_OBJECT_RE.match(doc.masked[ve:limit])
     return doc.masked[vs : ve + (m.end() if m else 0)].strip()
 
 
@@ -579,16 +633,16 @@ def _post(doc: _Doc, sp: Span, se: int, opens_clause: bool = True) -> Found | No
     p = sp.outer_end
     lim = min(se, p + 200)
     seg = m[p:lim]
-    lead = re.match(r"[ \t\u00a0]*,?[ \t\u00a0]*(?:—|--|–|―|-)?[ \t\u00a0]*", seg)
+    lead = _POST_LEAD_RE.match(seg)
     q = p + lead.end()
-    if re.search(r"[—–―-]", lead.group()):
+    if _DASH_RE.search(lead.group()):
         # a sign-off: “...” ― Maria Lopez
         f = _np_forward(doc, q, lim, after_verb=True)
-        if f and f.method == "post-posed" and not re.match(r"\s*[a-z]", m[f.end : lim]):
+        if f and f.method == "post-posed" and not _LOWER_NEXT_RE.match(m[f.end : lim]):
             f.cue, f.cue_pos, f.method = lead.group().strip(), p, "sign-off"
             return f
     # "said X" / "says X"
-    vm = re.match(r"([A-Za-z]+)(?:\s+(?:also|then|later|again))?\s+", m[q:lim])
+    vm = _POST_VERB_RE.match(m[q:lim])
     if vm and vm.group(1).lower() in SPEECH_VERBS and not vm.group(1).endswith("ing") and (
         vm.group(1).lower() not in WEAK_VERBS or _is_cap(m[q + vm.end() : q + vm.end() + 1])
     ):
@@ -600,7 +654,7 @@ def _post(doc: _Doc, sp: Span, se: int, opens_clause: bool = True) -> Found | No
     if vm and vm.group(1).islower() and vm.group(1).endswith("ed") and doc.text[sp.end - 1 : sp.end] in (",", "!", "?") and _is_cap(m[q + vm.end() : q + vm.end() + 1]):
         # "“...!” beamed Dana Reyes": any verb between a quote and a name speaks for it
         f = _np_forward(doc, q + vm.end(), lim)
-        if f and f.method == "post-posed" and re.match(r"\s*(?:[,.;]|$)", m[f.end : f.end + 2]):
+        if f and f.method == "post-posed" and _NAME_CLOSE_RE.match(m[f.end : f.end + 2]):
             f.cue = vm.group(1)
             f.cue_pos = q
             return f
@@ -612,10 +666,10 @@ def _post(doc: _Doc, sp: Span, se: int, opens_clause: bool = True) -> Found | No
             return f
     # "X said" / "X, a spokesman for Y, said"
     for vs, ve, w in _verbs(doc, q, min(lim, q + 160)):
-        if w.endswith("ing") or (w in WEAK_VERBS and not re.match(r"\s*[.,;]", m[ve : ve + 3])):
+        if w.endswith("ing") or (w in WEAK_VERBS and not _PUNCT_NEXT_RE.match(m[ve : ve + 3])):
             continue
         f = _np_back(doc, q, vs, loose=True)
-        if f and f.start > q and re.fullmatch(r"(?:[A-Za-z][\w’'\-]*\s+){1,3}", doc.masked[q:f.start]) and all(
+        if f and f.start > q and _ROLE_WORDS_RE.fullmatch(doc.masked[q:f.start]) and all(
             w.lower() in ROLE_WORDS or w.lower() in ROLE_NOUNS or _is_cap(w) for w in doc.masked[q:f.start].split()
         ) and doc.masked[q:f.start].split()[0].lower() not in ("the", "a", "an", "and", "but", "as"):
             f.start = q  # "union leader Sam Ortiz said": the role words belong to the mention
@@ -632,14 +686,14 @@ def _post(doc: _Doc, sp: Span, se: int, opens_clause: bool = True) -> Found | No
             if tw in STRONG_VERBS and n >= 3:
                 f.cue, f.cue_pos, f.method = tw, ts, "named-subject"
                 return f
-    lm = re.match(r"[^.!?#;]{1,120}?,\s*([a-z]+)\s+", m[q:lim])
+    lm = _COMMA_VERB_RE.match(m[q:lim])
     if lm and lm.group(1) in STRONG_VERBS and not lm.group(1).endswith("ing"):
         # "“We're happy” about the decision, said Dana Reyes"
         f = _np_forward(doc, q + lm.end(), lim, after_verb=True)
         if f:
             f.cue, f.cue_pos = lm.group(1), q + lm.start(1)
             return f
-    gm = re.match(r"((?:the |a |an |his |her |their )?[\w’'.\- ]{1,60}?) (?:also |then |later )?([a-z]+ed)\b", m[q:lim])
+    gm = _ED_VERB_RE.match(m[q:lim])
     if gm and gm.group(2) not in ("used", "based", "called", "named", "titled", "dubbed", "labeled", "accused", "aimed"):
         toks = _tokens(m, q, q + len(gm.group(1)))
         f = _np_end(doc, toks, len(toks) - 1, loose=True) if toks else None
@@ -674,10 +728,10 @@ def _pre(doc: _Doc, sp: Span, ss: int, seg_start: int | None = None) -> Found | 
             return f
     for n_verb, (vs, ve, w) in enumerate(reversed(verbs)):
         between = m[ve:p]
-        adjacent = len(between.strip(" ,:\u00a0")) == 0 or bool(re.fullmatch(r"[\s\w’'\.\-,]{0,60}?(?:that|:|,)?\s*", between))
-        if w in WEAK_VERBS and not re.fullmatch(r"[\s,:]*(?:that\s*)?", between):
+        adjacent = len(between.strip(" ,:\u00a0")) == 0 or bool(_ADJACENT_RE.fullmatch(between))
+        if w in WEAK_VERBS and not _THAT_ONLY_RE.fullmatch(between):
             continue
-        by = re.match(r"\s+by\s+", m[ve:p])
+        by = _BY_RE.match(m[ve:p])
         if by:  # "was asked by host Bill Maher"
             f = _np_forward(doc, ve + by.end(), p, after_verb=True)
             if f:
@@ -695,7 +749,7 @@ def _pre(doc: _Doc, sp: Span, ss: int, seg_start: int | None = None) -> Found | 
                     if g is not None and g.method == "named-subject" and len(m[g.start : g.end].split()) >= 2:
                         f = g
             earlier = [v for v in verbs if v[1] <= vs and not v[2].endswith("ing") and v[2] not in WEAK_VERBS]
-            if f is None and earlier and re.fullmatch(r"[\s,]*(?:and\s+)?", m[earlier[-1][1] : vs]):
+            if f is None and earlier and _AND_ONLY_RE.fullmatch(m[earlier[-1][1] : vs]):
                 f = _np_back(doc, seg_start, earlier[-1][0], loose=True)
             if f is None:
                 f = None if after_quote else _subject(doc, seg_start, vs)
@@ -715,7 +769,7 @@ def _pre(doc: _Doc, sp: Span, ss: int, seg_start: int | None = None) -> Found | 
             f.method = "sentence-cue" if f.method == "named-subject" else f.method
         return f
     # colon intro without a verb: "Trump: ..." / "Mr. Smith on the plan:"
-    cm = re.search(r"(?:^|[.;]\s)(?:(?:Said|Says|Added|Asked|Wrote)\s+)?([A-Z][\w.’'\- ]{1,40}):\s*$", m[seg_start:p])
+    cm = _COLON_INTRO_RE.search(m[seg_start:p])
     if cm and not any(w[:1].islower() for w in cm.group(1).split()[:1]):
         s = seg_start + cm.start(1)
         name = cm.group(1)
@@ -737,8 +791,8 @@ def _outer_reporter(doc: _Doc, earlier: list, inner_start: int, seg_start: int, 
     if w in WEAK_VERBS or w.endswith("ing") or ve > inner_start:
         return None
     between = doc.masked[ve:inner_start]
-    if not re.fullmatch(r"\s*(?:that\s+)?", between) and not (
-        len(between) <= 100 and re.fullmatch(r"[^.;:#,]*\bthat\s+", between)
+    if not _THAT_BETWEEN_RE.fullmatch(between) and not (
+        len(between) <= 100 and _THAT_CLAUSE_RE.fullmatch(between)
     ):
         return None
     f = _np_back(doc, seg_start, vs)
@@ -807,7 +861,7 @@ def _subject(doc: _Doc, s: int, limit: int) -> Found | None:
         return None
     if f.method == "post-posed" and doc.masked[f.end : f.end + 1] == "," and parse(doc.masked[f.start : f.end]).kind == "place":
         # "In Dover, Delaware, Reyes said": the place closes the adverbial
-        am = re.match(r",\s*(?:(?:on|in|at|last|this)\s+[\w ]{1,20}?,\s*)?", doc.masked[f.end : limit])
+        am = _PLACE_COMMA_RE.match(doc.masked[f.end : limit])
         g = _np_forward(doc, f.end + am.end(), limit, after_verb=True) if am else None
         if g is not None and g.method in ("post-posed", "pronoun"):
             f = g
@@ -1136,7 +1190,7 @@ def _owned(m: str, p: int) -> int:
         if not wm or wm.group(1) in SPEECH_VERBS or wm.group(1) in _FWD_STOP or wm.group(1) in _DETS:
             break
         end = wm.end()
-    if end == p or re.match(r"\s+[A-Z]", m[end : end + 2]):
+    if end == p or _CAP_NEXT_RE.match(m[end : end + 2]):
         return p
     return end
 
@@ -1292,7 +1346,7 @@ def _kind(doc: _Doc, sp: Span, ss: int, se: int, f: Found | None) -> str:
     words = len(inner.split())
     if sp.continues is not None or not sp.closed:
         return "direct"
-    if not pre or pre.endswith((":", ",")) or re.search(r"\b(?:that)$", pre) and inner[:1].isupper():
+    if not pre or pre.endswith((":", ",")) or _THAT_END_RE.search(pre) and inner[:1].isupper():
         if inner[:1].isupper() or inner[:1] in "(['‘\"…." or not pre:
             return "direct"
     if not post or post.startswith((",", "—", "-")) and inner.rstrip()[-1:] in ",!?—-":

@@ -23,6 +23,16 @@ _DATELINE_RE = re.compile(
 )
 _DATELINE_PAREN_RE = re.compile(r"^([A-Z][^()\n]{1,60}?)\s*\(([A-Z][\w .&'-]{1,30})\)\s*(?:--|—|–|-|:)?\s*")
 _CONTRIB_RE = re.compile(r"contributed to this (?:report|story|article)|^(?:copyright|©)|all rights reserved", re.I)
+
+
+def _credit_anywhere(text: str) -> bool:
+    """A cheap test that ``_CONTRIB_RE`` may match past the start of some line of ``text``:
+    such a match holds "contr" and "d to th", or "all r" and "rved", in letters whose only
+    case variants are their capitals (so lowercasing the whole text can't hide them)."""
+    low = text.lower()
+    return ("d to th" in low and "contr" in low) or ("rved" in low and "all r" in low)
+
+
 _QUOTE_MARK_RE = re.compile(r"[\"“”«»]|``|''")
 _TERMINAL = tuple(".!?\"”’'…:)")
 
@@ -84,13 +94,14 @@ def analyse(text: str) -> Layout:
     blank_sep = text.count("\n\n")
     dense_runs = blank_sep >= 3
     kinds: list[str] = []
+    credit_words = _credit_anywhere(text)
     for k, (s, e) in enumerate(paras):
         line = text[s:e]
         if _BULLET_RE.match(line) and _words(line) <= 25:
             kinds.append("list")
         elif _NAV_RE.match(line):
             kinds.append("nav")
-        elif _CONTRIB_RE.search(line):
+        elif (credit_words or line[:1] in ("c", "C", "©")) and _CONTRIB_RE.search(line):
             kinds.append("credit")
         elif _headline_like(line):
             kinds.append("heading")

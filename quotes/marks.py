@@ -28,7 +28,9 @@ OPEN_SINGLE = "‘‹"
 CLOSE_SINGLE = "’›"
 STRAIGHT_SINGLE = "'"
 
-_MARK_RE = re.compile(r"``|''(?!')|[\"“”„‟«»‘’‹›']")
+# ``, '' (not a run of three) or one mark. The leading class lets the regex engine skip
+# fast to the next candidate character; the look-behinds then tell which it was.
+_MARK_RE = re.compile(r"[`\"“”„‟«»‘’‹›'](?:(?<=`)`|(?<=')'(?!')|(?<=[\"“”„‟«»‘’‹›']))")
 _SPACE_BEFORE = set(" \t\n\r\u00a0([{<—–-/\u2014\u2013\u2009\u200b:;,")
 _PUNCT = set(".,;:!?)]}…—–-\u2014\u2013")
 
@@ -54,14 +56,11 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     out = []
     pos = 0
     for line in text.split("\n"):
-        s, e = pos, pos + len(line)
-        pos = e + 1
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
+        body = line.strip()  # str.strip() trims exactly the characters isspace() accepts
+        if body:
+            s = pos + len(line) - len(line.lstrip())
+            out.append((s, s + len(body)))
+        pos += len(line) + 1
     return out
 
 
@@ -111,13 +110,16 @@ def _kind(mark: str) -> tuple[bool, str]:
     return False, "any"
 
 
+_KINDS = {mark: _kind(mark) for mark in ("``", "''", *OPEN_DOUBLE, *CLOSE_DOUBLE, STRAIGHT_DOUBLE, *OPEN_SINGLE, *CLOSE_SINGLE, STRAIGHT_SINGLE)}
+
+
 def _marks(text: str, s: int, e: int) -> list[tuple[int, int, bool, str]]:
     """(start, end, is_double, role) for each quotation mark in text[s:e]."""
     out = []
     for m in _MARK_RE.finditer(text, s, e):
         i, j = m.span()
         mark = m.group()
-        double, glyph = _kind(mark)
+        double, glyph = _KINDS[mark]
         role = _role(text, i, j, mark)
         if role == "none":
             continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .lexicon import (
     PLACES,
@@ -25,13 +26,25 @@ from .lexicon import (
 
 _PARTICLES = r"(?:de|da|van|von|der|den|del|della|la|le|bin|ibn|al|el|di|du|dos|das|ter|st\.)"
 # A capitalised name token: Obama, O'Neill, McCain, Al-Baghdadi, el-Gallal, J., U.S.
-CAP = (
-    r"(?:[A-Z]\.(?:[A-Z]\.)+|(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Cmdr|Maj|Jr|Sr|St|Rev|"
-    r"Prof|Pres|Ald|Atty|Supt|Insp|Cpl|Pvt|Msgr|Fr)\.|[A-Z]\.(?=\s)|(?:(?:al|el|bin|ad|as|an|abu|ben)-)?[A-Z][\w'’\-]*)"
+_ABBREVIATED = (
+    r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Cmdr|Maj|Jr|Sr|St|Rev|"
+    r"Prof|Pres|Ald|Atty|Supt|Insp|Cpl|Pvt|Msgr|Fr)"
 )
+_PREFIXES = ("al", "el", "bin", "ad", "as", "an", "abu", "ben")  # al-Assad, bin-Talal
+_PREFIX = f"(?:{'|'.join(_PREFIXES)})"
+CAP = rf"(?:[A-Z]\.(?:[A-Z]\.)+|{_ABBREVIATED}\.|[A-Z]\.(?=\s)|(?:{_PREFIX}-)?[A-Z][\w'’\-]*)"
 _SP = r"[ \t\u00a0]+"
 NAME_SEQ = rf"(?=[A-Zaeb])(?:{CAP})(?:{_SP}(?:{_PARTICLES}{_SP})?{CAP})*"
 NAME_RE = re.compile(NAME_SEQ)
+# NAME_RE with its first character consumed up front, so that the regex engine can skip
+# straight to the next candidate (a capital, or the a/b/e of "al-", "bin-", "el-", ...);
+# the look-behinds then tell which of CAP's branches that character began. Same matches.
+_CAPITAL_REST = rf"(?:\.(?:[A-Z]\.)+|(?<=(?={_ABBREVIATED}\.).)[a-z]+\.|\.(?=\s)|[\w'’\-]*)"
+_NAME_REST = rf"(?:{_SP}(?:{_PARTICLES}{_SP})?{CAP})*"
+_NAME_SCAN_RE = re.compile(rf"[A-Zabe](?:(?<=[A-Z]){_CAPITAL_REST}|(?<=(?={_PREFIX}-[A-Z]).)[a-z]*-[A-Z][\w'’\-]*){_NAME_REST}")
+# ... and for text without a prefixed name ("al-Assad"), where only capitals start one
+_CAPITAL_SCAN_RE = re.compile(rf"[A-Z]{_CAPITAL_REST}{_NAME_REST}")
+_PREFIXED_RE = re.compile(r"-(?=[A-Z])(?:" + "|".join(f"(?<={p}-)" for p in _PREFIXES) + ")")
 _POSS_RE = re.compile(r"['’]s?$")
 _ACRONYM_RE = re.compile(r"^(?:[A-Z]{2,6}|(?:[A-Z]\.){2,4})$")
 _SUFFIXES = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"}
@@ -217,7 +230,7 @@ class Entity:
     positions: list[int] = field(default_factory=list)
     gender: str | None = None
 
-    @property
+    @cached_property
     def tokens(self) -> list[str]:
         return self.name.split()
 
@@ -229,14 +242,17 @@ class Names:
         self.entities: dict[str, Entity] = {}
         self._by_token: dict[str, list[Entity]] = {}
         self._plain: dict[str, Entity | None] = {}
+        self._lowered: dict[str, list[str]] = {}  # name -> its lowercased tokens
 
     def add(self, name: str, kind: str, role: str | None, pos: int, gender: str | None = None) -> Entity:
         ent = self.entities.get(name)
         if ent is None:
-            ent = self.entities[name] = Entity(name, kind, role)
-            for t in set(name.lower().split()):
+            ent = self.entities[name] = Entity(name, kind, role, [pos], gender or None)
+            lowered = self._lowered[name] = name.lower().split()
+            for t in set(lowered):
                 self._by_token.setdefault(t, []).append(ent)
-        elif role and not ent.role:
+            return ent
+        if role and not ent.role:
             ent.role = role
         if gender and not ent.gender:
             ent.gender = gender
@@ -260,13 +276,13 @@ class Names:
         return self._canonical(name, pos)
 
     def _canonical(self, name: str, pos: int | None) -> Entity | None:
-        toks = name.lower().split()
+        toks = self._lowered.get(name) or name.lower().split()
         if not toks:
             return None
         best: Entity | None = None
         best_key: tuple = ()
         for ent in self._by_token.get(toks[-1], ()):
-            et = ent.name.lower().split()
+            et = self._lowered[ent.name]
             if len(et) < len(toks):
                 continue
             if len(toks) == 1:
@@ -308,10 +324,13 @@ class Names:
 
 
 def scan_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, Mention]]:
-    """Named mentions in ``text`` outside quoted spans (offsets, parsed mention)."""
+    """Named mentions in ``text`` outside quoted spans (offsets, parsed mention).
+
+    Mentions are cached by their text and shared: treat them as read-only."""
     out = []
     for s, e in spans:
-        for ms, me in _org_joined(text, NAME_RE.finditer(text, s, e)):
+        scan = _NAME_SCAN_RE if _PREFIXED_RE.search(text, s, e) else _CAPITAL_SCAN_RE
+        for ms, me in _org_joined(text, scan.finditer(text, s, e)):
             raw = text[ms:me]
             hit = _SCANNED.get(raw, _MISSING)
             if hit is _MISSING:
@@ -321,7 +340,7 @@ def scan_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, 
                 _SCANNED[raw] = hit
             if hit is not None:
                 rel, men = hit
-                out.append((ms + rel, me, Mention(men.text, men.name, men.role, men.kind, men.form, men.gender)))
+                out.append((ms + rel, me, men))
     return out
 
 
@@ -333,13 +352,15 @@ def _org_joined(text: str, matches) -> list[tuple[int, int]]:
     organisation's name."""
     out: list[tuple[int, int]] = []
     for m in matches:
+        ms, me = m.span()
         if out:
             ps, pe = out[-1]
-            last = text[ps:pe].rsplit(None, 1)[-1]
-            if last in ORG_WORDS and not last.isupper() and m.start() - pe <= 9 and _OF_RE.match(text, pe, m.start()):
-                out[-1] = (ps, m.end())
-                continue
-        out.append((m.start(), m.end()))
+            if ms - pe <= 9:
+                last = text[ps:pe].rsplit(None, 1)[-1]
+                if last in ORG_WORDS and not last.isupper() and _OF_RE.match(text, pe, ms):
+                    out[-1] = (ps, me)
+                    continue
+        out.append((ms, me))
     return out
 
 
