@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from whoosh.analysis import STOP_WORDS
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -70,7 +71,7 @@ ROLES = ["Senator", "Governor", "Mayor", "Minister", "spokesperson", "President"
 STOP = set(
     "the a an and or of to in on for with at by from as is was are were be been it its this that he she they"
     " we i you his her their our not but have has had will would can could said says do does did".split()
-)
+) | set(STOP_WORDS)  # the index drops Whoosh's stop words: a query of one is an error
 WORD = re.compile(r"[A-Za-z][a-z]+")
 
 
@@ -186,9 +187,9 @@ def generate_db(db_path: Path, n_quotes: int, corpus: Path | None, seed: int = 1
             sidx = rng.choices(speaker_range, cum_weights=cum_weights)[0]
             name, last, _ = speakers[sidx]
             words = make_quote(sentences, rng)
-            lead = f"{name} said, \u201c"
-            start = pos + len(lead)
-            para = f"{lead}{words}\u201d\n\n"
+            opening = f"{name} said, \u201c"
+            start = pos + len(opening)
+            para = f"{opening}{words}\u201d\n\n"
             quote_rows.append(
                 (qid, aid, sidx + 1, words, start, start + len(words), p, "direct", name, "said",
                  "named-subject", 0.9, f"{name} said, \u201c{words}\u201d")

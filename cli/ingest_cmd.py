@@ -30,13 +30,10 @@ from quotes.store import Store, StoreError
 
 from .common import db_option, index_path_for
 
-#: New quotes are added to the search index in batches of this many.
+#: New quotes are added to the search index in batches of at least this many.
 INDEX_BATCH = 5000
-#: A run that adds at least this many quotes, and more than the database held
-#: before, rebuilds the search index once at the end instead.
-BULK_QUOTES = 20_000
-#: Memory for each of Whoosh's indexing processes in a rebuild, in MB.
-REBUILD_LIMIT_MB = 64
+#: Memory for each of Whoosh's indexing processes in a sync, in MB.
+INDEX_LIMIT_MB = 64
 
 QUOTE_FIELDS = (
     "text", "start", "end", "kind", "speaker", "speaker_mention", "speaker_start", "speaker_end",
@@ -250,9 +247,7 @@ def _ingest(
         store = Store(db_path)
         follower = IndexFollower(store, index_dir, say)
         buffer: list[int] = []
-        quotes_before = store.db.execute("select count(*) from quotes").fetchone()[0]
         new_quotes = 0
-        bulk = False  # index everything once at the end instead of batch by batch
 
         # A previous run that stored quotes but died before indexing them left its mark.
         has_quotes = store.db.execute("select max(id) from quotes").fetchone()[0] is not None
@@ -265,18 +260,13 @@ def _ingest(
         set_sync_pending(store, True)
 
         def on_commit(ids: list[int]) -> None:
-            nonlocal new_quotes, bulk
+            nonlocal new_quotes
             new_quotes += len(ids)
-            if bulk:
-                return
             buffer.extend(ids)
-            if len(buffer) >= INDEX_BATCH:
-                if new_quotes >= max(quotes_before, BULK_QUOTES):
-                    # A bulk load: building the index once, in parallel, is much
-                    # cheaper than adding to it batch by batch.
-                    bulk = True
-                else:
-                    follower.sync(list(buffer))
+            # Index in a child process while storing goes on; while one sync runs the
+            # next batch grows, so the index keeps up however fast articles come in.
+            if len(buffer) >= INDEX_BATCH and not follower.busy():
+                follower.sync(list(buffer))
                 buffer.clear()
 
         def on_article(article: Article, added: bool, n: int) -> None:
@@ -299,11 +289,9 @@ def _ingest(
             )
         finally:
             # However the run ends, index what was committed.
-            if bulk:
-                if chatty:
-                    say(f"building the search index ({quotes_before + new_quotes:,} quotes)...")
-                follower.rebuild()
-            elif buffer:
+            if buffer:
+                if chatty and follower.busy() and len(buffer) >= INDEX_BATCH:
+                    say(f"updating the search index ({new_quotes:,} new quotes)...")
                 follower.sync(buffer)
             follower.wait()
         if follower.ok:
@@ -312,12 +300,11 @@ def _ingest(
 
 
 class IndexFollower:
-    """Keeps the Whoosh index in step with SQLite, one sync (or rebuild) at a time.
+    """Keeps the Whoosh index in step with SQLite, one sync at a time.
 
-    Large syncs and rebuilds run in a short-lived child process, so the ingest goes
-    on storing while the index catches up, and Whoosh's working memory is returned
-    when the child ends (memory stays flat however many quotes are indexed). Small
-    syncs run in this process.
+    Large syncs (and building a missing index) run in a short-lived child process,
+    so the ingest goes on storing while the index catches up, and Whoosh's working
+    memory is returned when the child ends. Small syncs run in this process.
     """
 
     def __init__(self, store: Store, index_dir: Path, say: Callable[[str], None]):
@@ -341,17 +328,16 @@ class IndexFollower:
             except Exception as e:  # the quotes are stored; the next ingest retries
                 self._failed(f"{type(e).__name__}: {e}")
             return
-        self._start(ids, rebuild=False)
+        self._start(ids)
 
-    def rebuild(self) -> None:
-        """Start building the index afresh from SQLite."""
-        self.wait()
-        self._start(None, rebuild=True)
+    def busy(self) -> bool:
+        """Whether a sync is running in a child process."""
+        return self._child is not None and self._child.is_alive()
 
-    def _start(self, ids: list[int] | None, rebuild: bool) -> None:
+    def _start(self, ids: list[int] | None) -> None:
         ctx = _child_context()
         self._conn, child_conn = ctx.Pipe(duplex=False)
-        args = (os.fspath(self.store.path), os.fspath(self.index_dir), ids, rebuild, child_conn)
+        args = (os.fspath(self.store.path), os.fspath(self.index_dir), ids, child_conn)
         self._child = ctx.Process(target=_index_child, args=args)
         self._child.start()
         child_conn.close()
@@ -389,15 +375,13 @@ def _child_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _index_child(db_path: str, index_dir: str, ids: list[int] | None, rebuild: bool, conn: Any) -> None:
+def _index_child(db_path: str, index_dir: str, ids: list[int] | None, conn: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # finish the work; the parent handles Ctrl-C
     try:
         import index
 
-        if rebuild:
-            index.rebuild(Store(db_path), index_dir, limitmb=REBUILD_LIMIT_MB)
-        else:
-            index.sync(Store(db_path), index_dir, ids)
+        # A missing index is built from scratch, with several processes when large.
+        index.sync(Store(db_path), index_dir, ids, limitmb=INDEX_LIMIT_MB)
     except Exception as e:
         conn.send(f"{type(e).__name__}: {e}")
         conn.close()

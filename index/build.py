@@ -26,8 +26,8 @@ from .schema import SCHEMA_VERSION, make_schema
 
 META_FILE = "quotes-index.json"
 INDEX_NAME = "quotes"
-# Above this many documents a rebuild writes with several processes.
-PARALLEL_THRESHOLD = 50_000
+# From this many new documents a rebuild or sync writes with several processes.
+PARALLEL_THRESHOLD = 10_000
 
 QUOTE_SQL = (
     'select quotes.id, quotes.text, quotes.kind, quotes.start, quotes."end", quotes.context,'
@@ -244,6 +244,16 @@ def _open_or_create(index_dir: Path) -> FileIndex:
 # -- building ---------------------------------------------------------------------
 
 
+def _writer(ix: FileIndex, documents: int, procs: int | None, limitmb: int) -> Any:
+    """A writer for ``documents`` new documents: several processes for many."""
+    if procs is None:
+        procs = min(2, os.cpu_count() or 1) if documents >= PARALLEL_THRESHOLD else 1
+    if procs > 1:
+        # Each process writes its own segment: no final merge of their postings.
+        return ix.writer(procs=procs, limitmb=limitmb, multisegment=True, timeout=60.0)
+    return ix.writer(limitmb=limitmb, timeout=60.0)
+
+
 def rebuild(store: Store, index_dir: str | os.PathLike[str], *, procs: int | None = None, limitmb: int = 256) -> int:
     """Build a fresh index from SQLite and swap it in place; returns the document count.
 
@@ -255,12 +265,7 @@ def rebuild(store: Store, index_dir: str | os.PathLike[str], *, procs: int | Non
         shutil.rmtree(tmp)
     ix = _create(tmp)
     total = store.db.execute("select count(*) from quotes").fetchone()[0]
-    if procs is None:
-        procs = min(2, os.cpu_count() or 1) if total >= PARALLEL_THRESHOLD else 1
-    if procs > 1:
-        writer = ix.writer(procs=procs, limitmb=limitmb, multisegment=True)
-    else:
-        writer = ix.writer(limitmb=limitmb)
+    writer = _writer(ix, total, procs, limitmb)
     count = 0
     try:
         for row, names in iter_rows(store, order="articles.published, quotes.id"):
@@ -323,11 +328,15 @@ def _speakers_changed(ix: FileIndex, rows: list[tuple[dict[str, Any], list[str]]
     return changed
 
 
-def sync(store: Store, index_dir: str | os.PathLike[str], quote_ids: Iterable[int] | None = None) -> SyncReport:
+def sync(
+    store: Store, index_dir: str | os.PathLike[str], quote_ids: Iterable[int] | None = None,
+    *, procs: int | None = None, limitmb: int = 128,
+) -> SyncReport:
     """Add or update the given quotes in the index (creating it if needed).
 
     With ``quote_ids=None`` bring the whole index in step with SQLite: add missing
-    documents, rewrite stale ones, delete orphans.
+    documents, rewrite stale ones, delete orphans. ``procs``: indexing processes
+    (default: several for large batches); ``limitmb``: memory for each.
     """
     path = Path(index_dir)
     fresh = not (index_exists(path) and schema_current(path))
@@ -335,7 +344,7 @@ def sync(store: Store, index_dir: str | os.PathLike[str], quote_ids: Iterable[in
         # A new or outdated index: index everything, not just the new quotes.
         quote_ids = None
     if fresh:
-        count = rebuild(store, path)
+        count = rebuild(store, path, procs=procs, limitmb=limitmb)
         return SyncReport(added=count)
     ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
     report = SyncReport()
@@ -373,12 +382,19 @@ def sync(store: Store, index_dir: str | os.PathLike[str], quote_ids: Iterable[in
         wanted.update(extra)
     if len(wanted) > len(rows):
         rows = list(iter_rows(store, wanted))
-    writer = ix.writer(timeout=60.0)
+    with ix.reader() as reader:
+        # New quotes (the usual case after an ingest) need no delete-then-add.
+        indexed = {qid for qid in wanted if ("id", str(qid)) in reader}
+    writer = _writer(ix, len(rows), procs, limitmb)
     try:
         found: set[int] = set()
         for row, names in rows:
-            found.add(int(row["id"]))
-            writer.update_document(**document(row, names))
+            qid = int(row["id"])
+            found.add(qid)
+            if qid in indexed:
+                writer.update_document(**document(row, names))
+            else:
+                writer.add_document(**document(row, names))
         report.updated = len(found)
         for qid in wanted - found:
             writer.delete_by_term("id", str(qid))

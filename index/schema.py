@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from whoosh import columns
-from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, Schema
+
+from .analysis import FastAnalyzer, StemmedText
 
 # Bumped whenever the fields change; an index with another version must be rebuilt.
 SCHEMA_VERSION = 1
@@ -25,30 +26,31 @@ QUERY_FIELDS = {
 
 
 def make_schema() -> Schema:
-    stem = StemmingAnalyzer()
+    # One-pass equivalents of StemmingAnalyzer() / StandardAnalyzer(): same tokens, faster.
+    stem = FastAnalyzer()
     return Schema(
         # quote id as text: unique key for update_document, a column for fast drift checks
         id=ID(unique=True, stored=True, sortable=True),
         # content signature of every indexed field, to detect stale documents
         sig=COLUMN(columns.VarBytesColumn()),
-        text=TEXT(analyzer=stem, stored=True, spelling=True),
+        text=StemmedText(analyzer=stem, stored=True, spelling=True),
         # canonical speaker and all aliases, searchable word by word
-        speaker=TEXT(analyzer=StemmingAnalyzer(stoplist=None)),
+        speaker=StemmedText(analyzer=FastAnalyzer(stoplist=None)),
         # exact, case-folded canonical name and aliases, for filtering
         speaker_key=KEYWORD(lowercase=True, commas=True, scorable=False),
         # canonical name as stored, for display and facets
         speaker_name=ID(stored=True, sortable=True),
         speaker_id=ID(stored=True),
         aliases=STORED(),
-        role=TEXT(stored=True),
-        title=TEXT(analyzer=stem, stored=True),
-        publisher=TEXT(),
+        role=StemmedText(analyzer=FastAnalyzer(stemming=False), stored=True),
+        title=StemmedText(analyzer=stem, stored=True),
+        publisher=StemmedText(analyzer=FastAnalyzer(stemming=False)),
         publisher_key=ID(stored=True),
         publisher_name=STORED(),
         published=DATETIME(stored=True, sortable=True),
         kind=ID(stored=True),
         # the words of the quote's sentence outside the quote (attribution, cue)
-        context=TEXT(analyzer=stem),
+        context=StemmedText(analyzer=stem),
         url=STORED(),
         article_id=STORED(),
         start=STORED(),

@@ -185,3 +185,105 @@ def test_cli_missing_database(tmp_path):
         result = run(command, "--db", str(tmp_path / "nothing.db"))
         assert result.exit_code == 1 and "no such database" in result.output
         assert not (tmp_path / "nothing.db").exists()
+
+
+# -- analysis -----------------------------------------------------------------------
+
+ANALYSIS_TEXTS = [
+    "The trains will run on time, said the minister's spokesman.",
+    "A an THE it's 3.141 big-time under_score x Y Running runs runner",
+    "Ünïcode ÉCOLE naïve café: résumés and co-operation",
+    "the of and",
+    "",
+]
+ANALYSIS_KWARGS = [
+    {},
+    {"positions": True},
+    {"chars": True, "mode": "index"},
+    {"positions": True, "chars": True, "removestops": False, "keeporiginal": True, "mode": "query"},
+    {"no_morph": True},
+    {"positions": True, "start_pos": 4, "start_char": 10},
+    {"tokenize": False, "positions": True, "chars": True},
+    {"tokenize": False, "removestops": False},
+]
+
+
+def _tokens(analyzer, text, kwargs):
+    return [
+        (t.text, getattr(t, "pos", None), getattr(t, "startchar", None), getattr(t, "endchar", None),
+         t.stopped, getattr(t, "original", None), t.boost)
+        for t in analyzer(text, **kwargs)
+    ]
+
+
+@pytest.mark.parametrize("kwargs", ANALYSIS_KWARGS)
+@pytest.mark.parametrize("text", ANALYSIS_TEXTS)
+@pytest.mark.parametrize("kind", ["stemming", "stemming-no-stops", "standard"])
+def test_fast_analyzer_matches_whoosh_chain(kind, text, kwargs):
+    from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+
+    from index.analysis import FastAnalyzer
+
+    old, new = {
+        "stemming": (StemmingAnalyzer(), FastAnalyzer()),
+        "stemming-no-stops": (StemmingAnalyzer(stoplist=None), FastAnalyzer(stoplist=None)),
+        "standard": (StandardAnalyzer(), FastAnalyzer(stemming=False)),
+    }[kind]
+    assert _tokens(new, text, kwargs) == _tokens(old, text, kwargs)
+
+
+@pytest.mark.parametrize("text", ANALYSIS_TEXTS)
+def test_stemmed_text_field_indexes_like_text_field(text):
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import TEXT
+
+    from index.analysis import FastAnalyzer, StemmedText
+
+    old, new = TEXT(analyzer=StemmingAnalyzer(), spelling=True), StemmedText(analyzer=FastAnalyzer(), spelling=True)
+    assert sorted(new.index(text)) == sorted(old.index(text))
+    assert list(new.spellable_words(text)) == list(old.spellable_words(text))
+
+
+def test_fuzzy_and_suggestions_across_segments(store, index_dir):
+    """Each segment keeps its own spelling words, however many documents repeat them."""
+    sync(store, index_dir)
+    first = add(store, "Harbour", [("The harbour reopens", "Omar Haddad", "Haddad"),
+                                   ("The harbour stays busy", "Maria Silva", "Silva")])
+    sync(store, index_dir, first)
+    second = add(store, "Harbour again", [("The harbour closes", "Omar Haddad", "Haddad")])
+    sync(store, index_dir, second)
+    assert ids(index_dir, "harbor~") == set(first + second)
+    with QuoteIndex(index_dir) as qi:
+        assert qi.search("harbor").suggestions == ["harbour"]
+
+
+def test_sync_of_indexed_ids_replaces_documents(store, index_dir):
+    sync(store, index_dir)
+    sync(store, index_dir, [1, 2, 3])
+    with QuoteIndex(index_dir) as qi:
+        assert qi.doc_count() == 3
+    assert check(store, index_dir).ok
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_sync_and_rebuild_with_several_processes(store, index_dir, procs):
+    assert rebuild(store, index_dir, procs=procs) == 3
+    new = add(store, "Ferry fares", [("Fares will not rise this winter", "Omar Haddad", "Omar Haddad"),
+                                     ("Ferries run all night", "Maria Silva", "Maria Silva")])
+    with store.db.conn:
+        store.db.execute("update articles set title = 'Rail strike ends' where id = 1")
+    report = sync(store, index_dir, new + [1], procs=procs)
+    assert (report.updated, report.deleted) == (3, 0)
+    assert ids(index_dir, "feries~") == {new[1]} and ids(index_dir, "title:ends") == {1}
+    assert check(store, index_dir).stale == [2]
+    assert sync(store, index_dir, procs=procs).updated == 1
+    assert check(store, index_dir).ok
+    with QuoteIndex(index_dir) as qi:
+        assert qi.doc_count() == 5
+
+
+def test_rebuild_spilling_postings_to_disk(store, index_dir):
+    """With no memory to spare every posting goes through sorted runs on disk."""
+    assert rebuild(store, index_dir, procs=1, limitmb=0) == 3
+    assert check(store, index_dir).ok
+    assert ids(index_dir, '"canal reopens"') == {3} and ids(index_dir, "speaker:silva") == {1, 2}
