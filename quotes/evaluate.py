@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,7 +149,8 @@ class Report:
         return out
 
 
-def read_jsonl(path: Path) -> Iterable[dict[str, Any]]:
+def _json_lines(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, decoded value) for each non-blank line of a JSON Lines file."""
     try:
         fh = open(path, encoding="utf-8")
     except OSError as e:
@@ -159,12 +160,16 @@ def read_jsonl(path: Path) -> Iterable[dict[str, Any]]:
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
+                yield n, json.loads(line)
             except json.JSONDecodeError as e:
                 raise EvalError(f"{path}:{n}: not JSON ({e.msg})") from None
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-                raise EvalError(f"{path}:{n}: expected an object with a 'text' string")
-            yield row
+
+
+def read_jsonl(path: Path) -> Iterable[dict[str, Any]]:
+    for n, row in _json_lines(path):
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            raise EvalError(f"{path}:{n}: expected an object with a 'text' string")
+        yield row
 
 
 def canonical_path_for(gold_path: Path) -> Path | None:
@@ -181,19 +186,11 @@ def load_canonical(path: Path | None) -> dict[tuple[str, int, int], str | None]:
     if path is None:
         return {}
     out: dict[tuple[str, int, int], str | None] = {}
-    try:
-        fh = open(path, encoding="utf-8")
-    except OSError as e:
-        raise EvalError(f"{path}: {e.strerror or e}") from None
-    with fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                out[(str(row["doc_id"]), int(row["start"]), int(row["end"]))] = row.get("canonical")
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError):
-                raise EvalError(f"{path}:{n}: expected doc_id, start, end, canonical") from None
+    for n, row in _json_lines(path):
+        try:
+            out[(str(row["doc_id"]), int(row["start"]), int(row["end"]))] = row.get("canonical")
+        except (KeyError, TypeError, ValueError):
+            raise EvalError(f"{path}:{n}: expected doc_id, start, end, canonical") from None
     return out
 
 
