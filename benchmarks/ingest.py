@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-POLNEAR = Path("/work/shared/eval/polnear.train.jsonl")
+POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "eval" / "polnear.train.jsonl"
 
 WORDS = (
     "council budget river bridge school plan town minister voters election tax report police "

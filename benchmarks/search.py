@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from index import QuoteIndex, rebuild, verify  # noqa: E402
 from quotes.store import Store  # noqa: E402
 
-DEFAULT_CORPUS = Path("/work/shared/eval/polnear.train.jsonl")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "polnear.train.jsonl"
 FIRST = (
     "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan"
     " Joseph Jessica Thomas Sarah Charles Karen Christopher Lisa Daniel Nancy Matthew Betty Anthony Sandra"
