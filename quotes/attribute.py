@@ -957,7 +957,6 @@ def attribute(text: str, layout: Layout, spans: list[Span]) -> list[Quote]:
         index_of_span[n] = len(kept)
         kept.append(sp)
     scare: set[int] = set()
-    prev_block = -1
     for qi, sp in enumerate(kept):
         ss, se = _clamp(doc.sentence_of(sp.outer_start), sp)
         k = doc.block_of(sp.outer_start)
