@@ -377,11 +377,12 @@ def sync(
     if not wanted:
         return report
     rows = list(iter_rows(store, wanted))
+    loaded = set(wanted)
     for sid in _speakers_changed(ix, rows, wanted):
-        extra = [r[0] for r in store.db.execute("select id from quotes where speaker_id = ?", [sid])]
-        wanted.update(extra)
-    if len(wanted) > len(rows):
-        rows = list(iter_rows(store, wanted))
+        wanted.update(r[0] for r in store.db.execute("select id from quotes where speaker_id = ?", [sid]))
+    if wanted - loaded:
+        # Only the speakers' earlier quotes are read; the batch's own rows are in hand.
+        rows += iter_rows(store, wanted - loaded)
     with ix.reader() as reader:
         # New quotes (the usual case after an ingest) need no delete-then-add.
         indexed = {qid for qid in wanted if ("id", str(qid)) in reader}
