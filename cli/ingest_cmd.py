@@ -30,9 +30,12 @@ from quotes.store import Store, StoreError
 
 from .common import db_option, index_path_for
 
-#: New quotes are added to the search index in batches of at least this many.
+#: New quotes are added to the search index in batches of at least this many...
 INDEX_BATCH = 5000
-#: Memory for each of Whoosh's indexing processes in a sync, in MB.
+#: ...and at most this many, so an indexing process needs the same memory however
+#: far the index has fallen behind.
+INDEX_BATCH_MAX = 20000
+#: Memory for Whoosh's indexing pool in a sync, in MB.
 INDEX_LIMIT_MB = 64
 
 QUOTE_FIELDS = (
@@ -247,7 +250,6 @@ def _ingest(
         store = Store(db_path)
         follower = IndexFollower(store, index_dir, say)
         buffer: list[int] = []
-        new_quotes = 0
 
         # A previous run that stored quotes but died before indexing them left its mark.
         has_quotes = store.db.execute("select max(id) from quotes").fetchone()[0] is not None
@@ -260,14 +262,12 @@ def _ingest(
         set_sync_pending(store, True)
 
         def on_commit(ids: list[int]) -> None:
-            nonlocal new_quotes
-            new_quotes += len(ids)
             buffer.extend(ids)
             # Index in a child process while storing goes on; while one sync runs the
-            # next batch grows, so the index keeps up however fast articles come in.
+            # next batch grows (up to INDEX_BATCH_MAX), so the index keeps up.
             if len(buffer) >= INDEX_BATCH and not follower.busy():
-                follower.sync(list(buffer))
-                buffer.clear()
+                follower.sync(buffer[:INDEX_BATCH_MAX])
+                del buffer[:INDEX_BATCH_MAX]
 
         def on_article(article: Article, added: bool, n: int) -> None:
             progress.articles += 1
@@ -289,10 +289,11 @@ def _ingest(
             )
         finally:
             # However the run ends, index what was committed.
-            if buffer:
-                if chatty and follower.busy() and len(buffer) >= INDEX_BATCH:
-                    say(f"updating the search index ({new_quotes:,} new quotes)...")
-                follower.sync(buffer)
+            if chatty and len(buffer) >= INDEX_BATCH:
+                say(f"updating the search index ({len(buffer):,} quotes to go)...")
+            while buffer and follower.ok:
+                follower.sync(buffer[:INDEX_BATCH_MAX])
+                del buffer[:INDEX_BATCH_MAX]
             follower.wait()
         if follower.ok:
             set_sync_pending(store, False)
@@ -381,7 +382,8 @@ def _index_child(db_path: str, index_dir: str, ids: list[int] | None, conn: Any)
         import index
 
         # A missing index is built from scratch, with several processes when large.
-        index.sync(Store(db_path), index_dir, ids, limitmb=INDEX_LIMIT_MB)
+        # One writing process: the extraction workers keep the other cores busy.
+        index.sync(Store(db_path), index_dir, ids, procs=None if ids is None else 1, limitmb=INDEX_LIMIT_MB)
     except Exception as e:
         conn.send(f"{type(e).__name__}: {e}")
         conn.close()

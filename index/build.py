@@ -2,7 +2,13 @@
 
 SQLite is the record; the index is derived from it and can always be rebuilt. Each
 document carries a signature of the fields it was built from, so a document that no
-longer matches its row (an edited quote, a speaker who gained an alias) is detectable.
+longer matches its row (an edited quote) is detectable.
+
+Two Whoosh indexes share the folder: ``quotes`` (one document per quote, built only from
+what never changes once the quote is stored) and ``speakers`` (one small document per
+speaker with every name the speaker is known by). A speaker who gains an alias changes
+one speaker document, not all of that speaker's quotes, so keeping the index in step
+costs the same however large the database grows.
 """
 from __future__ import annotations
 
@@ -22,16 +28,17 @@ from whoosh.index import FileIndex
 from quotes.store import Store
 
 from .errors import IndexMissing
-from .schema import SCHEMA_VERSION, make_schema
+from .schema import SCHEMA_VERSION, make_schema, make_speaker_schema
 
 META_FILE = "quotes-index.json"
 INDEX_NAME = "quotes"
+SPEAKERS_NAME = "speakers"
 # From this many new documents a rebuild or sync writes with several processes.
 PARALLEL_THRESHOLD = 10_000
 
 QUOTE_SQL = (
     'select quotes.id, quotes.text, quotes.kind, quotes.start, quotes."end", quotes.context,'
-    " quotes.article_id, quotes.speaker_id, speakers.name as speaker, speakers.role as speaker_role,"
+    " quotes.article_id, quotes.speaker_id, speakers.name as speaker, quotes.speaker_role,"
     " articles.title, articles.publisher, articles.published, articles.url"
     " from quotes join articles on articles.id = quotes.article_id"
     " left join speakers on speakers.id = quotes.speaker_id"
@@ -45,6 +52,7 @@ class DriftReport:
     missing: list[int] = field(default_factory=list)  # in SQLite, not in the index
     stale: list[int] = field(default_factory=list)  # indexed from different field values
     orphaned: list[int] = field(default_factory=list)  # in the index, not in SQLite
+    speakers: list[int] = field(default_factory=list)  # speakers whose names are not indexed as stored
     index_exists: bool = True
     schema_ok: bool = True
     quotes: int = 0  # rows in SQLite
@@ -52,7 +60,9 @@ class DriftReport:
 
     @property
     def ok(self) -> bool:
-        return self.index_exists and self.schema_ok and not (self.missing or self.stale or self.orphaned)
+        return self.index_exists and self.schema_ok and not (
+            self.missing or self.stale or self.orphaned or self.speakers
+        )
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -65,6 +75,7 @@ class SyncReport:
     added: int = 0
     updated: int = 0
     deleted: int = 0
+    speakers: int = 0  # speaker documents written or removed
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -91,29 +102,34 @@ def parse_date(value: str | None) -> _dt.datetime | None:
 
 
 def split_aliases(aliases: str | None, speaker: str | None) -> list[str]:
+    """The canonical name first, then the other names once each, in a stable order."""
     seen: dict[str, str] = {}
-    for name in ([speaker] if speaker else []) + (aliases.split("|") if aliases else []):
+    others = sorted(aliases.split("|")) if aliases else []
+    for name in ([speaker] if speaker else []) + others:
         name = " ".join(name.split())
         if name and name.casefold() not in seen:
             seen[name.casefold()] = name
     return list(seen.values())
 
 
-def signature(row: dict[str, Any], names: list[str]) -> str:
-    parts = [
-        row.get("text"), row.get("kind"), row.get("start"), row.get("end"), row.get("context"),
-        row.get("article_id"), row.get("speaker_id"), row.get("speaker"), row.get("speaker_role"),
-        "|".join(names), row.get("title"), row.get("publisher"), row.get("published"), row.get("url"),
-    ]
+def _digest(parts: list[Any]) -> str:
     raw = "\x1f".join("" if p is None else str(p) for p in parts)
     return hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
-def document(row: dict[str, Any], names: list[str]) -> dict[str, Any]:
-    """The Whoosh document for one joined quote row (``names``: canonical + aliases)."""
+def signature(row: dict[str, Any]) -> str:
+    return _digest([
+        row.get("text"), row.get("kind"), row.get("start"), row.get("end"), row.get("context"),
+        row.get("article_id"), row.get("speaker_id"), row.get("speaker"), row.get("speaker_role"),
+        row.get("title"), row.get("publisher"), row.get("published"), row.get("url"),
+    ])
+
+
+def document(row: dict[str, Any]) -> dict[str, Any]:
+    """The Whoosh document for one joined quote row."""
     doc: dict[str, Any] = {
         "id": str(row["id"]),
-        "sig": signature(row, names).encode("ascii"),
+        "sig": signature(row).encode("ascii"),
         "text": row["text"] or "",
         "kind": row.get("kind") or "direct",
         "article_id": int(row["article_id"]),
@@ -121,11 +137,8 @@ def document(row: dict[str, Any], names: list[str]) -> dict[str, Any]:
         "end": row.get("end"),
         "url": row.get("url"),
     }
-    if names:
-        doc["speaker"] = " ".join(names)
-        doc["speaker_key"] = ",".join(n.casefold().replace(",", " ") for n in names)
-        doc["aliases"] = names[1:]
     if row.get("speaker"):
+        doc["speaker"] = row["speaker"]
         doc["speaker_name"] = row["speaker"]
     if row.get("speaker_id") is not None:
         doc["speaker_id"] = str(row["speaker_id"])
@@ -157,41 +170,102 @@ def context_words(context: str | None, text: str) -> str:
     return (context[:i] + " " + context[i + len(text) :]).strip()
 
 
-def alias_map(store: Store) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
-    for sid, alias in store.db.execute("select speaker_id, alias from speaker_aliases order by rowid"):
-        out.setdefault(sid, []).append(alias)
-    return out
-
-
 def iter_rows(
     store: Store, ids: Iterable[int] | None = None, order: str = "quotes.id", batch: int = 500
-) -> Iterator[tuple[dict[str, Any], list[str]]]:
-    """Joined quote rows with their speaker's names (canonical first, then aliases)."""
+) -> Iterator[dict[str, Any]]:
+    """Joined quote rows (all, or those with ``ids``), read ``batch`` at a time."""
 
-    def with_names(cur: Any, aliases: dict[int, list[str]]) -> Iterator[tuple[dict[str, Any], list[str]]]:
+    def dicts(cur: Any) -> Iterator[dict[str, Any]]:
         cols = [d[0] for d in cur.description]
         for values in cur:
-            row = dict(zip(cols, values))
-            names = aliases.get(row["speaker_id"], []) if row["speaker_id"] is not None else []
-            yield row, split_aliases("|".join(names), row["speaker"])
+            yield dict(zip(cols, values))
 
     if ids is None:
-        yield from with_names(store.db.execute(QUOTE_SQL + f" order by {order}"), alias_map(store))
+        yield from dicts(store.db.execute(QUOTE_SQL + f" order by {order}"))
         return
     id_list = sorted(set(int(i) for i in ids))
     for i in range(0, len(id_list), batch):
         chunk = id_list[i : i + batch]
         marks = ",".join("?" * len(chunk))
-        rows = store.db.execute(QUOTE_SQL + f" where quotes.id in ({marks}) order by quotes.id", chunk)
-        aliases: dict[int, list[str]] = {}
-        for sid, alias in store.db.execute(
-            "select speaker_id, alias from speaker_aliases where speaker_id in"
-            f" (select speaker_id from quotes where id in ({marks})) order by rowid",
-            chunk,
-        ):
-            aliases.setdefault(sid, []).append(alias)
-        yield from with_names(rows, aliases)
+        yield from dicts(store.db.execute(QUOTE_SQL + f" where quotes.id in ({marks}) order by quotes.id", chunk))
+
+
+# -- speakers ---------------------------------------------------------------------
+
+SPEAKER_SQL = (
+    "select speakers.id, speakers.name,"
+    " (select group_concat(alias, '|') from speaker_aliases a where a.speaker_id = speakers.id) as aliases"
+    " from speakers"
+)
+
+
+def iter_speakers(store: Store, ids: Iterable[int] | None = None, batch: int = 500) -> Iterator[tuple[int, list[str]]]:
+    """(speaker id, names: canonical first, then aliases) for all speakers or ``ids``."""
+    if ids is None:
+        for sid, name, aliases in store.db.execute(SPEAKER_SQL + " order by speakers.id"):
+            yield sid, split_aliases(aliases, name)
+        return
+    id_list = sorted(set(int(i) for i in ids))
+    for i in range(0, len(id_list), batch):
+        chunk = id_list[i : i + batch]
+        sql = SPEAKER_SQL + f" where speakers.id in ({','.join('?' * len(chunk))}) order by speakers.id"
+        for sid, name, aliases in store.db.execute(sql, chunk):
+            yield sid, split_aliases(aliases, name)
+
+
+def speaker_document(sid: int, names: list[str]) -> dict[str, Any]:
+    return {
+        "id": str(sid),
+        "names": " ".join(names),
+        "keys": ",".join(n.casefold().replace(",", " ") for n in names),
+        "sig": _digest(names),
+    }
+
+
+def _open_speakers(index_dir: Path) -> FileIndex:
+    if whoosh_index.exists_in(str(index_dir), indexname=SPEAKERS_NAME):
+        return whoosh_index.open_dir(str(index_dir), indexname=SPEAKERS_NAME)
+    return whoosh_index.create_in(str(index_dir), make_speaker_schema(), indexname=SPEAKERS_NAME)
+
+
+def _speaker_signatures(six: FileIndex, ids: set[int] | None = None) -> dict[int, str]:
+    with six.searcher() as searcher:
+        if ids is None:
+            return {int(f["id"]): f["sig"] for f in searcher.all_stored_fields()}
+        found = (searcher.document(id=str(sid)) for sid in ids)
+        return {int(f["id"]): f["sig"] for f in found if f}
+
+
+def sync_speakers(store: Store, index_dir: str | os.PathLike[str], speaker_ids: Iterable[int] | None = None) -> int:
+    """Bring speaker documents (all, or those of ``speaker_ids``) in step with SQLite;
+    returns how many were written or removed."""
+    six = _open_speakers(Path(index_dir))
+    wanted = None if speaker_ids is None else {int(i) for i in speaker_ids}
+    if wanted is not None and not wanted:
+        return 0
+    have = _speaker_signatures(six, wanted)
+    changed = 0
+    writer = six.writer(timeout=60.0)
+    try:
+        live: set[int] = set()
+        for sid, names in iter_speakers(store, wanted):
+            live.add(sid)
+            doc = speaker_document(sid, names)
+            if have.get(sid) != doc["sig"]:
+                (writer.update_document if sid in have else writer.add_document)(**doc)
+                changed += 1
+        gone = (have.keys() if wanted is None else wanted & have.keys()) - live
+        for sid in gone:
+            writer.delete_by_term("id", str(sid))
+            changed += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    if changed:
+        writer.commit()
+    else:
+        writer.cancel()
+    return changed
 
 
 # -- opening ----------------------------------------------------------------------
@@ -268,8 +342,8 @@ def rebuild(store: Store, index_dir: str | os.PathLike[str], *, procs: int | Non
     writer = _writer(ix, total, procs, limitmb)
     count = 0
     try:
-        for row, names in iter_rows(store, order="articles.published, quotes.id"):
-            writer.add_document(**document(row, names))
+        for row in iter_rows(store, order="articles.published, quotes.id"):
+            writer.add_document(**document(row))
             count += 1
     except BaseException:
         writer.cancel()
@@ -277,6 +351,7 @@ def rebuild(store: Store, index_dir: str | os.PathLike[str], *, procs: int | Non
         raise
     writer.commit()
     ix.close()
+    sync_speakers(store, tmp)
     old = target.with_name(target.name + ".old")
     if old.exists():
         shutil.rmtree(old)
@@ -298,34 +373,6 @@ def indexed_signatures(ix: FileIndex) -> dict[int, str]:
         for docnum in reader.all_doc_ids():
             out[int(ids[docnum])] = sigs[docnum].decode("ascii")
     return out
-
-
-def _speakers_changed(ix: FileIndex, rows: list[tuple[dict[str, Any], list[str]]], new_ids: set[int]) -> set[int]:
-    """Speakers among ``rows`` whose name, role or aliases differ from what is indexed.
-
-    Storing an article can give a known speaker a new alias or role, which changes
-    the documents of that speaker's earlier quotes too.
-    """
-    changed: set[int] = set()
-    seen: set[int] = set()
-    with ix.searcher() as searcher:
-        for row, names in rows:
-            sid = row.get("speaker_id")
-            if sid is None or sid in seen:
-                continue
-            seen.add(sid)
-            for docnum in searcher.document_numbers(speaker_id=str(sid)):
-                stored = searcher.stored_fields(docnum)
-                if int(stored["id"]) in new_ids:
-                    continue
-                if (
-                    stored.get("speaker_name") != row.get("speaker")
-                    or (stored.get("role") or None) != (row.get("speaker_role") or None)
-                    or list(stored.get("aliases") or []) != names[1:]
-                ):
-                    changed.add(sid)
-                break
-    return changed
 
 
 def sync(
@@ -353,10 +400,10 @@ def sync(
         writer = ix.writer(timeout=60.0)
         try:
             live: set[int] = set()
-            for row, names in iter_rows(store):
+            for row in iter_rows(store):
                 qid = int(row["id"])
                 live.add(qid)
-                doc = document(row, names)
+                doc = document(row)
                 have = indexed.get(qid)
                 if have is None:
                     writer.add_document(**doc)
@@ -371,31 +418,29 @@ def sync(
             writer.cancel()
             raise
         writer.commit()
+        report.speakers = sync_speakers(store, path)
         return report
 
     wanted = {int(i) for i in quote_ids}
     if not wanted:
         return report
-    rows = list(iter_rows(store, wanted))
-    loaded = set(wanted)
-    for sid in _speakers_changed(ix, rows, wanted):
-        wanted.update(r[0] for r in store.db.execute("select id from quotes where speaker_id = ?", [sid]))
-    if wanted - loaded:
-        # Only the speakers' earlier quotes are read; the batch's own rows are in hand.
-        rows += iter_rows(store, wanted - loaded)
     with ix.reader() as reader:
         # New quotes (the usual case after an ingest) need no delete-then-add.
         indexed = {qid for qid in wanted if ("id", str(qid)) in reader}
-    writer = _writer(ix, len(rows), procs, limitmb)
+    writer = _writer(ix, len(wanted), procs, limitmb)
+    speakers: set[int] = set()
     try:
         found: set[int] = set()
-        for row, names in rows:
+        # Rows are streamed: memory stays the same however large the batch.
+        for row in iter_rows(store, wanted):
             qid = int(row["id"])
             found.add(qid)
+            if row["speaker_id"] is not None:
+                speakers.add(int(row["speaker_id"]))
             if qid in indexed:
-                writer.update_document(**document(row, names))
+                writer.update_document(**document(row))
             else:
-                writer.add_document(**document(row, names))
+                writer.add_document(**document(row))
         report.updated = len(found)
         for qid in wanted - found:
             writer.delete_by_term("id", str(qid))
@@ -404,6 +449,7 @@ def sync(
         writer.cancel()
         raise
     writer.commit()
+    report.speakers = sync_speakers(store, path, speakers)
     return report
 
 
@@ -420,15 +466,25 @@ def check(store: Store, index_dir: str | os.PathLike[str]) -> DriftReport:
     indexed = indexed_signatures(ix)
     report = DriftReport(quotes=quotes_count, documents=len(indexed))
     live: set[int] = set()
-    for row, names in iter_rows(store):
+    for row in iter_rows(store):
         qid = int(row["id"])
         live.add(qid)
         have = indexed.get(qid)
         if have is None:
             report.missing.append(qid)
-        elif have != signature(row, names):
+        elif have != signature(row):
             report.stale.append(qid)
     report.orphaned = sorted(indexed.keys() - live)
+    if whoosh_index.exists_in(str(path), indexname=SPEAKERS_NAME):
+        speakers = _speaker_signatures(whoosh_index.open_dir(str(path), indexname=SPEAKERS_NAME))
+    else:
+        speakers = {}
+    seen: set[int] = set()
+    for sid, names in iter_speakers(store):
+        seen.add(sid)
+        if speakers.get(sid) != speaker_document(sid, names)["sig"]:
+            report.speakers.append(sid)
+    report.speakers.extend(sorted(speakers.keys() - seen))
     return report
 
 

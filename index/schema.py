@@ -7,7 +7,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, Schema
 from .analysis import FastAnalyzer, StemmedText
 
 # Bumped whenever the fields change; an index with another version must be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Fields a query may name (``speaker:medvedev``), with the field each one searches.
 QUERY_FIELDS = {
@@ -25,6 +25,22 @@ QUERY_FIELDS = {
 }
 
 
+def speaker_analyzer() -> FastAnalyzer:
+    return FastAnalyzer(stoplist=None)
+
+
+def make_speaker_schema() -> Schema:
+    """One document per speaker: every name the speaker is known by."""
+    return Schema(
+        id=ID(unique=True, stored=True),
+        # canonical name and aliases, word by word (analysed like quotes' speaker field)
+        names=StemmedText(analyzer=speaker_analyzer()),
+        # each name whole, case-folded
+        keys=KEYWORD(lowercase=True, commas=True, scorable=False),
+        sig=STORED(),
+    )
+
+
 def make_schema() -> Schema:
     # One-pass equivalents of StemmingAnalyzer() / StandardAnalyzer(): same tokens, faster.
     stem = FastAnalyzer()
@@ -34,14 +50,13 @@ def make_schema() -> Schema:
         # content signature of every indexed field, to detect stale documents
         sig=COLUMN(columns.VarBytesColumn()),
         text=StemmedText(analyzer=stem, stored=True, spelling=True),
-        # canonical speaker and all aliases, searchable word by word
-        speaker=StemmedText(analyzer=FastAnalyzer(stoplist=None)),
-        # exact, case-folded canonical name and aliases, for filtering
-        speaker_key=KEYWORD(lowercase=True, commas=True, scorable=False),
+        # canonical speaker, searchable word by word; other names are found through the
+        # speakers index (so a speaker gaining an alias changes no quote document)
+        speaker=StemmedText(analyzer=speaker_analyzer()),
         # canonical name as stored, for display and facets
         speaker_name=ID(stored=True, sortable=True),
         speaker_id=ID(stored=True),
-        aliases=STORED(),
+        # the speaker's role as given in the quote's article
         role=StemmedText(analyzer=FastAnalyzer(stemming=False), stored=True),
         title=StemmedText(analyzer=stem, stored=True),
         publisher=StemmedText(analyzer=FastAnalyzer(stemming=False)),

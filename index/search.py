@@ -10,17 +10,21 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import collectors, qparser, query, sorting
+from whoosh import index as whoosh_index
 from whoosh.index import FileIndex
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.scoring import BM25F
 
 from quotes.model import QUOTE_KINDS
 
-from .build import open_index
+from .build import SPEAKERS_NAME, open_index
 from .errors import QueryError
 from .schema import QUERY_FIELDS
 
 FACET_LIMIT = 20
+# A speaker query matching more speakers than this (``speaker:president``) keeps only
+# the first ones found by other names; the canonical names still match directly.
+MAX_SPEAKERS = 2000
 
 
 class StemmedFuzzyTerm(query.FuzzyTerm):
@@ -212,6 +216,7 @@ class QuoteIndex:
     def __init__(self, index_dir: str | os.PathLike[str]):
         self.index_dir = Path(index_dir)
         self._ix: FileIndex | None = None
+        self._six: FileIndex | None = None
         self._inode: int | None = None
         self._local = threading.local()
 
@@ -225,8 +230,53 @@ class QuoteIndex:
         if self._ix is None or inode != self._inode:
             self.close()
             self._ix = open_index(self.index_dir)
+            if whoosh_index.exists_in(str(self.index_dir), indexname=SPEAKERS_NAME):
+                self._six = whoosh_index.open_dir(str(self.index_dir), indexname=SPEAKERS_NAME)
             self._inode = inode
         return self._ix
+
+    def speakers_searcher(self) -> Any:
+        """A searcher on the speakers index (every name of every speaker), or None."""
+        self.ix
+        if self._six is None:
+            return None
+        current = getattr(self._local, "speakers", None)
+        if current is None or current._ix is not self._six:
+            current = self._six.searcher()
+        else:
+            current = current.refresh()
+        self._local.speakers = current
+        return current
+
+    def speaker_ids(self, q: query.Query) -> list[str]:
+        """Ids of speakers with a name matching ``q`` (a query on the field ``names``)."""
+        searcher = self.speakers_searcher()
+        if searcher is None:
+            return []
+        ids: list[str] = []
+        for docnum in q.docs(searcher):
+            ids.append(searcher.stored_fields(docnum)["id"])
+            if len(ids) >= MAX_SPEAKERS:
+                break
+        return ids
+
+    def expand_speakers(self, q: query.Query) -> query.Query:
+        """Let ``speaker:`` words match every name of a speaker, not only the canonical one.
+
+        Quote documents hold the canonical name; aliases live in the speakers index, so
+        the part of the query on ``speaker`` also matches the speakers it finds there.
+        """
+
+        def replace(node: query.Query) -> query.Query:
+            if node.is_leaf() and getattr(node, "fieldname", None) == "speaker":
+                probe = node.copy()
+                probe.fieldname = "names"
+                ids = self.speaker_ids(probe)
+                if ids:
+                    return query.Or([node, query.Or([query.Term("speaker_id", i) for i in ids])])
+            return node
+
+        return q.accept(replace)
 
     def searcher(self) -> Any:
         """A searcher on the latest version of the index, reused between calls (per thread)."""
@@ -240,13 +290,15 @@ class QuoteIndex:
         return current
 
     def close(self) -> None:
-        current = getattr(self._local, "searcher", None)
-        if current is not None:
-            current.close()
-            self._local.searcher = None
-        if self._ix is not None:
-            self._ix.close()
-            self._ix = None
+        for name in ("searcher", "speakers"):
+            current = getattr(self._local, name, None)
+            if current is not None:
+                current.close()
+                setattr(self._local, name, None)
+        for ix in (self._ix, self._six):
+            if ix is not None:
+                ix.close()
+        self._ix = self._six = None
 
     def __enter__(self) -> QuoteIndex:
         return self
@@ -301,6 +353,21 @@ class QuoteIndex:
             return query.NullQuery
         return query.And([query.Term(text_field, t) for t in terms])
 
+    def speaker_filter(self, value: str) -> query.Query:
+        """Quotes by the speaker named ``value``: exactly one of their names (canonical or
+        alias, any case), or failing that, every word of it in one of their names."""
+        key = " ".join(value.split()).casefold()
+        ids = self.speaker_ids(query.Term("keys", key))
+        if ids:
+            return query.Or([query.Term("speaker_id", i) for i in ids])
+        analyzer = self.ix.schema["speaker"].analyzer
+        words = [t.text for t in analyzer(value)]
+        if not words:
+            return query.NullQuery
+        ids = self.speaker_ids(query.And([query.Term("names", w) for w in words]))
+        direct = query.And([query.Term("speaker", w) for w in words])
+        return query.Or([direct] + [query.Term("speaker_id", i) for i in ids]) if ids else direct
+
     def filters(
         self,
         searcher: Any,
@@ -313,7 +380,7 @@ class QuoteIndex:
         """The filters as a query that results must also match, and a date window."""
         parts: list[query.Query] = []
         if speaker:
-            parts.append(self._exact_or_words(searcher, "speaker_key", "speaker", speaker))
+            parts.append(self.speaker_filter(speaker))
         if publisher:
             parts.append(self._exact_or_words(searcher, "publisher_key", "publisher", publisher))
         if kind:
@@ -346,7 +413,7 @@ class QuoteIndex:
         """Ranked quotes matching ``query_string`` (Whoosh query language) and the filters."""
         if limit < 0 or offset < 0:
             raise QueryError("limit and offset must not be negative")
-        q = self.parse(query_string)
+        q = self.expand_speakers(self.parse(query_string))
         searcher = self.searcher()
         required, window = self.filters(searcher, speaker, publisher, since, until, kind)
         if required is query.NullQuery or any(p is query.NullQuery for p in getattr(required, "subqueries", ())):

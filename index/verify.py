@@ -234,7 +234,7 @@ def _rows(store: Store, ids: list[int]) -> list[dict[str, Any]]:
     """Quote rows with speaker and article, plus the mention and cue, from SQLite."""
     if not ids:
         return []
-    rows = [row for row, _ in iter_rows(store, ids)]
+    rows = list(iter_rows(store, ids))
     extra = {
         r[0]: (r[1], r[2])
         for i in range(0, len(ids), 500)

@@ -16,6 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from .model import Article, Quote
+from .views import VIEWS
 
 SCHEMA_VERSION = 1
 
@@ -44,6 +45,7 @@ QUOTE_COLUMNS = {
     "paragraph": int,
     "kind": str,
     "speaker_mention": str,
+    "speaker_role": str,
     "speaker_start": int,
     "speaker_end": int,
     "cue": str,
@@ -53,29 +55,6 @@ QUOTE_COLUMNS = {
     "continues_quote_id": int,
 }
 
-VIEW_SQL = """
-select
-  quotes.id as quote_id,
-  quotes.text as quote,
-  speakers.name as speaker,
-  speakers.role as speaker_role,
-  quotes.speaker_mention,
-  quotes.cue,
-  quotes.kind,
-  quotes.confidence,
-  articles.title as article_title,
-  articles.publisher,
-  articles.published,
-  articles.url,
-  quotes.speaker_id,
-  quotes.article_id,
-  quotes.start,
-  quotes."end",
-  quotes.context
-from quotes
-join articles on articles.id = quotes.article_id
-left join speakers on speakers.id = quotes.speaker_id
-"""
 
 PRONOUNS = {
     "he", "she", "they", "it", "we", "i", "him", "her", "them", "you",
@@ -127,6 +106,7 @@ class Store:
         if db.journal_mode != "wal":
             db.enable_wal()
         if "articles" in db.table_names() and "quotes" in db.table_names():
+            self._migrate()
             return
         with db.conn:
             db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"text", "content_sha256"}, if_not_exists=True)
@@ -158,8 +138,26 @@ class Store:
                 db["quotes"].create_index([col], if_not_exists=True)
         if "quotes_fts" not in db.table_names():
             db["quotes"].enable_fts(["text"], tokenize="porter", create_triggers=True)
-        if "quotes_view" not in db.view_names():
-            db.create_view("quotes_view", VIEW_SQL)
+        self._ensure_views()
+
+    def _migrate(self) -> None:
+        """Bring a database made by an earlier version up to the current schema."""
+        db = self.db
+        if "speaker_role" not in db["quotes"].columns_dict:
+            # Quotes stored before roles were kept per quote have none until re-ingested.
+            db["quotes"].add_column("speaker_role", str)
+        self._ensure_views()
+
+    def _ensure_views(self) -> None:
+        db = self.db
+        current = {name: sql for name, sql in db.execute("select name, sql from sqlite_master where type = 'view'")}
+        for name, sql in VIEWS.items():
+            wanted = f"CREATE VIEW {name} AS {sql}"
+            if current.get(name) == wanted:
+                continue
+            with db.conn:
+                db.execute(f"drop view if exists [{name}]")
+                db.execute(wanted)
 
     # -- writing ----------------------------------------------------------------
 
@@ -218,11 +216,11 @@ class Store:
             cont = quote_ids[q.continues] if q.continues is not None and 0 <= q.continues < i else None
             cur = conn.execute(
                 'insert into quotes (article_id, speaker_id, text, start, "end", paragraph, kind,'
-                " speaker_mention, speaker_start, speaker_end, cue, method, confidence, context,"
-                " continues_quote_id) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " speaker_mention, speaker_role, speaker_start, speaker_end, cue, method, confidence, context,"
+                " continues_quote_id) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     article_id, speaker_ids[i], q.text, q.start, q.end, q.paragraph, q.kind,
-                    q.speaker_mention, q.speaker_start, q.speaker_end, q.cue, q.method,
+                    q.speaker_mention, q.speaker_role or None, q.speaker_start, q.speaker_end, q.cue, q.method,
                     round(float(q.confidence), 3), q.context, cont,
                 ],
             )
@@ -297,7 +295,7 @@ class Store:
         sql = (
             "select quotes.id, quotes.text, quotes.kind, quotes.start, quotes.\"end\", quotes.context,"
             " quotes.speaker_mention, quotes.cue, quotes.method, quotes.confidence, quotes.article_id,"
-            " quotes.speaker_id, speakers.name as speaker, speakers.role as speaker_role,"
+            " quotes.speaker_id, speakers.name as speaker, quotes.speaker_role,"
             " speakers.kind as speaker_kind,"
             " (select group_concat(alias, '|') from speaker_aliases a where a.speaker_id = quotes.speaker_id)"
             " as aliases,"

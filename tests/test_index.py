@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from index import QuoteIndex, check, delete_documents, index_exists, rebuild, sync
-from index.build import META_FILE
+from index.build import META_FILE, indexed_signatures
 from quotes.model import Article, Quote
 from quotes.store import Store
 
@@ -69,14 +69,34 @@ def test_sync_incremental(store, index_dir):
         assert qi.doc_count() == 4
 
 
-def test_sync_of_new_quote_refreshes_speaker_documents(store, index_dir):
-    """A new alias for a known speaker changes the documents of their earlier quotes."""
+def test_new_alias_reaches_earlier_quotes_without_rewriting_them(store, index_dir):
+    """A known speaker's new name finds their earlier quotes; only the new quote is written."""
     sync(store, index_dir)
-    assert ids(index_dir, "speaker:haddad") == {3}
-    new = add(store, "Bridge", [("The bridge needs repairs", "Omar Haddad", "Haddad")])
-    sync(store, index_dir, new)
+    assert ids(index_dir, "speaker:minister") == set()
+    with QuoteIndex(index_dir) as qi:
+        before = indexed_signatures(qi.ix)[3]
+    new = add(store, "Bridge", [("The bridge needs repairs", "Omar Haddad", "Minister Haddad")])
+    report = sync(store, index_dir, new)
+    assert (report.updated, report.speakers) == (1, 1)
     assert check(store, index_dir).ok
-    assert ids(index_dir, 'speaker:"omar haddad"') == {3, new[0]}
+    assert ids(index_dir, "speaker:minister") == {3, new[0]}
+    assert ids(index_dir, 'speaker:"minister haddad"') == {3, new[0]}
+    with QuoteIndex(index_dir) as qi:
+        assert indexed_signatures(qi.ix)[3] == before
+        assert {h.quote_id for h in qi.search("", speaker="minister haddad", limit=10).hits} == {3, new[0]}
+        assert {h.quote_id for h in qi.search("", speaker="Maria Silva", limit=10).hits} == {1, 2}
+
+
+def test_check_reports_speakers_out_of_step(store, index_dir):
+    sync(store, index_dir)
+    with store.db.conn:
+        store.db.execute("insert into speaker_aliases (speaker_id, alias) values (2, 'Dr Haddad')")
+    report = check(store, index_dir)
+    assert (report.missing, report.stale, report.speakers, report.ok) == ([], [], [2], False)
+    assert ids(index_dir, "speaker:dr") == set()
+    assert sync(store, index_dir).speakers == 1
+    assert check(store, index_dir).ok
+    assert ids(index_dir, "speaker:dr") == {3}
 
 
 def test_searcher_sees_updates(store, index_dir):

@@ -126,3 +126,33 @@ def test_not_a_database(tmp_path):
     with pytest.raises(StoreError) as e:
         Store(path)
     assert "junk.db" in str(e.value)
+
+
+def test_role_is_kept_per_quote(db_path):
+    """The role an article gives is the quote's; the speaker row keeps the latest one."""
+    store = Store(db_path)
+    for text, role in [('Ada Ruiz, the mayor, said "we start now".', "mayor"),
+                       ('Ada Ruiz, the governor, said "we start again".', "governor")]:
+        article, quotes = make(text, [(text.split('"')[1], "Ada Ruiz", "Ada Ruiz")])
+        quotes[0].speaker_role = role
+        store.add(article, quotes)
+    assert [r[0] for r in store.db.execute("select speaker_role from quotes order by id")] == ["mayor", "governor"]
+    assert [r[0] for r in store.db.execute("select speaker_role from quotes_view order by quote_id")] == [
+        "mayor", "governor"]
+    assert store.db.execute("select role from speakers").fetchone()[0] == "governor"
+
+
+def test_database_from_an_earlier_version_is_brought_up_to_date(db_path):
+    store = Store(db_path)
+    article, quotes = make('Li Chen said "the dam holds".', [("the dam holds", "Li Chen", "Li Chen")])
+    store.add(article, quotes)
+    with store.db.conn:  # the shape an earlier version left: no per-quote role, an older view
+        store.db.execute("drop view quotes_view")
+        store.db.execute("alter table quotes drop column speaker_role")
+        store.db.execute("create view quotes_view as select id as quote_id, text as quote from quotes")
+    store.db.conn.close()
+    store = Store(db_path)
+    assert "speaker_role" in store.db["quotes"].columns_dict
+    assert store.db.execute("select quote, speaker, speaker_role from quotes_view").fetchall() == [
+        ("the dam holds", "Li Chen", None)]
+    assert store.db.execute("pragma integrity_check").fetchone()[0] == "ok"
