@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from quotes.ingest import (
+    EXTRACT_TIMEOUT,
     IngestReport,
     extract_stream,
     set_sync_pending,
@@ -70,6 +71,14 @@ def input_options(fn: Any) -> Any:
     """Options shared by ingest and extract."""
     fn = click.option(
         "--strict", is_flag=True, help="Stop at the first input that cannot be read or extracted."
+    )(fn)
+    fn = click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=EXTRACT_TIMEOUT,
+        show_default=True,
+        metavar="SECONDS",
+        help="Skip an article whose extraction takes longer than this.",
     )(fn)
     fn = click.option(
         "--max-bytes",
@@ -179,6 +188,7 @@ def ingest(
     workers: int,
     max_bytes: int,
     strict: bool,
+    timeout: float,
     quiet: bool,
     verbose: bool,
     as_json: bool,
@@ -205,7 +215,7 @@ def ingest(
     progress = Progress(show_progress, input_size(paths, glob) if show_progress else None)
     try:
         report, index_ok = _ingest(
-            paths, db_path, glob=glob, workers=workers, max_bytes=max_bytes, strict=strict,
+            paths, db_path, glob=glob, workers=workers, max_bytes=max_bytes, strict=strict, timeout=timeout,
             verbose=verbose, chatty=not (quiet or as_json), progress=progress,
         )
     except (StoreError, sqlite3.Error) as e:
@@ -239,6 +249,7 @@ def _ingest(
     workers: int,
     max_bytes: int,
     strict: bool,
+    timeout: float,
     verbose: bool,
     chatty: bool,
     progress: Progress,
@@ -284,7 +295,7 @@ def _ingest(
         items = read_paths(paths, glob=glob, max_bytes=max_bytes, progress=progress.advance, stdin=_stdin())
         try:
             report = run_ingest(
-                store, items, workers=workers, strict=strict, keep_ids=False,
+                store, items, workers=workers, strict=strict, keep_ids=False, timeout=timeout,
                 on_commit=on_commit, on_article=on_article, on_error=on_error,
             )
         finally:
@@ -416,6 +427,7 @@ def extract(
     workers: int,
     max_bytes: int,
     strict: bool,
+    timeout: float,
     with_text: bool,
 ) -> None:
     """Print the quotes of articles as JSON Lines, without storing anything.
@@ -434,7 +446,7 @@ def extract(
     """
     problems = 0
     items = read_paths(paths, glob=glob, max_bytes=max_bytes, stdin=_stdin())
-    stream = extract_stream(items, workers=workers)
+    stream = extract_stream(items, workers=workers, timeout=timeout)
     out = sys.stdout
     try:
         for item, outcome in stream:

@@ -249,7 +249,10 @@ def index_cmd(db_path: Path, full: bool) -> None:
             summary = f"Indexed {count} quote{'s' * (count != 1)}"
         else:
             report = sync(store, index_dir)
-            summary = f"Added {report.added}, updated {report.updated}, deleted {report.deleted}"
+            summary = (
+                f"Added {report.added}, updated {report.updated}, deleted {report.deleted}"
+                + (f"; names of {report.speakers} speaker{'s' * (report.speakers != 1)} updated" if report.speakers else "")
+            )
     except QuoteIndexError as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"{summary} in {time.perf_counter() - started:.1f}s: {index_dir}")
@@ -263,7 +266,8 @@ def check(db_path: Path, as_json: bool, limit: int) -> None:
     """Check that the search index matches the database.
 
     Reports quotes missing from the index, documents indexed from outdated values
-    (stale) and documents whose quote is no longer in the database (orphaned).
+    (stale), documents whose quote is no longer in the database (orphaned) and
+    speakers whose names (canonical and aliases) are not indexed as stored (speakers).
     Exit status: 0 when in step, 1 on any drift (fix it with: quotes index).
 
     \b
@@ -286,7 +290,7 @@ def check(db_path: Path, as_json: bool, limit: int) -> None:
             click.echo(f"{index_dir}: built by another version; rebuild it with: quotes index --rebuild")
         else:
             click.echo(f"{report.quotes} quotes in the database, {report.documents} documents in the index")
-            for name in ("missing", "stale", "orphaned"):
+            for name in ("missing", "stale", "orphaned", "speakers"):
                 ids = getattr(report, name)
                 if ids:
                     shown = ", ".join(str(i) for i in ids[:limit]) + (", ..." if len(ids) > limit else "")

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
 from quotes.store import Store
@@ -223,9 +224,10 @@ def speaker_document(sid: int, names: list[str]) -> dict[str, Any]:
 
 
 def _open_speakers(index_dir: Path) -> FileIndex:
-    if whoosh_index.exists_in(str(index_dir), indexname=SPEAKERS_NAME):
-        return whoosh_index.open_dir(str(index_dir), indexname=SPEAKERS_NAME)
-    return whoosh_index.create_in(str(index_dir), make_speaker_schema(), indexname=SPEAKERS_NAME)
+    storage = _storage(index_dir)
+    if storage.index_exists(SPEAKERS_NAME):
+        return storage.open_index(SPEAKERS_NAME)
+    return storage.create_index(make_speaker_schema(), indexname=SPEAKERS_NAME)
 
 
 def _speaker_signatures(six: FileIndex, ids: set[int] | None = None) -> dict[int, str]:
@@ -282,6 +284,16 @@ def _write_meta(index_dir: Path) -> None:
     (index_dir / META_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}) + "\n")
 
 
+def _storage(index_dir: Path) -> FileStorage:
+    """The index folder for writing and checking: files are read, not memory-mapped.
+
+    A sync reads the segments it merges and a check reads every document; mapped,
+    those pages would count towards the process's memory, which would then grow with
+    the index. Searching (open_index) maps them, for speed.
+    """
+    return FileStorage(str(index_dir), supports_mmap=False)
+
+
 def index_exists(index_dir: str | os.PathLike[str]) -> bool:
     path = Path(index_dir)
     return path.is_dir() and whoosh_index.exists_in(str(path), indexname=INDEX_NAME)
@@ -302,17 +314,9 @@ def open_index(index_dir: str | os.PathLike[str]) -> FileIndex:
 
 def _create(index_dir: Path) -> FileIndex:
     index_dir.mkdir(parents=True, exist_ok=True)
-    ix = whoosh_index.create_in(str(index_dir), make_schema(), indexname=INDEX_NAME)
+    ix = _storage(index_dir).create_index(make_schema(), indexname=INDEX_NAME)
     _write_meta(index_dir)
     return ix
-
-
-def _open_or_create(index_dir: Path) -> FileIndex:
-    if index_exists(index_dir) and schema_current(index_dir):
-        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
-    if index_dir.exists():
-        shutil.rmtree(index_dir)
-    return _create(index_dir)
 
 
 # -- building ---------------------------------------------------------------------
@@ -393,7 +397,7 @@ def sync(
     if fresh:
         count = rebuild(store, path, procs=procs, limitmb=limitmb)
         return SyncReport(added=count)
-    ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+    ix = _storage(path).open_index(INDEX_NAME)
     report = SyncReport()
     if quote_ids is None:
         indexed = indexed_signatures(ix)
@@ -462,7 +466,7 @@ def check(store: Store, index_dir: str | os.PathLike[str]) -> DriftReport:
         return DriftReport(missing=ids, index_exists=False, quotes=quotes_count)
     if not schema_current(path):
         return DriftReport(schema_ok=False, quotes=quotes_count)
-    ix = whoosh_index.open_dir(str(path), indexname=INDEX_NAME)
+    ix = _storage(path).open_index(INDEX_NAME)
     indexed = indexed_signatures(ix)
     report = DriftReport(quotes=quotes_count, documents=len(indexed))
     live: set[int] = set()
@@ -475,8 +479,8 @@ def check(store: Store, index_dir: str | os.PathLike[str]) -> DriftReport:
         elif have != signature(row):
             report.stale.append(qid)
     report.orphaned = sorted(indexed.keys() - live)
-    if whoosh_index.exists_in(str(path), indexname=SPEAKERS_NAME):
-        speakers = _speaker_signatures(whoosh_index.open_dir(str(path), indexname=SPEAKERS_NAME))
+    if _storage(path).index_exists(SPEAKERS_NAME):
+        speakers = _speaker_signatures(_storage(path).open_index(SPEAKERS_NAME))
     else:
         speakers = {}
     seen: set[int] = set()

@@ -17,6 +17,7 @@ import datetime as _dt
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -38,6 +39,8 @@ CHUNK_SIZE = 8
 MAX_INFLIGHT_ARTICLES = 256
 #: Errors kept in a report (all of them are passed to ``on_error`` as they happen).
 MAX_KEPT_ERRORS = 1000
+#: Seconds one article may take to extract before it is skipped as a failure.
+EXTRACT_TIMEOUT = 60.0
 
 
 @dataclass
@@ -102,15 +105,49 @@ class _Failed(str):
     """An extraction failure message (a str subclass so it pickles cheaply)."""
 
 
-def _extract_one(extractor: Extractor, article: Article) -> list[Quote] | _Failed:
+class _TimedOut(BaseException):
+    """Raised in an extraction that ran past its time (not an Exception: extractor code
+    catching Exception cannot swallow it)."""
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    raise _TimedOut()
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (where a timer signal is available: the
+    main thread of a process on a POSIX system; elsewhere the block runs unlimited)."""
+    if (
+        not seconds
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return list(extractor(article))
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _extract_one(extractor: Extractor, article: Article, timeout: float | None = None) -> list[Quote] | _Failed:
+    try:
+        with _time_limit(timeout):
+            return list(extractor(article))
+    except _TimedOut:
+        return _Failed(f"extraction took longer than {timeout:g}s (skipped)")
     except Exception as e:  # one bad article must not stop the batch
         return _Failed(f"extraction failed: {type(e).__name__}: {e}")
 
 
-def _extract_chunk(extractor: Extractor, articles: list[Article]) -> list[list[Quote] | _Failed]:
-    return [_extract_one(extractor, a) for a in articles]
+def _extract_chunk(
+    extractor: Extractor, articles: list[Article], timeout: float | None = None
+) -> list[list[Quote] | _Failed]:
+    return [_extract_one(extractor, a, timeout) for a in articles]
 
 
 def _worker_init() -> None:
@@ -124,6 +161,7 @@ def extract_stream(
     workers: int = 1,
     known: Callable[[Article], bool] | None = None,
     chunk_size: int = CHUNK_SIZE,
+    timeout: float | None = EXTRACT_TIMEOUT,
 ) -> Iterator[tuple[Article | ReadError, Any]]:
     """Pair each item with its outcome, in input order.
 
@@ -131,7 +169,8 @@ def extract_stream(
     ``known(article)`` is true (the article is not extracted), or None for a
     ReadError. With ``workers > 1`` extraction runs in that many processes, with a
     bounded number of chunks of ``chunk_size`` articles in flight (enough to keep the
-    workers busy while the caller is writing).
+    workers busy while the caller is writing). An article taking longer than
+    ``timeout`` seconds to extract fails (None: no limit).
     """
     extractor = extractor or default_extractor()
     if workers <= 1:
@@ -141,7 +180,7 @@ def extract_stream(
             elif known is not None and known(item):
                 yield item, KNOWN
             else:
-                yield item, _extract_one(extractor, item)
+                yield item, _extract_one(extractor, item, timeout)
         return
 
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
@@ -154,7 +193,7 @@ def extract_stream(
         def submit() -> None:
             nonlocal chunk, to_extract
             articles = [item for item, outcome in chunk if outcome is _PENDING]
-            result = pool.apply_async(_extract_chunk, (extractor, articles)) if articles else None
+            result = pool.apply_async(_extract_chunk, (extractor, articles, timeout)) if articles else None
             inflight.append((chunk, result))
             chunk, to_extract = [], 0
 
@@ -200,6 +239,7 @@ def ingest(
     batch_size: int = BATCH_SIZE,
     commit_seconds: float = COMMIT_SECONDS,
     keep_ids: bool = True,
+    timeout: float | None = EXTRACT_TIMEOUT,
     on_commit: Callable[[list[int]], None] | None = None,
     on_article: Callable[[Article, bool, int], None] | None = None,
     on_error: Callable[[ReadError], None] | None = None,
@@ -208,7 +248,8 @@ def ingest(
 
     ``items`` is what :func:`quotes.readers.read_paths` yields; ReadErrors are counted
     as skipped. Articles already stored are not extracted again. ``strict`` stops at
-    the first problem (what was stored before it stays stored).
+    the first problem (what was stored before it stays stored). An article whose
+    extraction takes longer than ``timeout`` seconds is skipped with its reason.
 
     Callbacks: ``on_commit(new_quote_ids)`` after each committed batch;
     ``on_article(article, added, quote_count)`` for each stored or already-known
@@ -253,7 +294,7 @@ def ingest(
         if on_commit:
             on_commit(new_ids)
 
-    stream = extract_stream(items, extractor, workers, known=known)
+    stream = extract_stream(items, extractor, workers, known=known, timeout=timeout)
     try:
         for item, outcome in stream:
             if isinstance(item, ReadError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -235,6 +236,7 @@ def test_strict_stops_at_the_first_problem(tmp_path: Path, db_path: Path) -> Non
         ([], "Missing argument 'PATH...'"),
         (["x.txt", "--workers", "0"], "Invalid value for '-w' / '--workers'"),
         (["x.txt", "--max-bytes", "lots"], "'lots' is not a size"),
+        (["x.txt", "--timeout", "0"], "Invalid value for '--timeout'"),
     ],
 )
 def test_usage_errors_exit_2(db_path: Path, args: list[str], message: str) -> None:
@@ -267,6 +269,27 @@ def test_extraction_failure_skips_only_that_article(tmp_path: Path, db_path: Pat
     assert [str(e) for e in report.errors] == [f"{path}:4: extraction failed: ValueError: cannot cope"]
     assert (report.articles_added, report.quotes_added) == (5, 10)
     assert len(report.new_quote_ids) == 10 and not report.ok
+
+
+def hang_on_plan_2(article: Article) -> list:
+    if "Plan 2 " in article.text:
+        while True:  # a pathological input: never returns on its own
+            pass
+    return extract(article)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_extraction_that_hangs_is_timed_out(tmp_path: Path, db_path: Path, workers: int) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(4)]))
+    store = Store(db_path)
+    started = time.monotonic()
+    report = ingest(store, read_paths([path]), workers=workers, extractor=hang_on_plan_2, timeout=0.5)
+    assert time.monotonic() - started < 30
+    assert [str(e) for e in report.errors] == [f"{path}:3: extraction took longer than 0.5s (skipped)"]
+    assert report.articles_added == 3 and not report.ok
+    # The timer is off again once the ingest is done.
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 def test_extract_stream_bounded_and_ordered() -> None:

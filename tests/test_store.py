@@ -147,7 +147,8 @@ def test_database_from_an_earlier_version_is_brought_up_to_date(db_path):
     article, quotes = make('Li Chen said "the dam holds".', [("the dam holds", "Li Chen", "Li Chen")])
     store.add(article, quotes)
     with store.db.conn:  # the shape an earlier version left: no per-quote role, an older view
-        store.db.execute("drop view quotes_view")
+        for view in store.db.view_names():
+            store.db.execute(f"drop view [{view}]")
         store.db.execute("alter table quotes drop column speaker_role")
         store.db.execute("create view quotes_view as select id as quote_id, text as quote from quotes")
     store.db.conn.close()
