@@ -473,15 +473,21 @@ def main(n_quotes: int, queries: int, verifies: int, corpus: Path, workdir: Path
 
     claims = verify_claims(conn, verifies, rng)
     verdicts: dict[str, int] = {}
+    differ: list[str] = []
 
     def run_verify(claim: tuple[str, str, str]) -> None:
         v = verify(store, index_dir, claim[0], speaker=claim[1], index=qi)
         verdicts[f"{claim[2]}->{v.verdict}"] = verdicts.get(f"{claim[2]}->{v.verdict}", 0) + 1
+        if v.verdict != claim[2]:
+            differ.append(f"  generated {claim[2]}, verdict {v.verdict}: {claim[0]!r} --speaker {claim[1]!r}: {v.message}")
 
     v50, v95 = percentiles(timed(run_verify, claims))
     c50, c95 = percentiles(CPU_TIMES)
     say(f"{'verify':<28}{v50:>7.1f} / {v95:<6.1f}{c50:>8.1f} / {c95:<6.1f}{'':>16}  {len(claims)}")
     say(f"(verify outcomes, generated->verdict: {json.dumps(dict(sorted(verdicts.items())))})")
+    if differ:
+        say("(verdicts that differ from the generated label:)")
+        out.extend(differ[:10])
     qi.close()
     click.echo("\n".join(out))
     if not keep and not workdir:

@@ -275,7 +275,8 @@ def _ingest(
         def on_commit(ids: list[int]) -> None:
             buffer.extend(ids)
             # Index in a child process while storing goes on; while one sync runs the
-            # next batch grows (up to INDEX_BATCH_MAX), so the index keeps up.
+            # next batch grows (up to INDEX_BATCH_MAX), so the index keeps up. One
+            # writing process: the extraction workers keep the other cores busy.
             if len(buffer) >= INDEX_BATCH and not follower.busy():
                 follower.sync(buffer[:INDEX_BATCH_MAX])
                 del buffer[:INDEX_BATCH_MAX]
@@ -302,8 +303,9 @@ def _ingest(
             # However the run ends, index what was committed.
             if chatty and len(buffer) >= INDEX_BATCH:
                 say(f"updating the search index ({len(buffer):,} quotes to go)...")
+            # Extraction is over: the catch-up may use every core.
             while buffer and follower.ok:
-                follower.sync(buffer[:INDEX_BATCH_MAX])
+                follower.sync(buffer[:INDEX_BATCH_MAX], procs=min(2, os.cpu_count() or 1))
                 del buffer[:INDEX_BATCH_MAX]
             follower.wait()
         if follower.ok:
@@ -327,8 +329,9 @@ class IndexFollower:
         self._child: Any = None
         self._conn: Any = None
 
-    def sync(self, ids: list[int] | None) -> None:
-        """Start bringing ``ids`` (None: everything) into the index."""
+    def sync(self, ids: list[int] | None, procs: int = 1) -> None:
+        """Start bringing ``ids`` (None: everything) into the index, with ``procs``
+        writing processes for a large batch."""
         self.wait()
         if not self.ok:
             return
@@ -340,16 +343,16 @@ class IndexFollower:
             except Exception as e:  # the quotes are stored; the next ingest retries
                 self._failed(f"{type(e).__name__}: {e}")
             return
-        self._start(ids)
+        self._start(ids, procs)
 
     def busy(self) -> bool:
         """Whether a sync is running in a child process."""
         return self._child is not None and self._child.is_alive()
 
-    def _start(self, ids: list[int] | None) -> None:
+    def _start(self, ids: list[int] | None, procs: int) -> None:
         ctx = _child_context()
         self._conn, child_conn = ctx.Pipe(duplex=False)
-        args = (os.fspath(self.store.path), os.fspath(self.index_dir), ids, child_conn)
+        args = (os.fspath(self.store.path), os.fspath(self.index_dir), ids, procs, child_conn)
         self._child = ctx.Process(target=_index_child, args=args)
         self._child.start()
         child_conn.close()
@@ -387,14 +390,13 @@ def _child_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _index_child(db_path: str, index_dir: str, ids: list[int] | None, conn: Any) -> None:
+def _index_child(db_path: str, index_dir: str, ids: list[int] | None, procs: int, conn: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # finish the work; the parent handles Ctrl-C
     try:
         import index
 
         # A missing index is built from scratch, with several processes when large.
-        # One writing process: the extraction workers keep the other cores busy.
-        index.sync(Store(db_path), index_dir, ids, procs=None if ids is None else 1, limitmb=INDEX_LIMIT_MB)
+        index.sync(Store(db_path), index_dir, ids, procs=None if ids is None else procs, limitmb=INDEX_LIMIT_MB)
     except Exception as e:
         conn.send(f"{type(e).__name__}: {e}")
         conn.close()

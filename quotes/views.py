@@ -2,31 +2,66 @@
 
 The store creates each view, and recreates one whose SQL has changed, when it opens
 a database for writing.
+
+- ``quotes_view``: each quote with its speaker and source article, for browsing.
+- ``quote_search``: the same columns plus the full-text ``rank``, for ranked search.
+  It starts from ``quotes_fts`` and exposes the FTS5 table's hidden column (named
+  after the table) as ``search``, so SQLite hands a MATCH on it to FTS5 and ``rank``
+  is the BM25 score of that match::
+
+      select * from quote_search where search match 'harbour' order by rank
+
+  Without a MATCH on ``search``, ``rank`` is null.
 """
 from __future__ import annotations
 
-QUOTES_VIEW_SQL = """
-select
-  quotes.id as quote_id,
-  quotes.text as quote,
-  speakers.name as speaker,
-  quotes.speaker_role,
-  quotes.speaker_mention,
-  quotes.cue,
-  quotes.kind,
-  quotes.confidence,
-  articles.title as article_title,
-  articles.publisher,
-  articles.published,
-  articles.url,
-  quotes.speaker_id,
-  quotes.article_id,
-  quotes.start,
-  quotes."end",
-  quotes.context
-from quotes
+# (expression, column name) of each quotes_view column, in order.
+QUOTE_COLUMNS: list[tuple[str, str]] = [
+    ("quotes.id", "quote_id"),
+    ("quotes.text", "quote"),
+    ("speakers.name", "speaker"),
+    ("quotes.speaker_role", "speaker_role"),
+    ("quotes.speaker_mention", "speaker_mention"),
+    ("quotes.cue", "cue"),
+    ("quotes.kind", "kind"),
+    ("quotes.confidence", "confidence"),
+    ("articles.title", "article_title"),
+    ("articles.publisher", "publisher"),
+    ("articles.published", "published"),
+    ("articles.url", "url"),
+    ("quotes.speaker_id", "speaker_id"),
+    ("quotes.article_id", "article_id"),
+    ("quotes.start", "start"),
+    ('quotes."end"', "end"),
+    ("quotes.context", "context"),
+]
+
+
+def _select(columns: list[tuple[str, str]]) -> str:
+    lines = []
+    for expr, name in columns:
+        bare = expr.rsplit(".", 1)[-1].strip('"')
+        lines.append(f"  {expr}" if bare == name else f"  {expr} as {name}")
+    return "\nselect\n" + ",\n".join(lines) + "\n"
+
+
+QUOTES_VIEW_SQL = (
+    _select(QUOTE_COLUMNS)
+    + """from quotes
 join articles on articles.id = quotes.article_id
 left join speakers on speakers.id = quotes.speaker_id
 """
+)
 
-VIEWS: dict[str, str] = {"quotes_view": QUOTES_VIEW_SQL}
+QUOTE_SEARCH_SQL = (
+    _select(QUOTE_COLUMNS + [("quotes_fts.rank", "rank"), ("quotes_fts.quotes_fts", "search")])
+    + """from quotes_fts
+join quotes on quotes.id = quotes_fts.rowid
+join articles on articles.id = quotes.article_id
+left join speakers on speakers.id = quotes.speaker_id
+"""
+)
+
+VIEWS: dict[str, str] = {"quotes_view": QUOTES_VIEW_SQL, "quote_search": QUOTE_SEARCH_SQL}
+
+QUOTE_VIEW_COLUMNS: list[str] = [name for _, name in QUOTE_COLUMNS]

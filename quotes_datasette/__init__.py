@@ -4,6 +4,10 @@
   search) to every served database that has the quotes schema, whatever its file
   is called: Datasette names a database after its file stem, so metadata keyed on
   one fixed name would miss ``news.db``.
+- Makes Datasette's search box rank: a search of ``quotes`` or ``quotes_view`` is
+  answered by the ``quote_search`` view, best match first by BM25 (Datasette 0.65
+  orders table pages only by columns, so its own ``?_search=`` lists matches in id
+  order).
 - Adds ``/-/quotes``, a Whoosh-backed search page with filters and facet counts,
   and ``/-/quotes/verify``, the fact-checker's verdict for a quotation, both with
   a ``.json`` form.
@@ -28,11 +32,15 @@ from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
+from datasette.filters import FilterArguments
+from datasette.utils import escape_fts
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
+
+from quotes.views import QUOTE_VIEW_COLUMNS
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -110,7 +118,8 @@ def menu_links(datasette, actor, request):
 @hookimpl
 def asgi_wrapper(datasette):
     """Refuse anything but reading for a quotes database (it is published, not edited),
-    and skip counting the rows of ``quotes_view`` on a large database."""
+    answer searches from the search box with ``quote_search`` (best match first), and
+    skip counting the rows of the browsing views on a large database."""
 
     def wrap(app):
         async def quotes_guard(scope, receive, send):
@@ -125,12 +134,11 @@ def asgi_wrapper(datasette):
                         )
                         await response.asgi_send(send)
                         return
-                    if _VIEW_PAGE.match(rest) and _is_large(datasette, db_name):
-                        # count(*) over the three-table join takes seconds on millions of
-                        # quotes; the quotes table page still shows the total.
-                        qs = scope.get("query_string", b"")
-                        if b"_nocount=" not in qs:
-                            scope = dict(scope, query_string=qs + (b"&" if qs else b"") + b"_nocount=1")
+                    page = _TABLE_PAGE.match(rest)
+                    if page:
+                        scope = await _route_table_page(datasette, scope, send, db_name, rest, page["table"], page["format"])
+                        if scope is None:
+                            return
             await app(scope, receive, send)
 
         return quotes_guard
@@ -138,26 +146,178 @@ def asgi_wrapper(datasette):
     return wrap
 
 
-_VIEW_PAGE = re.compile(r"^quotes_view(\.\w+)?$")
+SEARCH_VIEW = "quote_search"
+BROWSE_VIEW = "quotes_view"
+_TABLE_PAGE = re.compile(r"^(?P<table>quotes|quotes_view|quote_search)(\.(?P<format>\w+))?$")
+# Columns of the quotes table under their quote_search names (the others are not there).
+_QUOTES_TABLE_COLUMNS = {"id": "quote_id", "text": "quote"} | {
+    c: c for c in QUOTE_VIEW_COLUMNS if c not in ("quote_id", "quote", "speaker", "article_title", "publisher", "published", "url")
+}
+_COLUMN_ARGS = ("_facet", "_facet_date", "_facet_array", "_col", "_nocol")
+# Datasette turns these into other arguments with a redirect of its own: route what it redirects to.
+_TIDIED_FIRST = ("_filter_column", "_filter_op", "_filter_value", "_sort_by_desc")
+
+
+def route_table_page(table: str, fmt: str | None, args: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]], bool] | None:
+    """Where a request for a ``quotes``, ``quotes_view`` or ``quote_search`` page goes, as
+    ``(table, query arguments, redirect)``, or None to leave it to Datasette.
+
+    - A search (``?_search=``) of ``quotes_view`` or ``quotes`` with no sort order
+      chosen is answered by ``quote_search``: HTML pages redirect there; JSON, CSV and
+      other formats of ``quotes_view`` are answered in place. (Those of the ``quotes``
+      table keep the table's own columns and id order.)
+    - ``quote_search`` with search words is sorted by ``rank`` unless asked otherwise,
+      and leaves out its ``search`` helper column unless columns are chosen.
+    - ``quote_search`` without search words has nothing to rank: it shows ``quotes_view``.
+    """
+    keys = {k for k, _ in args}
+    if any(k.startswith(_TIDIED_FIRST) or k.startswith("_search_") for k in keys) or keys & {"_fts_table", "_fts_pk", "_through"}:
+        return None
+    search = next((v for k, v in args if k == "_search"), None)
+    raw = any(k == "_searchmode" and v == "raw" for k, v in args)
+    if search is not None and not escape_fts(search) and not raw:
+        # An empty search box, or only quote marks: nothing to search for, and FTS5
+        # refuses the empty query Datasette would make of it.
+        args, search = [(k, v) for k, v in args if k != "_search"], None
+        if table != SEARCH_VIEW:
+            return table, args, fmt is None
+    if table == SEARCH_VIEW:
+        if search:
+            out = [(k, v) for k, v in args if not (k == "_sort" and v == "")]
+            if not any(k in ("_sort", "_sort_desc") for k, _ in out):
+                out.append(("_sort", "rank"))
+            if not any(k in ("_col", "_nocol") for k, _ in out):
+                out.append(("_nocol", "search"))
+            return (SEARCH_VIEW, out, False) if out != args else None
+        out = []
+        for k, v in args:
+            if k in ("_search", "_searchmode") or k.split("__", 1)[0] in ("rank", "search"):
+                continue
+            if (k in ("_sort", "_sort_desc") and v in ("", "rank")) or (k in _COLUMN_ARGS and v in ("rank", "search")):
+                continue
+            out.append((k, v))
+        return BROWSE_VIEW, out, fmt is None
+    if search is None or (table == "quotes" and fmt is not None):
+        return None
+    columns = _QUOTES_TABLE_COLUMNS if table == "quotes" else {c: c for c in QUOTE_VIEW_COLUMNS}
+    # The table's search form sends its default order (by id) along with the words.
+    unchosen = ("", "id") if table == "quotes" else ("",)
+    out = []
+    for k, v in args:
+        if k == "_sort":
+            if v not in unchosen:
+                return None  # a sort order was chosen
+        elif k == "_sort_desc":
+            return None
+        elif k == "_next" and table == "quotes":
+            continue  # a key into the table's id order, not an offset
+        elif k == "_where" and table == "quotes":
+            return None  # SQL on the table's own columns
+        elif k in _COLUMN_ARGS:
+            if v not in columns:
+                return None
+            out.append((k, columns[v]))
+        elif k.startswith("_") and "__" not in k:
+            out.append((k, v))
+        else:
+            column, sep, op = k.partition("__")
+            if column not in columns:
+                return None
+            out.append((columns[column] + sep + op, v))
+    if fmt is None:
+        return SEARCH_VIEW, out, True
+    return route_table_page(SEARCH_VIEW, fmt, out) or (SEARCH_VIEW, out, False)
+
+
+async def _route_table_page(datasette, scope, send, db_name: str, rest: str, table: str, fmt: str | None):
+    """The scope to serve (rewritten when a search goes to another view), or None once
+    a redirect has been sent."""
+    args = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    routed = route_table_page(table, fmt, args)
+    if routed is not None and SEARCH_VIEW in (table, routed[0]) and not _facts(datasette, db_name)[1]:
+        routed = None  # no quote_search view in this database: Datasette's own search
+    new_table, changed = table, False
+    if routed is not None:
+        new_table, args, redirect = routed
+        if redirect:
+            query = urlencode(args)
+            location = datasette.urls.table(db_name, new_table) + (f"?{query}" if query else "")
+            await Response.redirect(location).asgi_send(send)
+            return None
+        changed = True
+    if new_table == BROWSE_VIEW and _is_large(datasette, db_name) and not any(k == "_nocount" for k, _ in args):
+        # count(*) over the three-table join takes seconds on millions of quotes; the
+        # quotes table page still shows the total.
+        args, changed = args + [("_nocount", "1")], True
+    if not changed:
+        return scope
+    new_rest = new_table + (f".{fmt}" if fmt else "")
+    scope = dict(scope, query_string=urlencode(args).encode("latin-1"))
+    if new_rest != rest:
+        path = scope["path"]
+        scope["path"] = path[: len(path) - len(rest)] + new_rest
+        raw = scope.get("raw_path")
+        if raw is not None:
+            if raw.endswith(rest.encode()):
+                scope["raw_path"] = raw[: len(raw) - len(rest)] + new_rest.encode()
+            else:
+                del scope["raw_path"]
+    return scope
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    """Give ``quote_search`` its ranking: the search words MATCH its ``search`` column.
+
+    Datasette's own ``?_search=`` filter keeps only the rows whose id is among the
+    matches (``quote_id in (select rowid from quotes_fts where quotes_fts match ...)``),
+    which leaves ``rank`` null; a MATCH on the view's column of the FTS5 table makes
+    SQLite hand the search to FTS5, so ``rank`` is the BM25 score of each row.
+    """
+    if table != SEARCH_VIEW or "_search" not in request.args or not request.args["_search"].strip():
+        return None
+    if database not in quotes_database_names(datasette):
+        return None
+    # The same search mode as Datasette's own filter: escaped unless asked for raw.
+    raw = (datasette.table_metadata(database, table) or {}).get("searchmode") == "raw"
+    mode = request.args.get("_searchmode")
+    if mode in ("raw", "escaped"):
+        raw = mode == "raw"
+    return FilterArguments(
+        ["search match " + (":search" if raw else "escape_fts(:search)")],
+        {"search": request.args["_search"]},
+    )
+
+
 LARGE_DATABASE = 200_000  # quotes
-_sizes: dict[str, tuple[float, int]] = {}
+_sizes: dict[str, tuple[float, int, bool]] = {}
 
 
-def _is_large(datasette, db_name: str) -> bool:
-    """More than LARGE_DATABASE quotes (checked at most once a minute)."""
+def _facts(datasette, db_name: str) -> tuple[int, bool]:
+    """(highest quote id, whether the database has the quote_search view), read at most
+    once a minute: a database last written by an earlier version has no quote_search
+    until it is next opened for writing."""
     path = datasette.databases[db_name].path
-    checked, size = _sizes.get(path, (0.0, 0))
+    checked, size, searchable = _sizes.get(path, (0.0, 0, False))
     if time.monotonic() - checked > 60:
         try:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
             try:
                 size = conn.execute("select coalesce(max(rowid), 0) from quotes").fetchone()[0]
+                searchable = conn.execute(
+                    "select count(*) from sqlite_master where type = 'view' and name = ?", [SEARCH_VIEW]
+                ).fetchone()[0] > 0
             finally:
                 conn.close()
         except sqlite3.Error:
-            size = 0
-        _sizes[path] = (time.monotonic(), size)
-    return size > LARGE_DATABASE
+            size, searchable = 0, False
+        _sizes[path] = (time.monotonic(), size, searchable)
+    return size, searchable
+
+
+def _is_large(datasette, db_name: str) -> bool:
+    """More than LARGE_DATABASE quotes."""
+    return _facts(datasette, db_name)[0] > LARGE_DATABASE
 
 
 def _quotes_route(datasette, path: str) -> tuple[str | None, str]:

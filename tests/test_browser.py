@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from test_datasette import build_database
+from test_datasette import build_database, fts5_order
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -90,7 +90,7 @@ def page():
             browser.close()
 
 
-def test_browse_search_and_verify(server, page, tmp_path):
+def test_browse_search_and_verify(server, page, tmp_path, db_path):
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
@@ -100,6 +100,16 @@ def test_browse_search_and_verify(server, page, tmp_path):
     assert "One row per quoted span" in page.content()
     assert page.locator("td.col-speaker_id a", has_text="Alice Moreno").count() == 3
     page.screenshot(path=str(tmp_path / "table.png"))
+
+    # Datasette's own search box on the browsing view: best match first
+    page.goto(server + "/quotes/quotes_view")
+    page.fill("#_search", "bridge")
+    page.click("form.filters input[type=submit][value=Apply]")
+    page.wait_for_url("**/quotes/quote_search?*")
+    ids = [int(t) for t in page.locator("table.rows-and-columns tbody td.col-quote_id").all_inner_texts()]
+    assert ids == fts5_order(db_path, "bridge") == [8, 6, 1]  # not their id order
+    assert page.input_value("#_search") == "bridge"
+    page.screenshot(path=str(tmp_path / "ranked.png"))
 
     # The search page is reachable from Datasette's menu
     page.click("details.nav-menu summary")
@@ -134,5 +144,5 @@ def test_browse_search_and_verify(server, page, tmp_path):
     page.wait_for_url("**/quotes/articles/1")
     assert "Council backs bridge budget" in page.content()
 
-    for name in ("table.png", "search.png", "verify.png"):
+    for name in ("table.png", "ranked.png", "search.png", "verify.png"):
         assert (tmp_path / name).stat().st_size > 10_000

@@ -2,12 +2,17 @@
 the plugin's search and verify pages, all through Datasette's ASGI client."""
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from datasette.utils import escape_fts
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import index
 from cli.main import cli
@@ -184,7 +189,7 @@ async def test_every_visible_table_and_column_is_described(ds, built):
     db_path, _ = built
     conn = sqlite3.connect(db_path)
     meta = ds.metadata(database=db_path.stem)["tables"]
-    for table in ("articles", "speakers", "speaker_aliases", "quotes", "quotes_view"):
+    for table in ("articles", "speakers", "speaker_aliases", "quotes", "quotes_view", "quote_search"):
         columns = [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
         assert columns, table
         assert meta[table].get("description"), table
@@ -249,6 +254,267 @@ async def test_full_text_search_box(ds, path, expected):
     rows = (await ds.client.get(path)).json()
     ids = {r.get("id", r.get("quote_id")) for r in rows}
     assert ids == expected
+
+
+# -- ranked search from the search box ---------------------------------------------
+
+# Quotes whose BM25 order for "tax" differs from their id order: the one that says
+# it three times first, then the short one, then the long one; the last has no "tax".
+TAX_QUOTES = [
+    "The council will debate roads, schools, parks, libraries, the ferry timetable and a harbour tax next month.",
+    "No new tax.",
+    "Tax, tax and more tax is all they offer.",
+    "The ferry runs on time.",
+]
+
+
+async def ranked_datasette(folder: Path):
+    """A Datasette over a database holding TAX_QUOTES (ids 1 to 4, in that order; 2 is partial)."""
+    db_path = folder / "ranked.db"
+    store = Store(db_path)
+    text = " ".join(f'Councillor Dana Pike said, "{q}"' for q in TAX_QUOTES)
+    quotes = []
+    for words in TAX_QUOTES:
+        start = text.index(words)
+        quotes.append(Quote(text=words, start=start, end=start + len(words), speaker="Dana Pike",
+                            kind="partial" if words == "No new tax." else "direct",
+                            speaker_kind="person", confidence=0.9))
+    store.add(Article(text=text, title="Harbour tax vote", publisher="Harbour Post", published="2024-05-01"), quotes)
+    store.db.conn.close()
+    datasette = make_datasette(db_path)
+    await datasette.invoke_startup()
+    return datasette, db_path
+
+
+@pytest.fixture
+async def ranked(tmp_path):
+    return await ranked_datasette(tmp_path)
+
+
+def fts5_order(db_path: Path, words: str) -> list[int]:
+    """Quote ids matching ``words``, best first, asked of FTS5 directly."""
+    conn = sqlite3.connect(db_path)
+    try:
+        return [r[0] for r in conn.execute("select rowid from quotes_fts where quotes_fts match ? order by rank", [words])]
+    finally:
+        conn.close()
+
+
+def row_ids(html: str) -> list[int]:
+    """Quote ids of the rows of a Datasette table page, in page order."""
+    return [int(i) for i in re.findall(r'<td class="col-(?:quote_)?id[^"]*"[^>]*>(?:<a [^>]*>)?(\d+)<', html)]
+
+
+async def test_ranked_fixture_orders_differ(ranked):
+    _, db_path = ranked
+    assert fts5_order(db_path, "tax") == [3, 2, 1]  # not the id order [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ranked/quote_search?_search=tax",
+        "/ranked/quotes_view?_search=tax",
+        "/ranked/quotes_view?_search=tax&_sort=",  # as the search form sends it
+        "/ranked/quotes?_search=tax&_sort=id",  # the table's form sends its default sort
+        "/ranked/quotes?_search=tax",
+    ],
+)
+async def test_search_box_pages_rank_best_match_first(ranked, path):
+    datasette, db_path = ranked
+    response = await datasette.client.get(path, follow_redirects=True)
+    assert response.status_code == 200
+    assert response.url.path == "/ranked/quote_search"
+    assert row_ids(response.text) == fts5_order(db_path, "tax") == [3, 2, 1]
+    assert "sorted by rank" in response.text
+    assert '<th class="col-search' not in response.text  # the helper column stays out of sight
+
+
+@pytest.mark.parametrize("path", ["/ranked/quote_search.json?_search=tax", "/ranked/quotes_view.json?_search=tax"])
+async def test_search_json_ranks_best_match_first(ranked, path):
+    datasette, db_path = ranked
+    response = await datasette.client.get(path + "&_shape=objects")
+    assert response.status_code == 200  # answered in place, no redirect for API clients
+    data = response.json()
+    ids = [r["quote_id"] for r in data["rows"]]
+    assert ids == fts5_order(db_path, "tax") == [3, 2, 1]
+    ranks = [r["rank"] for r in data["rows"]]
+    assert all(isinstance(r, float) for r in ranks) and ranks == sorted(ranks)
+    assert "search" not in data["rows"][0]
+    assert data["filtered_table_rows_count"] == 3
+    # who said it: the speaker facet counts the matches
+    assert {r["value"]: r["count"] for r in data["facet_results"]["speaker"]["results"]} == {"Dana Pike": 3}
+    # every column of the browsing view is there, plus rank
+    assert set(data["rows"][0]) == set(data["columns"]) >= {"quote", "speaker", "publisher", "url", "rank"}
+
+
+async def test_ranked_search_pages(ranked):
+    datasette, _ = ranked
+    first = (await datasette.client.get("/ranked/quote_search.json?_search=tax&_size=2&_shape=objects")).json()
+    assert [r["quote_id"] for r in first["rows"]] == [3, 2]
+    assert first["next_url"].startswith("http://localhost/ranked/quote_search.json?")
+    second = (await datasette.client.get(first["next_url"].removeprefix("http://localhost"))).json()
+    assert [r["quote_id"] for r in second["rows"]] == [1]
+
+
+async def test_quotes_table_json_keeps_its_columns(ranked):
+    """The quotes table's own JSON API: its columns, matching rows in id order."""
+    datasette, _ = ranked
+    response = await datasette.client.get("/ranked/quotes.json?_search=tax&_shape=array")
+    assert response.status_code == 200
+    assert [r["id"] for r in response.json()] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "path,expected",
+    [
+        ("/ranked/quotes?_search=tax&speaker_id=1&kind=direct", "/ranked/quote_search?_search=tax&speaker_id=1&kind=direct"),
+        ("/ranked/quotes?_search=tax&id__gt=1&_facet=kind", "/ranked/quote_search?_search=tax&quote_id__gt=1&_facet=kind"),
+        ("/ranked/quotes?_search=tax&_next=2", "/ranked/quote_search?_search=tax"),  # an id key, not an offset
+        ("/ranked/quotes_view?_search=tax&speaker=Dana+Pike&_size=2", "/ranked/quote_search?_search=tax&speaker=Dana+Pike&_size=2"),
+        ("/ranked/quote_search?_search=&_sort=rank&speaker=Dana+Pike", "/ranked/quotes_view?speaker=Dana+Pike"),
+        ("/ranked/quote_search", "/ranked/quotes_view"),
+    ],
+)
+async def test_search_redirects_keep_filters(ranked, path, expected):
+    datasette, _ = ranked
+    response = await datasette.client.get(path)
+    assert response.status_code == 302
+    assert response.headers["location"] == expected
+
+
+@pytest.mark.parametrize(
+    "path,ids",
+    [
+        ("/ranked/quotes_view?_search=tax&_sort=quote_id", [1, 2, 3]),  # a chosen sort order wins
+        ("/ranked/quotes_view?_search=tax&_sort_desc=quote_id", [3, 2, 1]),
+        ("/ranked/quote_search?_search=tax&_sort=quote_id", [1, 2, 3]),
+        ("/ranked/quotes?_search=tax&method=named-subject", []),  # no such column in quote_search: Datasette's own search
+        ("/ranked/quotes?_search=tax&_sort=confidence", [1, 2, 3]),
+    ],
+)
+async def test_search_with_other_orders_stays(ranked, path, ids):
+    datasette, _ = ranked
+    response = await datasette.client.get(path)
+    assert response.status_code == 200
+    assert row_ids(response.text) == ids
+
+
+@pytest.mark.parametrize("words", ['"unbalanced', "tax AND", "(tax", "NEAR(tax", "tax*)", "-", '""', "tax OR"])
+@pytest.mark.parametrize("path", ["/ranked/quote_search", "/ranked/quotes_view", "/ranked/quotes"])
+async def test_search_text_that_is_not_fts_syntax(ranked, path, words):
+    datasette, db_path = ranked
+    response = await datasette.client.get(path, params={"_search": words}, follow_redirects=True)
+    assert response.status_code == 200
+    json_response = await datasette.client.get(path + ".json", params={"_search": words})
+    assert json_response.status_code == 200
+    if "tax" in words:
+        # the words are searched as Datasette escapes them, best match first
+        expected = fts5_order(db_path, escape_fts(words))
+        assert set(expected) <= {1, 2, 3}
+        assert response.url.path == "/ranked/quote_search"
+        assert row_ids(response.text) == expected
+        if path != "/ranked/quotes":
+            assert [r[0] for r in json_response.json()["rows"]] == expected
+
+
+@pytest.mark.parametrize("words", ["", "  ", '""'])
+@pytest.mark.parametrize("table", ["quotes", "quotes_view", "quote_search"])
+async def test_empty_search_box_browses(ranked, table, words):
+    """Applying filters with the search box left empty lists rows, as if not searching."""
+    datasette, _ = ranked
+    response = await datasette.client.get(f"/ranked/{table}", params={"_search": words, "kind": "direct"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert response.url.path == ("/ranked/quotes" if table == "quotes" else "/ranked/quotes_view")
+    assert row_ids(response.text) == [1, 3, 4]
+    data = (await datasette.client.get(f"/ranked/{table}.json", params={"_search": words, "kind": "direct"})).json()
+    assert [r[0] for r in data["rows"]] == [1, 3, 4]
+
+
+SEARCH_PIECES = ['"', "(", ")", "*", "-", "+", "^", ":", " ", "NEAR", "OR", "AND", "NOT", "tax", "x", "{", "}", ",", "'", "\u201c", "\\"]
+
+
+def test_any_search_text_gives_a_page(tmp_path):
+    datasette, _ = asyncio.run(ranked_datasette(tmp_path))
+
+    @settings(max_examples=40, deadline=None)
+    @given(words=st.lists(st.sampled_from(SEARCH_PIECES), min_size=1, max_size=6).map("".join))
+    def check(words):
+        async def pages():
+            html = await datasette.client.get("/ranked/quotes_view", params={"_search": words}, follow_redirects=True)
+            data = await datasette.client.get("/ranked/quote_search.json", params={"_search": words})
+            return html, data
+
+        html, data = asyncio.run(pages())
+        assert html.status_code == 200, (words, html.text[:300])
+        assert data.status_code == 200, (words, data.text[:300])
+        ids = [r[0] for r in data.json()["rows"]]
+        if escape_fts(words):
+            assert set(ids) <= {1, 2, 3, 4}
+        else:
+            assert ids == [1, 2, 3, 4]  # nothing to search for: every quote
+
+    check()
+
+
+async def test_raw_search_mode_reports_bad_syntax_as_datasette_does(ranked):
+    datasette, _ = ranked
+    ours = await datasette.client.get("/ranked/quote_search.json", params={"_search": '"tax', "_searchmode": "raw"})
+    theirs = await datasette.client.get("/ranked/quotes.json", params={"_search": '"tax', "_searchmode": "raw"})
+    assert ours.status_code == theirs.status_code == 400
+    assert ours.json()["error"] == theirs.json()["error"]
+    good = await datasette.client.get("/ranked/quote_search.json", params={"_search": "tax OR ferry", "_searchmode": "raw"})
+    assert good.status_code == 200
+    assert len(good.json()["rows"]) == 4
+
+
+@pytest.mark.parametrize("path", ["/ranked/quotes_view.json", "/ranked/quote_search.json", "/ranked/quotes_view.json?_search="])
+async def test_browsing_without_search_is_in_id_order(ranked, path):
+    datasette, _ = ranked
+    response = await datasette.client.get(path + ("&" if "?" in path else "?") + "_shape=objects")
+    assert response.status_code == 200
+    data = response.json()
+    assert [r["quote_id"] for r in data["rows"]] == [1, 2, 3, 4]
+    assert "rank" not in data["columns"] and "search" not in data["columns"]
+    assert "order by" not in data["query"]["sql"] and "quotes_fts" not in data["query"]["sql"]
+
+
+async def test_database_without_the_search_view_keeps_datasettes_search(tmp_path):
+    """A database last written by an earlier version (no quote_search yet) still searches."""
+    db_path = tmp_path / "older.db"
+    build_database(db_path)
+    conn = sqlite3.connect(db_path)
+    conn.execute("drop view quote_search")
+    conn.close()
+    datasette = make_datasette(db_path)
+    await datasette.invoke_startup()
+    response = await datasette.client.get("/older/quotes_view?_search=bridge")
+    assert response.status_code == 200
+    assert row_ids(response.text) == [1, 6, 8]
+    assert (await datasette.client.get("/older/quotes_view.json?_search=bridge")).status_code == 200
+
+
+async def test_quote_search_metadata(ds):
+    meta = ds.table_metadata("quotes", "quote_search")
+    assert meta["fts_table"] == "quotes_fts" and meta["fts_pk"] == "quote_id"
+    assert "rank" in meta["sortable_columns"]
+    assert meta["columns"]["rank"] and meta["columns"]["search"]
+    html = (await ds.client.get("/quotes/quote_search?_search=bridge")).text
+    assert "Search quotes, best match first" in html
+    assert '<input id="_search" type="search" name="_search" value="bridge">' in html
+
+
+async def test_search_view_sql_is_ranked_by_fts5(built):
+    """The view on its own, in plain SQLite: a MATCH on ``search`` gives ``rank``."""
+    db_path, _ = built
+    conn = sqlite3.connect(db_path)
+    rows = conn.execute("select quote_id, rank from quote_search where search match 'bridge' order by rank").fetchall()
+    assert [r[0] for r in rows] == fts5_order(db_path, "bridge") == [8, 6, 1]
+    plan = " ".join(r[-1] for r in conn.execute(
+        "explain query plan select quote_id from quote_search where search match 'bridge' order by rank"))
+    assert "VIRTUAL TABLE INDEX" in plan and "M1" in plan
+    assert conn.execute("select count(*) from quote_search where rank is not null").fetchone()[0] == 0
+    conn.close()
 
 
 # -- canned queries ---------------------------------------------------------------
@@ -580,3 +846,26 @@ async def test_view_skips_count_on_large_databases(ds, monkeypatch, large, expec
     assert len(data["rows"]) == 8
     # the quotes table always shows its total
     assert (await ds.client.get("/quotes/quotes.json")).json()["filtered_table_rows_count"] == 8
+
+
+def test_serve_brings_an_earlier_database_up_to_date(built):
+    from cli.serve_cmd import _bring_up_to_date
+
+    db_path, _ = built
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("drop view quote_search")
+    _bring_up_to_date(db_path, is_quotes_database)
+    with sqlite3.connect(db_path) as conn:
+        views = {r[0] for r in conn.execute("select name from sqlite_master where type = 'view'")}
+    assert {"quotes_view", "quote_search"} <= views
+
+
+def test_serve_leaves_other_databases_alone(tmp_path):
+    from cli.serve_cmd import _bring_up_to_date
+
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("create table notes (body text)")
+    _bring_up_to_date(other, is_quotes_database)
+    with sqlite3.connect(other) as conn:
+        assert [r[0] for r in conn.execute("select name from sqlite_master")] == ["notes"]
