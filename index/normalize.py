@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 # Apostrophe-like marks are folded to "'" so "don’t" and "don't" are one word.
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "′": "'"})
-_WORD = re.compile(r"\w+(?:'\w+)*")
+# A dotted abbreviation ("F.B.I.", "U.S") is one word, read without its dots ("fbi").
+_WORD = re.compile(r"\w(?:\.\w)+\.?(?!\w)|\w+(?:'\w+)*")
 # "...", ". . .", "…", optionally in brackets: the writer left words out.
 _ELLIPSIS = re.compile(r"\[?\s*(?:\.\s*){3,}\]?|\[?\s*…\s*\]?")
 
@@ -33,7 +34,7 @@ def tokens(text: str) -> list[Token]:
     translated = text.translate(_APOSTROPHES)
     # translate() keeps lengths (one char for one char), so offsets stay valid.
     for m in _WORD.finditer(translated):
-        word = unicodedata.normalize("NFKC", m.group()).casefold()
+        word = unicodedata.normalize("NFKC", m.group()).casefold().replace(".", "")
         out.append(Token(word, m.start(), m.end()))
     return out
 

@@ -300,6 +300,27 @@ def _exact(store: Store, searcher: Any, analyzer: Any, segs: list[list[str]],
     return _chronological(found)
 
 
+def _found(words: str, speaker: str | None, exact: list[Evidence]) -> Verdict:
+    """The verdict for claimed words found exactly (``exact``: earliest first)."""
+    said_by = list(dict.fromkeys(e.speaker for e in exact))
+    first = exact[0]
+    repeated = _article_count(exact) - 1
+    where = f"first in {_source_phrase(first)}"
+    if repeated:
+        where += f"; repeated in {repeated} other article{'s' * (repeated != 1)}"
+    if speaker is None:
+        return Verdict(FOUND, words, None, f"Found: said by {_speaker_phrase(said_by)} ({where}).",
+                       said_by, exact, first, repeated, 1.0)
+    mine = [e for e in exact if e.speaker_matches]
+    if mine:
+        canon = mine[0].speaker or speaker
+        return Verdict(CONFIRMED, words, speaker, f"Confirmed: {canon} said it ({where}).",
+                       said_by, exact, first, repeated, 1.0)
+    return Verdict(MISATTRIBUTED, words, speaker,
+                   f"Misattributed: these words were said by {_speaker_phrase(said_by)}, not {speaker} ({where}).",
+                   said_by, exact, first, repeated, 1.0)
+
+
 def verify(
     store: Store,
     index_dir: str | os.PathLike[str],
@@ -321,23 +342,7 @@ def verify(
     exact = _exact(store, searcher, analyzer, segs, claimed_ids)
 
     if exact:
-        said_by = list(dict.fromkeys(e.speaker for e in exact))
-        first = exact[0]
-        repeated = _article_count(exact) - 1
-        where = f"first in {_source_phrase(first)}"
-        if repeated:
-            where += f"; repeated in {repeated} other article{'s' * (repeated != 1)}"
-        if speaker is None:
-            return Verdict(FOUND, words, None, f"Found: said by {_speaker_phrase(said_by)} ({where}).",
-                           said_by, exact, first, repeated, 1.0)
-        mine = [e for e in exact if e.speaker_matches]
-        if mine:
-            canon = mine[0].speaker or speaker
-            return Verdict(CONFIRMED, words, speaker, f"Confirmed: {canon} said it ({where}).",
-                           said_by, exact, first, repeated, 1.0)
-        return Verdict(MISATTRIBUTED, words, speaker,
-                       f"Misattributed: these words were said by {_speaker_phrase(said_by)}, not {speaker} ({where}).",
-                       said_by, exact, first, repeated, 1.0)
+        return _found(words, speaker, exact)
 
     # No exact match: the closest stored quote, if close enough, is an altered version.
     # Candidates share words with the claim, ranked by BM25F (and the claimed
@@ -353,8 +358,16 @@ def verify(
     scored: list[tuple[float, dict[str, Any], list[Token], int, int]] = []
     for row in _rows(store, list(dict.fromkeys(fuzzy_ids))):
         toks = tokens(row["text"])
+        span = find_segments([t.word for t in toks], segs)
+        if span is not None:
+            # The words are there, though not as the index reads them ("FBI" for
+            # "F.B.I."): an exact match the phrase query could not see.
+            exact.append(_evidence(row, span, toks, claimed_ids, 1.0))
+            continue
         ratio, lo, hi = _best_window(claim_words, [t.word for t in toks])
         scored.append((ratio, row, toks, lo, hi))
+    if exact:
+        return _found(words, speaker, _chronological(exact))
     if claimed_ids:
         # Prefer the claimed speaker's own words when they are as close as anyone's.
         scored.sort(key=lambda s: (-round(s[0], 2), s[1].get("speaker_id") not in claimed_ids))

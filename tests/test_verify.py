@@ -42,6 +42,7 @@ def article(paragraphs: list[tuple[str, str | None, str | None, str]], **meta: s
 
 HARBOUR = "We will rebuild the harbour wall before winter"
 BUDGET = "We can\u2019t afford a second wall this year"
+ACRONYMS = "Divers from the F.B.I. and the U.S. Navy searched the harbour. If there is a wreck, they will find it"
 
 
 @pytest.fixture
@@ -67,7 +68,8 @@ def store(db_path: Path) -> Store:
     st.add(*article(
         [(BUDGET, "Tomas Reyes", "Councillor Tomas Reyes", "Councillor Tomas Reyes said."),
          ("The money for the harbour is simply not there", "Tomas Reyes", "Reyes", "Reyes said."),
-         ("We will be with you", "Tomas Reyes", "Reyes", "Reyes told the crowd.")],
+         ("We will be with you", "Tomas Reyes", "Reyes", "Reyes told the crowd."),
+        (ACRONYMS, "Tomas Reyes", "Reyes", "Reyes said.")],
         title="Council splits over harbour", publisher="Valley Times", published="2021-06-10",
         url="https://valley.example/council",
     ))
@@ -101,6 +103,21 @@ def test_confirmed(store, index_dir, claim):
     assert v.verdict == "confirmed", v.message
     assert v.ok
     assert v.said_by == ["Lena Ortiz"]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        ACRONYMS,
+        "from the F.B.I. and the U.S. Navy",
+        "the F.B.I. and the U.S. Navy searched the harbour. If there is a wreck",
+        "from the FBI and the US Navy",
+    ],
+)
+def test_confirmed_with_abbreviations(store, index_dir, claim):
+    """Dotted abbreviations are one token in the index and letters in a claim."""
+    v = check(store, index_dir, claim, "Reyes")
+    assert v.verdict == "confirmed", v.message
 
 
 @pytest.mark.parametrize("name", ["Ortiz", "ortiz", "Lena Ortiz", "Mayor Lena Ortiz"])
