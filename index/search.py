@@ -338,7 +338,10 @@ class QuoteIndex:
         if errors:
             raise QueryError(f"not a date in query: {errors[0]}")
         if q is query.NullQuery or isinstance(q, type(query.NullQuery)):
-            raise QueryError(f"nothing to search for in query {qstring!r} (words as common as 'the' are not indexed)")
+            raise QueryError(
+                f"nothing to search for in query {qstring!r} (words as common as 'the' are not"
+                " indexed; verify checks exact wording, these words included)"
+            )
         return q.accept(_stem_fuzzy(qstring))
 
     # -- filters --------------------------------------------------------------------

@@ -186,6 +186,7 @@ def test_suggestions_only_when_nothing_matches(qi):
         ("ferry)", "unbalanced parentheses"),
         ("author:lopez", "unknown field 'author'"),
         ("published:yesterdayish", "not a date"),
+        ("to be or not to be", "nothing to search for .* verify checks exact wording"),
     ],
 )
 def test_bad_queries(qi, query, message):
