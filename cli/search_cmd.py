@@ -98,7 +98,8 @@ def search(
     gadafi~2, first letter right) and fields: speaker, publisher, title, role, kind, context, published.
     Matched words are shown in [brackets] (JSON: "highlights", offsets into "quote").
     --json prints an array of hits; with --facets, an object with total, hits, facets
-    and suggestions. Words as common as "the" are not indexed.
+    and suggestions. A query made only of words as common as "the" ("to be or not
+    to be") is searched as a phrase in SQLite's full-text index.
 
     \b
     Example:
@@ -113,7 +114,7 @@ def search(
         with QuoteIndex(index_dir) as qi:
             results = qi.search(
                 query, speaker=speaker, publisher=publisher, since=since, until=until, kind=kind,
-                limit=limit, offset=offset, facets=facets,
+                limit=limit, offset=offset, facets=facets, store=store,
             )
     except (QueryError, IndexMissing) as e:
         raise click.ClickException(str(e)) from None

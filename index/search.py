@@ -16,8 +16,10 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.scoring import BM25F
 
 from quotes.model import QUOTE_KINDS
+from quotes.store import Store
 
 from .build import SPEAKERS_NAME, open_index
+from .common_words import search_common_words
 from .errors import QueryError
 from .schema import QUERY_FIELDS
 
@@ -25,6 +27,10 @@ FACET_LIMIT = 20
 # A speaker query matching more speakers than this (``speaker:president``) keeps only
 # the first ones found by other names; the canonical names still match directly.
 MAX_SPEAKERS = 2000
+
+
+class CommonWordsOnly(QueryError):
+    """The query has only words too common for the index (searchable in SQLite)."""
 
 
 class StemmedFuzzyTerm(query.FuzzyTerm):
@@ -338,7 +344,7 @@ class QuoteIndex:
         if errors:
             raise QueryError(f"not a date in query: {errors[0]}")
         if q is query.NullQuery or isinstance(q, type(query.NullQuery)):
-            raise QueryError(
+            raise CommonWordsOnly(
                 f"nothing to search for in query {qstring!r} (words as common as 'the' are not"
                 " indexed; verify checks exact wording, these words included)"
             )
@@ -412,11 +418,28 @@ class QuoteIndex:
         limit: int = 20,
         offset: int = 0,
         facets: bool = False,
+        store: Store | None = None,
     ) -> SearchResults:
-        """Ranked quotes matching ``query_string`` (Whoosh query language) and the filters."""
+        """Ranked quotes matching ``query_string`` (Whoosh query language) and the filters.
+
+        Given the ``store``, a query made only of words too common for the index ("to
+        be or not to be") is searched as a phrase in SQLite's full-text index instead.
+        """
         if limit < 0 or offset < 0:
             raise QueryError("limit and offset must not be negative")
-        q = self.expand_speakers(self.parse(query_string))
+        try:
+            q = self.expand_speakers(self.parse(query_string))
+        except CommonWordsOnly:
+            if store is None or ":" in query_string:
+                raise
+            if kind and kind not in QUOTE_KINDS:
+                raise QueryError(f"unknown kind {kind!r} (kinds: {', '.join(QUOTE_KINDS)})") from None
+            start = parse_bound(since, end=False, name="since")
+            stop = parse_bound(until, end=True, name="until")
+            window = (start, stop) if (start or stop) else None
+            return search_common_words(
+                self, store, query_string, speaker, publisher, window, kind, limit, offset, facets
+            )
         searcher = self.searcher()
         required, window = self.filters(searcher, speaker, publisher, since, until, kind)
         if required is query.NullQuery or any(p is query.NullQuery for p in getattr(required, "subqueries", ())):

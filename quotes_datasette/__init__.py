@@ -454,19 +454,35 @@ def _links(datasette: Datasette, db_name: str, quote_id: Any, article_id: Any) -
 # -- search -----------------------------------------------------------------------------
 
 
-def run_search(index_dir: Path, q: str, filters: Mapping[str, str], limit: int, offset: int) -> dict[str, Any]:
-    results = open_index(index_dir).search(
-        q or "*",
-        speaker=filters.get("speaker") or None,
-        publisher=filters.get("publisher") or None,
-        since=filters.get("since") or None,
-        until=filters.get("until") or None,
-        kind=filters.get("kind") or None,
-        limit=limit,
-        offset=offset,
-        facets=True,
-    )
-    return results.to_dict()
+def run_search(
+    db_file: Path, index_dir: Path, q: str, filters: Mapping[str, str], limit: int, offset: int
+) -> dict[str, Any]:
+    from index.search import CommonWordsOnly
+    from quotes.store import Store
+
+    def search(store: Store | None) -> Any:
+        return open_index(index_dir).search(
+            q or "*",
+            speaker=filters.get("speaker") or None,
+            publisher=filters.get("publisher") or None,
+            since=filters.get("since") or None,
+            until=filters.get("until") or None,
+            kind=filters.get("kind") or None,
+            limit=limit,
+            offset=offset,
+            facets=True,
+            store=store,
+        )
+
+    try:
+        return search(None).to_dict()
+    except CommonWordsOnly:
+        # Words too common for the index: SQLite's full-text index keeps them.
+        store = Store(db_file, read_only=True)
+        try:
+            return search(store).to_dict()
+        finally:
+            store.db.conn.close()
 
 
 def _facets(raw: list[dict[str, Any]] | None) -> dict[str, list[tuple[str, int]]]:
@@ -492,7 +508,7 @@ async def search_view(datasette, request):
         limit = _int_arg(request, "_size", PAGE_SIZE, 1, MAX_PAGE_SIZE)
         page = _int_arg(request, "page", 1, 1, 10_000)
         if q or any(filters.values()):
-            results = await _run(index_dir, run_search, index_dir, q, filters, limit, (page - 1) * limit)
+            results = await _run(index_dir, run_search, db_file, index_dir, q, filters, limit, (page - 1) * limit)
             hits = results["hits"]
             for hit in hits:
                 hit["html"] = mark_spans(hit["text"], hit.get("highlights") or [])

@@ -869,3 +869,18 @@ def test_serve_leaves_other_databases_alone(tmp_path):
     _bring_up_to_date(other, is_quotes_database)
     with sqlite3.connect(other) as conn:
         assert [r[0] for r in conn.execute("select name from sqlite_master")] == ["notes"]
+
+
+@pytest.mark.parametrize("words", ["we will", "it is not", "to be or not to be"])
+async def test_plugin_search_of_common_words_uses_sqlite(ds, built, words):
+    """Words too common for the Whoosh index are searched as a phrase in FTS5."""
+    db_path, _ = built
+    with sqlite3.connect(db_path) as conn:
+        expected = {r[0] for r in conn.execute(
+            "select rowid from quotes_fts where quotes_fts match ?", ['"' + words + '"'])}
+    response = await ds.client.get("/-/quotes.json", params={"q": words})
+    assert response.status_code == 200
+    data = response.json()
+    assert {h["quote_id"] for h in data["hits"]} == expected and data["total"] == len(expected)
+    html = (await ds.client.get("/-/quotes", params={"q": words})).text
+    assert "nothing to search for" not in html

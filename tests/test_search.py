@@ -186,7 +186,7 @@ def test_suggestions_only_when_nothing_matches(qi):
         ("ferry)", "unbalanced parentheses"),
         ("author:lopez", "unknown field 'author'"),
         ("published:yesterdayish", "not a date"),
-        ("to be or not to be", "nothing to search for .* verify checks exact wording"),
+        ("to be or not to be", "nothing to search for .* verify checks exact wording"),  # without the store
     ],
 )
 def test_bad_queries(qi, query, message):
@@ -273,3 +273,64 @@ def test_cli_bad_kind_is_usage_error(qi, db_path):
 def test_cli_missing_database(tmp_path):
     result = CliRunner().invoke(cli, ["search", "x", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and "no such database" in result.output
+
+
+COMMON = [
+    ("To be or not to be", "Ana Lopez", {"title": "Budget", "publisher": "Island Post", "published": "2020-01-05"}),
+    ("Not to be outdone, we will be there", "Ben Okafor", {"title": "Port", "publisher": "Harbour Gazette",
+                                                      "published": "2022-03-01"}),
+    ("To be or not to be, that is the question for us", "Ben Okafor", {"title": "Port again", "publisher": "Harbour Gazette",
+                                                         "published": "2022-04-01"}),
+]
+
+
+@pytest.fixture
+def common(db_path: Path) -> tuple[Store, QuoteIndex]:
+    store = Store(db_path)
+    for words, speaker, meta in COMMON:
+        text = f"{meta['title']}\n\n{OPEN}{words},{CLOSE} {speaker} said.\n"
+        start = text.index(words)
+        store.add(Article(text=text, **meta), [Quote(
+            text=words, start=start, end=start + len(words), speaker=speaker, speaker_kind="person")])
+    index_dir = db_path.with_name("quotes.index")
+    sync(store, index_dir)
+    with QuoteIndex(index_dir) as q:
+        yield store, q
+
+
+@pytest.mark.parametrize(
+    "filters,expected",
+    [
+        ({}, {"To be or not to be", "To be or not to be, that is the question for us"}),
+        ({"speaker": "Okafor"}, {"To be or not to be, that is the question for us"}),
+        ({"speaker": "ben okafor", "until": "2022-03"}, set()),
+        ({"publisher": "island post"}, {"To be or not to be"}),
+        ({"since": "2021"}, {"To be or not to be, that is the question for us"}),
+        ({"speaker": "Nobody Known"}, set()),
+    ],
+)
+def test_common_words_are_searched_as_a_phrase_in_sqlite(common, filters, expected):
+    store, qi = common
+    with pytest.raises(QueryError, match="nothing to search for"):
+        qi.search("to be or not to be", **filters)
+    r = qi.search("to be or not to be", store=store, facets=True, **filters)
+    assert set(quotes_of(r)) == expected and r.total == len(expected)
+    for hit in r.hits:
+        assert hit.highlighted.startswith("[To] [be] [or] [not] [to] [be]")
+    assert sum(f["count"] for f in r.facets) == len(expected)
+
+
+def test_common_words_rank_and_page(common):
+    store, qi = common
+    r = qi.search('"not to be"', store=store, limit=1, offset=1)
+    assert r.total == 3 and len(r.hits) == 1
+    every = [h.quote_id for h in qi.search('"not to be"', store=store, limit=10).hits]
+    assert r.hits[0].quote_id == every[1]
+    scores = [h.score for h in qi.search('"not to be"', store=store, limit=10).hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_common_words_from_the_command_line(common, db_path):
+    result = CliRunner().invoke(cli, ["search", "to be or not to be", "--db", str(db_path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert {h["quote"] for h in json.loads(result.output)} == {"To be or not to be", "To be or not to be, that is the question for us"}
