@@ -6,7 +6,6 @@ import os
 import sqlite3
 import webbrowser
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -45,9 +44,9 @@ def serve(db_path: Path, host: str, port: int, open_browser: bool, metadata: Pat
     """
     import uvicorn
 
-    from quotes_datasette.serve import ServeError, is_quotes_database, make_datasette
+    from quotes_datasette.serve import ServeError, make_datasette
 
-    _bring_up_to_date(db_path, is_quotes_database)
+    _bring_up_to_date(db_path)
     extra = None
     if metadata is not None:
         try:
@@ -70,11 +69,12 @@ def serve(db_path: Path, host: str, port: int, open_browser: bool, metadata: Pat
     uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1)
 
 
-def _bring_up_to_date(db_path: Path, is_quotes_database: Any) -> None:
+def _bring_up_to_date(db_path: Path) -> None:
     """Give a database written by an earlier version the current views and columns
     (ranked search needs the quote_search view) when the file may be written; a
     read-only copy is served as it is."""
     from quotes.store import Store, StoreError
+    from quotes_datasette import is_quotes_database
 
     if not (db_path.is_file() and os.access(db_path, os.W_OK) and os.access(db_path.parent, os.W_OK)):
         return

@@ -466,7 +466,8 @@ def check(store: Store, index_dir: str | os.PathLike[str]) -> DriftReport:
         return DriftReport(missing=ids, index_exists=False, quotes=quotes_count)
     if not schema_current(path):
         return DriftReport(schema_ok=False, quotes=quotes_count)
-    ix = _storage(path).open_index(INDEX_NAME)
+    storage = _storage(path)
+    ix = storage.open_index(INDEX_NAME)
     indexed = indexed_signatures(ix)
     report = DriftReport(quotes=quotes_count, documents=len(indexed))
     live: set[int] = set()
@@ -479,10 +480,7 @@ def check(store: Store, index_dir: str | os.PathLike[str]) -> DriftReport:
         elif have != signature(row):
             report.stale.append(qid)
     report.orphaned = sorted(indexed.keys() - live)
-    if _storage(path).index_exists(SPEAKERS_NAME):
-        speakers = _speaker_signatures(_storage(path).open_index(SPEAKERS_NAME))
-    else:
-        speakers = {}
+    speakers = _speaker_signatures(storage.open_index(SPEAKERS_NAME)) if storage.index_exists(SPEAKERS_NAME) else {}
     seen: set[int] = set()
     for sid, names in iter_speakers(store):
         seen.add(sid)

@@ -41,8 +41,6 @@ def search_common_words(
     facets: bool,
 ) -> SearchResults:
     """``query_string``'s words as one phrase in FTS5, best match first."""
-    from whoosh import query as wq
-
     from .search import FACET_LIMIT, Hit, SearchResults, mark
 
     wanted = words(query_string)
@@ -52,10 +50,7 @@ def search_common_words(
     params: dict[str, Any] = {"match": '"' + " ".join(wanted) + '"'}
     where: list[str] = []
     if speaker:
-        ids = qi.speaker_ids(wq.Term("keys", " ".join(speaker.split()).casefold()))
-        if not ids:
-            names = words(speaker)
-            ids = qi.speaker_ids(wq.And([wq.Term("names", n) for n in names])) if names else []
+        ids, _ = qi.speakers_named(speaker)
         if not ids:
             return out
         where.append(f"quotes.speaker_id in ({','.join(str(int(i)) for i in ids)})")

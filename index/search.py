@@ -162,6 +162,21 @@ def parse_bound(value: str | _dt.date | None, *, end: bool, name: str = "date") 
 _FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(+\-]))([A-Za-z_]\w*):")
 
 
+def check_kind(kind: str) -> str:
+    if kind not in QUOTE_KINDS:
+        raise QueryError(f"unknown kind {kind!r} (kinds: {', '.join(QUOTE_KINDS)})")
+    return kind
+
+
+def date_window(since: Any, until: Any) -> tuple[_dt.datetime | None, _dt.datetime | None] | None:
+    """The ``since``/``until`` filters as a (start, stop) window, or None for no window."""
+    start = parse_bound(since, end=False, name="since")
+    stop = parse_bound(until, end=True, name="until")
+    if start and stop and start > stop:
+        raise QueryError("since is after until")
+    return (start, stop) if (start or stop) else None
+
+
 def check_syntax(qstring: str) -> None:
     """Reject what Whoosh would silently misread: unbalanced marks, unknown fields."""
     in_quote = False
@@ -362,20 +377,25 @@ class QuoteIndex:
             return query.NullQuery
         return query.And([query.Term(text_field, t) for t in terms])
 
-    def speaker_filter(self, value: str) -> query.Query:
-        """Quotes by the speaker named ``value``: exactly one of their names (canonical or
-        alias, any case), or failing that, every word of it in one of their names."""
+    def speakers_named(self, value: str) -> tuple[list[str], list[str]]:
+        """(ids of the speakers ``value`` names, its words): exactly one of their names
+        (canonical or alias, any case), or failing that, every word of it in one of
+        their names. The words are empty when a whole name matched."""
         key = " ".join(value.split()).casefold()
         ids = self.speaker_ids(query.Term("keys", key))
         if ids:
-            return query.Or([query.Term("speaker_id", i) for i in ids])
-        analyzer = self.ix.schema["speaker"].analyzer
-        words = [t.text for t in analyzer(value)]
+            return ids, []
+        words = [t.text for t in self.ix.schema["speaker"].analyzer(value)]
+        return (self.speaker_ids(query.And([query.Term("names", w) for w in words])) if words else []), words
+
+    def speaker_filter(self, value: str) -> query.Query:
+        """Quotes by the speaker named ``value`` (see :meth:`speakers_named`)."""
+        ids, words = self.speakers_named(value)
+        by_id = [query.Term("speaker_id", i) for i in ids]
         if not words:
-            return query.NullQuery
-        ids = self.speaker_ids(query.And([query.Term("names", w) for w in words]))
+            return query.Or(by_id) if by_id else query.NullQuery
         direct = query.And([query.Term("speaker", w) for w in words])
-        return query.Or([direct] + [query.Term("speaker_id", i) for i in ids]) if ids else direct
+        return query.Or([direct] + by_id) if by_id else direct
 
     def filters(
         self,
@@ -393,14 +413,8 @@ class QuoteIndex:
         if publisher:
             parts.append(self._exact_or_words(searcher, "publisher_key", "publisher", publisher))
         if kind:
-            if kind not in QUOTE_KINDS:
-                raise QueryError(f"unknown kind {kind!r} (kinds: {', '.join(QUOTE_KINDS)})")
-            parts.append(query.Term("kind", kind))
-        start = parse_bound(since, end=False, name="since")
-        stop = parse_bound(until, end=True, name="until")
-        if start and stop and start > stop:
-            raise QueryError("since is after until")
-        window = (start, stop) if (start or stop) else None
+            parts.append(query.Term("kind", check_kind(kind)))
+        window = date_window(since, until)
         if not parts:
             return None, window
         return (parts[0] if len(parts) == 1 else query.And(parts)), window
@@ -432,13 +446,9 @@ class QuoteIndex:
         except CommonWordsOnly:
             if store is None or ":" in query_string:
                 raise
-            if kind and kind not in QUOTE_KINDS:
-                raise QueryError(f"unknown kind {kind!r} (kinds: {', '.join(QUOTE_KINDS)})") from None
-            start = parse_bound(since, end=False, name="since")
-            stop = parse_bound(until, end=True, name="until")
-            window = (start, stop) if (start or stop) else None
             return search_common_words(
-                self, store, query_string, speaker, publisher, window, kind, limit, offset, facets
+                self, store, query_string, speaker, publisher, date_window(since, until),
+                kind and check_kind(kind), limit, offset, facets,
             )
         searcher = self.searcher()
         required, window = self.filters(searcher, speaker, publisher, since, until, kind)

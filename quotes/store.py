@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import sqlite_utils
 
@@ -289,35 +288,6 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         return {t: self.db[t].count for t in ("articles", "quotes", "speakers")}
-
-    def quote_rows(self, ids: Iterable[int] | None = None, batch: int = 500) -> Iterator[dict[str, Any]]:
-        """Quotes joined with speaker, aliases and article, for indexing and display."""
-        sql = (
-            "select quotes.id, quotes.text, quotes.kind, quotes.start, quotes.\"end\", quotes.context,"
-            " quotes.speaker_mention, quotes.cue, quotes.method, quotes.confidence, quotes.article_id,"
-            " quotes.speaker_id, speakers.name as speaker, quotes.speaker_role,"
-            " speakers.kind as speaker_kind,"
-            " (select group_concat(alias, '|') from speaker_aliases a where a.speaker_id = quotes.speaker_id)"
-            " as aliases,"
-            " articles.title, articles.publisher, articles.published, articles.url, articles.byline"
-            " from quotes join articles on articles.id = quotes.article_id"
-            " left join speakers on speakers.id = quotes.speaker_id"
-        )
-        if ids is None:
-            cur = self.db.execute(sql + " order by quotes.id")
-            cols = [d[0] for d in cur.description]
-            for row in cur:
-                yield dict(zip(cols, row))
-            return
-        id_list = list(ids)
-        for i in range(0, len(id_list), batch):
-            chunk = id_list[i : i + batch]
-            cur = self.db.execute(
-                sql + f" where quotes.id in ({','.join('?' * len(chunk))}) order by quotes.id", chunk
-            )
-            cols = [d[0] for d in cur.description]
-            for row in cur:
-                yield dict(zip(cols, row))
 
 
 def _is_name_alias(mention: str, name: str) -> bool:

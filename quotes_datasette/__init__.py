@@ -22,13 +22,14 @@ itself still importing, so building a server lives in ``quotes_datasette.serve``
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -454,13 +455,23 @@ def _links(datasette: Datasette, db_name: str, quote_id: Any, article_id: Any) -
 # -- search -----------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _read_store(db_file: Path) -> Iterator[Any]:
+    """The database, read-only, for one request."""
+    from quotes.store import Store
+
+    store = Store(db_file, read_only=True)
+    try:
+        yield store
+    finally:
+        store.db.conn.close()
+
+
 def run_search(
     db_file: Path, index_dir: Path, q: str, filters: Mapping[str, str], limit: int, offset: int
 ) -> dict[str, Any]:
-    from index.search import CommonWordsOnly
-    from quotes.store import Store
-
-    def search(store: Store | None) -> Any:
+    # The store answers queries made only of words too common for the index.
+    with _read_store(db_file) as store:
         return open_index(index_dir).search(
             q or "*",
             speaker=filters.get("speaker") or None,
@@ -472,17 +483,7 @@ def run_search(
             offset=offset,
             facets=True,
             store=store,
-        )
-
-    try:
-        return search(None).to_dict()
-    except CommonWordsOnly:
-        # Words too common for the index: SQLite's full-text index keeps them.
-        store = Store(db_file, read_only=True)
-        try:
-            return search(store).to_dict()
-        finally:
-            store.db.conn.close()
+        ).to_dict()
 
 
 def _facets(raw: list[dict[str, Any]] | None) -> dict[str, list[tuple[str, int]]]:
@@ -557,13 +558,9 @@ async def search_view(datasette, request):
 
 def run_verify(db_file: Path, index_dir: Path, words: str, speaker: str | None) -> dict[str, Any]:
     from index import verify
-    from quotes.store import Store
 
-    store = Store(db_file, read_only=True)
-    try:
+    with _read_store(db_file) as store:
         return verify(store, index_dir, words, speaker, index=open_index(index_dir)).to_dict()
-    finally:
-        store.db.conn.close()
 
 
 async def verify_view(datasette, request):

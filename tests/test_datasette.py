@@ -854,7 +854,7 @@ def test_serve_brings_an_earlier_database_up_to_date(built):
     db_path, _ = built
     with sqlite3.connect(db_path) as conn:
         conn.execute("drop view quote_search")
-    _bring_up_to_date(db_path, is_quotes_database)
+    _bring_up_to_date(db_path)
     with sqlite3.connect(db_path) as conn:
         views = {r[0] for r in conn.execute("select name from sqlite_master where type = 'view'")}
     assert {"quotes_view", "quote_search"} <= views
@@ -866,7 +866,7 @@ def test_serve_leaves_other_databases_alone(tmp_path):
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as conn:
         conn.execute("create table notes (body text)")
-    _bring_up_to_date(other, is_quotes_database)
+    _bring_up_to_date(other)
     with sqlite3.connect(other) as conn:
         assert [r[0] for r in conn.execute("select name from sqlite_master")] == ["notes"]
 
