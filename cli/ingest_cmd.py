@@ -297,7 +297,7 @@ def _ingest(
         try:
             report = run_ingest(
                 store, items, workers=workers, strict=strict, keep_ids=False, timeout=timeout,
-                on_commit=on_commit, on_article=on_article, on_error=on_error,
+                on_commit=on_commit, on_article=on_article, on_error=on_error, on_warning=say,
             )
         finally:
             # However the run ends, index what was committed.

@@ -26,6 +26,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
+from quotes.dates import parse_published
 from quotes.store import Store
 
 from .errors import IndexMissing
@@ -86,20 +87,9 @@ class SyncReport:
 
 
 def parse_date(value: str | None) -> _dt.datetime | None:
-    """An ISO 8601 date or datetime as a naive UTC datetime (None when unparseable)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        d = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            d = _dt.datetime.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    if d.tzinfo is not None:
-        d = d.astimezone(_dt.timezone.utc).replace(tzinfo=None)
-    return d
+    """An ISO 8601 date or datetime as a naive UTC datetime (None when unparseable);
+    never raises: a date past either end of the calendar is clamped to it."""
+    return parse_published(value)
 
 
 def split_aliases(aliases: str | None, speaker: str | None) -> list[str]:

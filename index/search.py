@@ -1,6 +1,7 @@
 """Search the index: Whoosh query language, filters, BM25F ranking, highlights, facets."""
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import os
 import re
@@ -15,6 +16,7 @@ from whoosh.index import FileIndex
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.scoring import BM25F
 
+from quotes.dates import to_utc
 from quotes.model import QUOTE_KINDS
 from quotes.store import Store
 
@@ -141,20 +143,17 @@ def parse_bound(value: str | _dt.date | None, *, end: bool, name: str = "date") 
             year, month, day = int(m.group(1)), m.group(2), m.group(3)
             if month is None:
                 start = _dt.datetime(year, 1, 1)
-                stop = _dt.datetime(year + 1, 1, 1)
+                last = _dt.datetime(year, 12, 31)
             elif day is None:
                 start = _dt.datetime(year, int(month), 1)
-                stop = _dt.datetime(year + (int(month) == 12), int(month) % 12 + 1, 1)
+                last = start.replace(day=calendar.monthrange(year, int(month))[1])
             else:
-                start = _dt.datetime(year, int(month), int(day))
-                stop = start + _dt.timedelta(days=1)
-            return stop - _dt.timedelta(microseconds=1) if end else start
+                start = last = _dt.datetime(year, int(month), int(day))
+            return last.replace(hour=23, minute=59, second=59, microsecond=999999) if end else start
         d = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise QueryError(f"{name}: not a date: {text!r} (use YYYY, YYYY-MM or YYYY-MM-DD)") from None
-    if d.tzinfo is not None:
-        d = d.astimezone(_dt.timezone.utc).replace(tzinfo=None)
-    return d
+    return to_utc(d)
 
 
 # -- query checking ---------------------------------------------------------------

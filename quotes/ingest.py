@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .dates import published_problem
 from .model import Article, Quote
 from .readers import ReadError
 from .store import AddResult, Store, StoreError
@@ -53,6 +54,7 @@ class IngestReport:
     new_quote_ids: list[int] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)  # the first MAX_KEPT_ERRORS
     error_count: int = 0
+    warnings: int = 0  # articles stored with a problem (see ``on_warning``)
     stopped: bool = False  # True when strict mode stopped at a problem
     seconds: float = 0.0
 
@@ -66,6 +68,7 @@ class IngestReport:
             "articles_unchanged": self.articles_unchanged,
             "quotes_added": self.quotes_added,
             "skipped": self.error_count,
+            "warnings": self.warnings,
             "errors": [str(e) for e in self.errors],
             "stopped": self.stopped,
             "seconds": round(self.seconds, 3),
@@ -243,6 +246,7 @@ def ingest(
     on_commit: Callable[[list[int]], None] | None = None,
     on_article: Callable[[Article, bool, int], None] | None = None,
     on_error: Callable[[ReadError], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Extract the quotes of every article in ``items`` and store them.
 
@@ -253,7 +257,9 @@ def ingest(
 
     Callbacks: ``on_commit(new_quote_ids)`` after each committed batch;
     ``on_article(article, added, quote_count)`` for each stored or already-known
-    article; ``on_error(error)`` for each skipped item. With ``keep_ids=False`` the
+    article; ``on_error(error)`` for each skipped item; ``on_warning(message)`` for
+    an article stored with a problem (a publication date that is not usable as given),
+    the message starting with ``PATH[:LINE]: warning:``. With ``keep_ids=False`` the
     report does not collect ``new_quote_ids`` (use ``on_commit`` instead), so memory
     stays flat however large the input.
     """
@@ -310,6 +316,11 @@ def ingest(
                 if bad:
                     skip(ReadError(*_split_where(item), bad))
                 else:
+                    problem = published_problem(item.published)
+                    if problem:
+                        report.warnings += 1
+                        if on_warning:
+                            on_warning(f"{where(item)}: warning: {problem}")
                     pending.append((item, outcome))
                     if len(pending) >= batch_size or time.monotonic() - last_commit >= commit_seconds:
                         flush()

@@ -307,3 +307,63 @@ def test_rebuild_spilling_postings_to_disk(store, index_dir):
     assert rebuild(store, index_dir, procs=1, limitmb=0) == 3
     assert check(store, index_dir).ok
     assert ids(index_dir, '"canal reopens"') == {3} and ids(index_dir, "speaker:silva") == {1, 2}
+
+
+# -- values the index must survive ----------------------------------------------------
+
+ODD_DATES = [
+    "0001-01-01T00:00:00+01:00",  # year 0 in UTC
+    "9999-12-31T23:59:59-05:00",  # year 10000 in UTC
+    "0001-01-01",
+    "9999-12-31T23:59:59",
+    "not a date",
+    "2011-02-30",
+]
+
+
+@pytest.mark.parametrize("published", ODD_DATES)
+def test_any_stored_date_can_be_indexed_and_searched(db_path, index_dir, published):
+    """Whatever date an article carries, the index builds, syncs, rebuilds and answers."""
+    st = Store(db_path)
+    add(st, "Harbour", [("The harbour wall will be raised", "Maria Silva", "Maria Silva")])
+    odd = add(st, "Tunnel", [("The tunnel opens next spring", "Omar Haddad", "Omar Haddad")])
+    with st.db.conn:
+        st.db.execute("update articles set published = ? where id = 2", [published])
+    assert sync(st, index_dir).added == 2
+    assert rebuild(st, index_dir) == 2
+    assert check(st, index_dir).ok
+    assert ids(index_dir, "tunnel") == set(odd)
+    with QuoteIndex(index_dir) as qi:
+        dated = {h.quote_id for h in qi.search("*", since="0001", until="9999", limit=10).hits}
+    assert set(odd) <= dated or published in ("not a date", "2011-02-30")
+    for args in (["search", "tunnel"], ["search", "tunnel", "--since", "0001-01-01T00:00:00+01:00", "--until", "9999"],
+                 ["search", "published:[0001 to 9999] tunnel"], ["verify", "the tunnel opens next spring"],
+                 ["index"], ["index", "--rebuild"], ["check"]):
+        result = run(*args, "--db", str(db_path))
+        assert result.exit_code == 0, (args, result.output)
+        assert "Traceback" not in result.output and "Error" not in result.output
+
+
+@pytest.mark.parametrize("published, warned", [
+    ("0001-01-01T00:00:00+01:00", "outside years 1-9999 in UTC"),
+    ("9999-12-31T23:59:59-05:00", "outside years 1-9999 in UTC"),
+    ("yesterday", "not an ISO 8601 date"),
+    ("2011-05-27T10:00:00+02:00", None),
+])
+def test_ingest_warns_of_unusable_dates_and_indexes_the_article(tmp_path, db_path, published, warned):
+    corpus = tmp_path / "dated.jsonl"
+    corpus.write_text(json.dumps({
+        "id": "d1", "published": published,
+        "text": "\u201cThe ferry will sail at dawn,\u201d said Captain Ines Moreau on the quay.",
+    }) + "\n")
+    result = CliRunner().invoke(cli, ["ingest", str(corpus), "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "warning:" in line]
+    if warned:
+        assert len(warnings) == 1 and warned in warnings[0]
+        assert warnings[0].startswith(f"{corpus}:1: warning: published {published!r}")
+    else:
+        assert warnings == []
+    assert Store(db_path).db.execute("select published from articles").fetchone()[0] == published
+    assert run("search", "ferry", "--db", str(db_path)).exit_code == 0
+    assert run("check", "--db", str(db_path)).exit_code == 0
