@@ -339,7 +339,7 @@ class IndexFollower:
             from index import sync
 
             try:
-                sync(self.store, self.index_dir, ids)
+                sync(self.store, self.index_dir, ids, writer_locked=True)
             except Exception as e:  # the quotes are stored; the next ingest retries
                 self._failed(f"{type(e).__name__}: {e}")
             return
@@ -396,7 +396,10 @@ def _index_child(db_path: str, index_dir: str, ids: list[int] | None, procs: int
         import index
 
         # A missing index is built from scratch, with several processes when large.
-        index.sync(Store(db_path), index_dir, ids, procs=None if ids is None else procs, limitmb=INDEX_LIMIT_MB)
+        index.sync(
+            Store(db_path), index_dir, ids, procs=None if ids is None else procs, limitmb=INDEX_LIMIT_MB,
+            writer_locked=True,  # the ingest that started this process holds it
+        )
     except Exception as e:
         conn.send(f"{type(e).__name__}: {e}")
         conn.close()

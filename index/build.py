@@ -12,12 +12,12 @@ costs the same however large the database grows.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import json
 import os
-import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,16 +27,15 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 
 from quotes.dates import parse_published
-from quotes.store import Store
+from quotes.store import Store, writer_lock
 
 from .errors import IndexMissing
 from .schema import SCHEMA_VERSION, make_schema, make_speaker_schema
+from .writing import LOCK_TIMEOUT, building_folder, open_writer, remove_leftovers, swap_in, write_errors
 
 META_FILE = "quotes-index.json"
 INDEX_NAME = "quotes"
 SPEAKERS_NAME = "speakers"
-# From this many new documents a rebuild or sync writes with several processes.
-PARALLEL_THRESHOLD = 10_000
 
 QUOTE_SQL = (
     'select quotes.id, quotes.text, quotes.kind, quotes.start, quotes."end", quotes.context,'
@@ -237,7 +236,7 @@ def sync_speakers(store: Store, index_dir: str | os.PathLike[str], speaker_ids: 
         return 0
     have = _speaker_signatures(six, wanted)
     changed = 0
-    writer = six.writer(timeout=60.0)
+    writer = open_writer(six, 0)
     try:
         live: set[int] = set()
         for sid, names in iter_speakers(store, wanted):
@@ -250,13 +249,13 @@ def sync_speakers(store: Store, index_dir: str | os.PathLike[str], speaker_ids: 
         for sid in gone:
             writer.delete_by_term("id", str(sid))
             changed += 1
+        if changed:
+            writer.commit()
+        else:
+            writer.cancel()
     except BaseException:
         writer.cancel()
         raise
-    if changed:
-        writer.commit()
-    else:
-        writer.cancel()
     return changed
 
 
@@ -312,48 +311,56 @@ def _create(index_dir: Path) -> FileIndex:
 # -- building ---------------------------------------------------------------------
 
 
-def _writer(ix: FileIndex, documents: int, procs: int | None, limitmb: int) -> Any:
-    """A writer for ``documents`` new documents: several processes for many."""
-    if procs is None:
-        procs = min(2, os.cpu_count() or 1) if documents >= PARALLEL_THRESHOLD else 1
-    if procs > 1:
-        # Each process writes its own segment: no final merge of their postings.
-        return ix.writer(procs=procs, limitmb=limitmb, multisegment=True, timeout=60.0)
-    return ix.writer(limitmb=limitmb, timeout=60.0)
+def _data_version(store: Store) -> int:
+    """Changes whenever another connection commits to the database."""
+    return int(store.db.execute("pragma data_version").fetchone()[0])
 
 
-def rebuild(store: Store, index_dir: str | os.PathLike[str], *, procs: int | None = None, limitmb: int = 256) -> int:
-    """Build a fresh index from SQLite and swap it in place; returns the document count.
-
-    Documents are added in publication order, so document numbers follow time.
-    """
-    target = Path(index_dir)
-    tmp = target.with_name(target.name + ".building")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    ix = _create(tmp)
+def _build(store: Store, folder: Path, procs: int | None, limitmb: int) -> None:
+    ix = _create(folder)
     total = store.db.execute("select count(*) from quotes").fetchone()[0]
-    writer = _writer(ix, total, procs, limitmb)
-    count = 0
+    writer = open_writer(ix, total, procs, limitmb)
     try:
         for row in iter_rows(store, order="articles.published, quotes.id"):
             writer.add_document(**document(row))
-            count += 1
+        writer.commit()
     except BaseException:
         writer.cancel()
-        shutil.rmtree(tmp, ignore_errors=True)
         raise
-    writer.commit()
-    ix.close()
-    sync_speakers(store, tmp)
-    old = target.with_name(target.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        target.rename(old)
-    tmp.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-    return count
+    finally:
+        ix.close()
+    sync_speakers(store, folder)
+
+
+def rebuild(
+    store: Store, index_dir: str | os.PathLike[str], *, procs: int | None = None, limitmb: int = 256,
+    writer_locked: bool = False, on_wait: Callable[[], None] | None = None,
+) -> int:
+    """Build a fresh index from SQLite and swap it in place; returns the document count.
+
+    Documents are added in publication order, so document numbers follow time. The
+    old index answers searches until the new one replaces it in one step. The build
+    runs beside it without locking the database; then, holding the database's writer
+    lock (waiting for a running ingest, after calling ``on_wait``), it adds what was
+    stored in the meantime and swaps in, so a rebuild never loses an ingest's quotes.
+    ``writer_locked``: the caller holds that lock already (an ingest).
+    """
+    target = Path(index_dir)
+    with write_errors(target):
+        remove_leftovers(target)
+        with building_folder(target) as folder:
+            version = _data_version(store)
+            _build(store, folder, procs, limitmb)
+            with contextlib.nullcontext() if writer_locked else writer_lock(store.path, on_wait=on_wait):
+                if _data_version(store) != version:
+                    _sync_all(store, folder)
+                remove_leftovers(target, all_unlocked=True)
+                swap_in(folder, target)
+        ix = _storage(target).open_index(INDEX_NAME)
+        try:
+            return int(ix.doc_count())
+        finally:
+            ix.close()
 
 
 def indexed_signatures(ix: FileIndex) -> dict[int, str]:
@@ -371,57 +378,66 @@ def indexed_signatures(ix: FileIndex) -> dict[int, str]:
 
 def sync(
     store: Store, index_dir: str | os.PathLike[str], quote_ids: Iterable[int] | None = None,
-    *, procs: int | None = None, limitmb: int = 128,
+    *, procs: int | None = None, limitmb: int = 128, writer_locked: bool = False,
+    on_wait: Callable[[], None] | None = None,
 ) -> SyncReport:
     """Add or update the given quotes in the index (creating it if needed).
 
-    With ``quote_ids=None`` bring the whole index in step with SQLite: add missing
-    documents, rewrite stale ones, delete orphans. ``procs``: indexing processes
-    (default: several for large batches); ``limitmb``: memory for each.
+    With ``quote_ids=None`` bring the whole index in step with SQLite (add missing
+    documents, rewrite stale ones, delete orphans), holding the database's writer lock
+    unless the caller does (``writer_locked``). ``procs``: indexing processes (default:
+    several for large batches); ``limitmb``: memory for each.
     """
     path = Path(index_dir)
-    fresh = not (index_exists(path) and schema_current(path))
-    if fresh and quote_ids is not None:
-        # A new or outdated index: index everything, not just the new quotes.
-        quote_ids = None
-    if fresh:
-        count = rebuild(store, path, procs=procs, limitmb=limitmb)
-        return SyncReport(added=count)
+    with write_errors(path):
+        if not (index_exists(path) and schema_current(path)):
+            # A new or outdated index: index everything, not just the new quotes.
+            count = rebuild(store, path, procs=procs, limitmb=limitmb, writer_locked=writer_locked, on_wait=on_wait)
+            return SyncReport(added=count)
+        if quote_ids is None:
+            with contextlib.nullcontext() if writer_locked else writer_lock(store.path, on_wait=on_wait):
+                return _sync_all(store, path)
+        return _sync_ids(store, path, {int(i) for i in quote_ids}, procs, limitmb)
+
+
+def _sync_all(store: Store, path: Path) -> SyncReport:
     ix = _storage(path).open_index(INDEX_NAME)
     report = SyncReport()
-    if quote_ids is None:
-        indexed = indexed_signatures(ix)
-        writer = ix.writer(timeout=60.0)
-        try:
-            live: set[int] = set()
-            for row in iter_rows(store):
-                qid = int(row["id"])
-                live.add(qid)
-                doc = document(row)
-                have = indexed.get(qid)
-                if have is None:
-                    writer.add_document(**doc)
-                    report.added += 1
-                elif have != doc["sig"].decode("ascii"):
-                    writer.update_document(**doc)
-                    report.updated += 1
-            for qid in indexed.keys() - live:
-                writer.delete_by_term("id", str(qid))
-                report.deleted += 1
-        except BaseException:
-            writer.cancel()
-            raise
+    indexed = indexed_signatures(ix)
+    writer = open_writer(ix, 0)
+    try:
+        live: set[int] = set()
+        for row in iter_rows(store):
+            qid = int(row["id"])
+            live.add(qid)
+            doc = document(row)
+            have = indexed.get(qid)
+            if have is None:
+                writer.add_document(**doc)
+                report.added += 1
+            elif have != doc["sig"].decode("ascii"):
+                writer.update_document(**doc)
+                report.updated += 1
+        for qid in indexed.keys() - live:
+            writer.delete_by_term("id", str(qid))
+            report.deleted += 1
         writer.commit()
-        report.speakers = sync_speakers(store, path)
-        return report
+    except BaseException:
+        writer.cancel()
+        raise
+    report.speakers = sync_speakers(store, path)
+    return report
 
-    wanted = {int(i) for i in quote_ids}
+
+def _sync_ids(store: Store, path: Path, wanted: set[int], procs: int | None, limitmb: int) -> SyncReport:
+    report = SyncReport()
     if not wanted:
         return report
+    ix = _storage(path).open_index(INDEX_NAME)
     with ix.reader() as reader:
         # New quotes (the usual case after an ingest) need no delete-then-add.
         indexed = {qid for qid in wanted if ("id", str(qid)) in reader}
-    writer = _writer(ix, len(wanted), procs, limitmb)
+    writer = open_writer(ix, len(wanted), procs, limitmb)
     speakers: set[int] = set()
     try:
         found: set[int] = set()
@@ -439,10 +455,10 @@ def sync(
         for qid in wanted - found:
             writer.delete_by_term("id", str(qid))
             report.deleted += 1
+        writer.commit()
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
     report.speakers = sync_speakers(store, path, speakers)
     return report
 
@@ -484,7 +500,7 @@ def delete_documents(index_dir: str | os.PathLike[str], quote_ids: Iterable[int]
     """Remove documents from the index (not from SQLite)."""
     ix = open_index(index_dir)
     n = 0
-    with ix.writer(timeout=60.0) as writer:
+    with ix.writer(timeout=LOCK_TIMEOUT) as writer:
         for qid in quote_ids:
             n += writer.delete_by_term("id", str(qid))
     return n

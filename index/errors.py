@@ -12,3 +12,7 @@ class IndexMissing(QuoteIndexError):
 
 class QueryError(QuoteIndexError):
     """A query that cannot be run: unbalanced marks, an unknown field, a bad date."""
+
+
+class IndexWriteError(QuoteIndexError):
+    """The index could not be written (a full disk, a folder that cannot be written)."""

@@ -27,7 +27,7 @@ from typing import Any
 from .dates import published_problem
 from .model import Article, Quote
 from .readers import ReadError
-from .store import AddResult, Store, StoreError
+from .store import AddResult, Store, StoreError, writer_lock
 
 Extractor = Callable[[Article], list[Quote]]
 
@@ -381,38 +381,6 @@ def set_sync_pending(store: Store, pending: bool, name: str = "index") -> None:
             " on conflict(name) do update set pending = excluded.pending, updated_at = excluded.updated_at",
             [name, int(pending), _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()],
         )
-
-
-# -- one writer at a time -------------------------------------------------------
-
-
-@contextlib.contextmanager
-def writer_lock(db_path: str | os.PathLike[str], on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold an exclusive lock for ingesting into ``db_path`` (waits for another ingest).
-
-    The lock is the file ``DB-lock`` beside the database, locked with ``flock``: the
-    operating system releases it when the process ends, however it ends.
-    """
-    try:
-        import fcntl
-    except ImportError:  # no flock: SQLite's own busy timeout still serialises writes
-        yield
-        return
-    lock_path = os.fspath(db_path) + "-lock"
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as e:
-        raise StoreError(f"{os.fspath(db_path)}: cannot open for writing ({e.strerror or e})") from e
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait:
-                on_wait()
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
 
 
 __all__ = [

@@ -6,10 +6,11 @@ SHA-256 of their text: adding the same text again is a no-op.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -297,3 +298,45 @@ def _is_name_alias(mention: str, name: str) -> bool:
     name_tokens = {t.strip(".,'’").casefold() for t in name.split()}
     words = [t.strip(".,'’") for t in mention.split()]
     return any(w[:1].isupper() and w.casefold() in name_tokens for w in words if w)
+
+
+# -- one writer at a time -------------------------------------------------------
+
+_HELD: set[str] = set()  # lock files this process holds
+
+
+@contextlib.contextmanager
+def writer_lock(db_path: str | os.PathLike[str], on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the exclusive lock for writing ``db_path`` and its search index (waits,
+    calling ``on_wait`` first, while another process holds it).
+
+    An ingest holds it for its whole run; an index rebuild holds it to catch up with
+    what was stored while it was building, and to swap the new index in. The lock is
+    the file ``DB-lock`` beside the database, locked with ``flock``: the operating
+    system releases it when the process ends, however it ends.
+    """
+    try:
+        import fcntl
+    except ImportError:  # no flock: SQLite's own busy timeout still serialises writes
+        yield
+        return
+    lock_path = os.path.realpath(os.fspath(db_path) + "-lock")
+    if lock_path in _HELD:  # this process holds it already (a nested use)
+        yield
+        return
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise StoreError(f"{os.fspath(db_path)}: cannot open for writing ({e.strerror or e})") from e
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        _HELD.add(lock_path)
+        yield
+    finally:
+        _HELD.discard(lock_path)
+        os.close(fd)
