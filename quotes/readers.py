@@ -104,7 +104,8 @@ def read_paths(
 
 
 def iter_files(paths: Iterable[str | os.PathLike[str]], glob: str | None = None) -> Iterator[str | ReadError]:
-    """The files named by ``paths``, directories expanded, in a stable order."""
+    """The files named by ``paths``, directories expanded, in a stable order; a
+    missing path or a folder that cannot be listed is a ReadError."""
     for raw in paths:
         path = os.fspath(raw)
         if path == "-":
@@ -131,20 +132,36 @@ def input_size(paths: Iterable[str | os.PathLike[str]], glob: str | None = None)
     return total
 
 
-def _walk(top: str, glob: str | None) -> Iterator[str]:
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = os.path.join(dirpath, name)
-            if glob is None:
-                if _format_for(name) is not None:
-                    yield path
-            else:
-                rel = os.path.relpath(path, top)
-                if fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(rel, glob):
-                    yield path
+def _walk(top: str, glob: str | None) -> Iterator[str | ReadError]:
+    """The wanted files below ``top``, names sorted, each folder's files before its
+    subfolders; a folder that cannot be listed is a ReadError. Hidden names and
+    symbolic links to folders are passed over."""
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+        except OSError as e:
+            yield ReadError(folder, None, f"cannot read folder ({_os_reason(e)})")
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.is_dir():
+                if not entry.is_symlink():
+                    subfolders.append(entry.path)
+            elif _wanted(entry.path, top, glob):
+                yield entry.path
+        folders.extend(reversed(subfolders))
+
+
+def _wanted(path: str, top: str, glob: str | None) -> bool:
+    """Whether a file found below ``top`` is read: it matches ``glob`` (by name or by
+    path relative to ``top``), or without one it has a known suffix."""
+    name = os.path.basename(path)
+    if glob is None:
+        return _format_for(name) is not None
+    return fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(os.path.relpath(path, top), glob)
 
 
 def _format_for(name: str) -> str | None:

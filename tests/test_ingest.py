@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import ctypes
 import os
 import signal
 import subprocess
@@ -25,6 +26,10 @@ from quotes.store import Store
 from test_readers import HTML, NAV_ONLY_HTML, TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The capabilities by which root ignores file permissions, and prctl's operation
+#: dropping one from the bounding set (linux/capability.h, linux/prctl.h).
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
+PR_CAPBSET_DROP = 24
 NAMES = ["Ann Lee", "Tom Baker", "Maria Gomez", "Sam Patel", "Jo Novak"]
 
 
@@ -228,6 +233,56 @@ def test_strict_stops_at_the_first_problem(tmp_path: Path, db_path: Path) -> Non
     assert result.stderr.strip() == f"{path}:2: invalid JSON: Expecting property name enclosed in double quotes (column 2)"
     assert "Stopped at the first problem (--strict)." in result.stdout
     assert [r["doc_id"] for r in stored(db_path)["articles"].rows] == ["a"]
+
+
+def _held_to_file_permissions() -> None:
+    """In a child before exec: drop the capabilities by which root ignores file
+    permissions from its bounding set, so the program it runs is denied what the
+    permission bits deny."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "cannot drop a capability")
+
+
+def run_quotes_held_to_permissions(args: list[str], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``quotes ARGS`` in a new process that file permissions apply to.
+
+    Root reads any folder, so as root the process is root without that power (an
+    unprivileged user could not run an interpreter installed in root's home)."""
+    return subprocess.run(
+        [sys.executable, "-c", "from cli.main import cli; cli()", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=_held_to_file_permissions if os.geteuid() == 0 else None,
+    )
+
+
+@pytest.mark.parametrize("command", ["ingest", "extract"])
+def test_unreadable_folders_are_reported(tmp_path: Path, command: str) -> None:
+    src = tmp_path / "in"
+    (src / "private").mkdir(parents=True)
+    (src / "a.txt").write_text(story(1))
+    (src / "private" / "b.txt").write_text(story(2))
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "c.txt").write_text(story(3))
+    unreadable = [src / "private", tmp_path / "locked"]
+    for folder in unreadable:
+        folder.chmod(0)
+    try:
+        proc = run_quotes_held_to_permissions([command, "in", "locked", "--db", "quotes.db", "--workers", "1"], tmp_path)
+    finally:
+        for folder in unreadable:
+            folder.chmod(0o755)
+    assert proc.stderr.splitlines() == [
+        "in/private: cannot read folder (permission denied)",
+        "locked: cannot read folder (permission denied)",
+    ]
+    assert proc.returncode == 1
+    if command == "ingest":
+        assert "Added 1 article with 2 quotes" in proc.stdout
+        assert "Skipped 2: in/private, locked" in proc.stdout
+    else:
+        assert [json.loads(line)["doc_id"] for line in proc.stdout.splitlines()] == ["in/a.txt"]
 
 
 @pytest.mark.parametrize(
