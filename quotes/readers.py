@@ -12,12 +12,14 @@ is the main text found by trafilatura, its paragraphs separated by blank lines.
 from __future__ import annotations
 
 import codecs
+import errno
 import fnmatch
 import gzip
 import json
 import logging
 import os
 import re
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -119,23 +121,29 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], glob: str | None = None)
 
 
 def input_size(paths: Iterable[str | os.PathLike[str]], glob: str | None = None) -> int | None:
-    """Total bytes of the files ``read_paths`` would read; None when one is a stream."""
+    """Total bytes of the files ``read_paths`` would read; None when one is a stream
+    (``-``, or a pipe or device named as a path)."""
     total = 0
     for item in iter_files(paths, glob):
+        if isinstance(item, ReadError):
+            continue
         if item == "-":
             return None
-        if isinstance(item, str):
-            try:
-                total += os.stat(item).st_size
-            except OSError:
-                pass
+        try:
+            info = os.stat(item)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        total += info.st_size
     return total
 
 
 def _walk(top: str, glob: str | None) -> Iterator[str | ReadError]:
     """The wanted files below ``top``, names sorted, each folder's files before its
-    subfolders; a folder that cannot be listed is a ReadError. Hidden names and
-    symbolic links to folders are passed over."""
+    subfolders. A folder that cannot be listed, and a wanted name that is not a
+    regular file or a symbolic link to one, is a ReadError (reading a FIFO would wait
+    forever). Hidden names and symbolic links to folders are passed over."""
     folders = [top]
     while folders:
         folder = folders.pop()
@@ -147,12 +155,47 @@ def _walk(top: str, glob: str | None) -> Iterator[str | ReadError]:
             continue
         subfolders = []
         for entry in entries:
-            if entry.is_dir():
+            if _entry_is(entry.is_dir):
                 if not entry.is_symlink():
                     subfolders.append(entry.path)
             elif _wanted(entry.path, top, glob):
-                yield entry.path
+                regular = _entry_is(lambda: entry.is_file(follow_symlinks=False))
+                problem = None if regular else _not_regular(entry.path)
+                yield entry.path if problem is None else ReadError(entry.path, None, problem)
         folders.extend(reversed(subfolders))
+
+
+def _entry_is(test: Callable[[], bool]) -> bool:
+    """A DirEntry type test, False when it fails (a link loop, a folder that can be
+    listed but not entered): _not_regular then says why."""
+    try:
+        return test()
+    except OSError:
+        return False
+
+
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_regular(path: str) -> str | None:
+    """Why ``path`` is not read as a file, or None for a regular file (or a link to one)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if e.errno == errno.ENOENT and os.path.islink(path):
+            return "broken symbolic link"
+        return _os_reason(e)
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _SPECIAL_FILES if test(mode)), None)
+    return f"not a regular file ({kind})" if kind else "not a regular file"
 
 
 def _wanted(path: str, top: str, glob: str | None) -> bool:

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -245,15 +246,18 @@ def _held_to_file_permissions() -> None:
             raise OSError(ctypes.get_errno(), "cannot drop a capability")
 
 
-def run_quotes_held_to_permissions(args: list[str], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """``quotes ARGS`` in a new process that file permissions apply to.
+def run_quotes(
+    args: list[str], cwd: Path, *, timeout: float = 60, held_to_permissions: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """``quotes ARGS`` in a new process, killed after ``timeout`` seconds.
 
-    Root reads any folder, so as root the process is root without that power (an
-    unprivileged user could not run an interpreter installed in root's home)."""
+    ``held_to_permissions``: file permissions apply to the process. Root reads any
+    folder, so as root the process is root without that power (an unprivileged user
+    could not run an interpreter installed in root's home)."""
     return subprocess.run(
         [sys.executable, "-c", "from cli.main import cli; cli()", *args],
         cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        preexec_fn=_held_to_file_permissions if os.geteuid() == 0 else None,
+        preexec_fn=_held_to_file_permissions if held_to_permissions and os.geteuid() == 0 else None,
     )
 
 
@@ -269,7 +273,9 @@ def test_unreadable_folders_are_reported(tmp_path: Path, command: str) -> None:
     for folder in unreadable:
         folder.chmod(0)
     try:
-        proc = run_quotes_held_to_permissions([command, "in", "locked", "--db", "quotes.db", "--workers", "1"], tmp_path)
+        proc = run_quotes(
+            [command, "in", "locked", "--db", "quotes.db", "--workers", "1"], tmp_path, held_to_permissions=True
+        )
     finally:
         for folder in unreadable:
             folder.chmod(0o755)
@@ -283,6 +289,44 @@ def test_unreadable_folders_are_reported(tmp_path: Path, command: str) -> None:
         assert "Skipped 2: in/private, locked" in proc.stdout
     else:
         assert [json.loads(line)["doc_id"] for line in proc.stdout.splitlines()] == ["in/a.txt"]
+
+
+@pytest.mark.parametrize("command", ["ingest", "extract"])
+def test_fifo_in_a_folder_is_reported_not_read(tmp_path: Path, command: str) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(story(1))
+    os.mkfifo(src / "b.txt")  # opening it to read would wait for a writer forever
+    proc = run_quotes([command, "in", "--db", "quotes.db", "--workers", "1"], tmp_path)
+    assert proc.stderr.splitlines() == ["in/b.txt: not a regular file (a FIFO)"]
+    assert proc.returncode == 1
+    if command == "ingest":
+        assert "Added 1 article with 2 quotes" in proc.stdout
+    else:
+        assert [json.loads(line)["doc_id"] for line in proc.stdout.splitlines()] == ["in/a.txt"]
+
+
+def test_a_pipe_named_as_a_path_is_read(tmp_path: Path, db_path: Path) -> None:
+    fifo = tmp_path / "feed.jsonl"
+    os.mkfifo(fifo)
+
+    def write_feed() -> None:
+        try:
+            with open(fifo, "w") as f:
+                f.write(jsonl([{"id": "p1", "text": story(1)}, {"id": "p2", "text": story(2)}]))
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=write_feed, daemon=True)
+    writer.start()
+    try:
+        proc = run_quotes(["ingest", str(fifo), "--db", str(db_path), "--workers", "1"], tmp_path)
+    finally:
+        if writer.is_alive():  # the command never opened the pipe: release the writer
+            os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+        writer.join(10)
+    assert proc.returncode == 0, proc.stderr
+    assert "Added 2 articles with 4 quotes" in proc.stdout
 
 
 @pytest.mark.parametrize(
