@@ -16,6 +16,7 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
+from cli.ingest_cmd import MAX_PROBLEM_LINES
 from cli.main import cli
 from index import check
 from index.build import delete_documents
@@ -327,6 +328,48 @@ def test_a_pipe_named_as_a_path_is_read(tmp_path: Path, db_path: Path) -> None:
         writer.join(10)
     assert proc.returncode == 0, proc.stderr
     assert "Added 2 articles with 4 quotes" in proc.stdout
+
+
+def bad_feed(path: Path, bad_lines: int) -> list[str]:
+    """Write a gzip JSON Lines file of one good article and then ``bad_lines`` bad
+    lines; return the problem line each bad line gives."""
+    lines, problems = [json.dumps({"id": "good", "text": story(1)})], []
+    for number in range(2, bad_lines + 2):
+        if number % 2:
+            lines.append("{oops")
+            problems.append(f"{path}:{number}: invalid JSON: Expecting property name enclosed in double quotes (column 2)")
+        else:
+            lines.append(json.dumps({"id": f"b{number}"}))
+            problems.append(f'{path}:{number}: no "text" field')
+    path.write_bytes(gzip.compress("\n".join(lines).encode() + b"\n"))
+    return problems
+
+
+@pytest.mark.parametrize("command", ["ingest", "extract"])
+def test_problem_lines_are_capped(tmp_path: Path, db_path: Path, command: str) -> None:
+    path = tmp_path / "feed.jsonl.gz"
+    problems = bad_feed(path, 3000)
+    result = CliRunner().invoke(cli, [command, str(path), "--db", str(db_path)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        *problems[:MAX_PROBLEM_LINES], f"... and {3000 - MAX_PROBLEM_LINES:,} more problems not shown"
+    ]
+    if command == "ingest":
+        assert "Added 1 article with 2 quotes" in result.stdout
+        assert f"Skipped 3,000: {path}:2, {path}:3" in result.stdout
+    else:
+        assert [json.loads(line)["doc_id"] for line in result.stdout.splitlines()] == ["good"]
+
+
+def test_verbose_shows_every_problem_and_json_counts_them(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "feed.jsonl.gz"
+    problems = bad_feed(path, 3000)
+    result = invoke(str(path), "--db", str(db_path), "--json")
+    assert len(result.stderr.splitlines()) == MAX_PROBLEM_LINES + 1
+    assert json.loads(result.stdout)["skipped"] == 3000
+    result = invoke(str(path), "--db", str(db_path), "-v")
+    assert result.stderr.splitlines() == [f"{path}:1: already stored", *problems]
+    assert result.exit_code == 1
 
 
 @pytest.mark.parametrize(
