@@ -285,10 +285,12 @@ def _ingest(
     chatty: bool,
     progress: Progress,
 ) -> tuple[IngestReport, bool]:
-    """Store, then index: returns the report and whether the index is up to date."""
+    """Store, then index: returns the report, its seconds the whole run's, and whether
+    the index is up to date."""
     say = progress.echo
     index_dir = index_path_for(db_path)
     with writer_lock(db_path, on_wait=lambda: say("waiting for another ingest to finish...")):
+        started = time.monotonic()  # this run's work, not the wait for another ingest
         store = Store(db_path)
         follower = IndexFollower(store, index_dir, say)
         buffer: list[int] = []
@@ -344,6 +346,7 @@ def _ingest(
         problems.close()
         if follower.ok:
             set_sync_pending(store, False)
+        report.seconds = time.monotonic() - started  # storing and indexing
     return report, follower.ok
 
 

@@ -541,6 +541,39 @@ def test_bulk_load_indexes_while_storing(tmp_path: Path, db_path: Path, monkeypa
     assert report.ok and report.documents == 120
 
 
+def test_reported_time_covers_the_index_catch_up(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cli.ingest_cmd
+
+    store_quotes, set_pending = cli.ingest_cmd.run_ingest, cli.ingest_cmd.set_sync_pending
+    marks: dict[str, float] = {}
+
+    def timed_store(*args: object, **kwargs: object) -> object:
+        marks["storing"] = time.monotonic()
+        report = store_quotes(*args, **kwargs)
+        marks["stored"] = time.monotonic()
+        return report
+
+    def timed_set_pending(store: Store, pending: bool) -> None:
+        set_pending(store, pending)
+        if not pending:  # the index has caught up
+            marks["indexed"] = time.monotonic()
+
+    monkeypatch.setattr(cli.ingest_cmd, "run_ingest", timed_store)
+    monkeypatch.setattr(cli.ingest_cmd, "set_sync_pending", timed_set_pending)
+    path = tmp_path / "feed.jsonl"
+    path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(100)]))
+    report, index_ok = cli.ingest_cmd._ingest(
+        (str(path),), db_path, glob=None, workers=1, max_bytes=1 << 20, strict=False, timeout=60,
+        verbose=False, chatty=False, progress=cli.ingest_cmd.Progress(False, None),
+    )
+    assert index_ok and report.quotes_added == 200
+    assert check(Store(db_path), tmp_path / "quotes.index").documents == 200
+    assert marks["stored"] < marks["indexed"]  # the quotes were indexed after storing...
+    assert report.seconds >= marks["indexed"] - marks["storing"]  # ...and the time says so
+
+
 def test_index_failure_is_reported_and_repaired_next_time(tmp_path: Path, db_path: Path) -> None:
     from index import rebuild
 
