@@ -107,7 +107,8 @@ def read_paths(
 
 def iter_files(paths: Iterable[str | os.PathLike[str]], glob: str | None = None) -> Iterator[str | ReadError]:
     """The files named by ``paths``, directories expanded, in a stable order; a
-    missing path or a folder that cannot be listed is a ReadError."""
+    missing path, a folder that cannot be listed and, in a folder, anything that is
+    not a regular file (or a link to one) is a ReadError."""
     for raw in paths:
         path = os.fspath(raw)
         if path == "-":
