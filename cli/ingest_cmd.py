@@ -169,6 +169,32 @@ class Progress:
         self.draw(force=True)
 
 
+#: Problem lines (PATH[:LINE]: reason) printed on stderr, at most; the rest are
+#: counted in one last line (ingest --verbose prints them all).
+MAX_PROBLEM_LINES = 100
+
+
+class ProblemLines:
+    """Prints problem lines through ``echo``, the first ``limit`` (None: all), and
+    counts the rest."""
+
+    def __init__(self, echo: Callable[[str], None], limit: int | None):
+        self.echo = echo
+        self.limit = limit
+        self.count = 0
+
+    def __call__(self, message: str) -> None:
+        self.count += 1
+        if self.limit is None or self.count <= self.limit:
+            self.echo(message)
+
+    def close(self) -> None:
+        """Print how many problems were not shown, if any."""
+        hidden = 0 if self.limit is None else self.count - self.limit
+        if hidden > 0:
+            self.echo(f"... and {hidden:,} more problem{'s' if hidden != 1 else ''} not shown")
+
+
 # -- ingest ---------------------------------------------------------------------
 
 
@@ -177,7 +203,12 @@ class Progress:
 @db_option
 @input_options
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but problems.")
-@click.option("-v", "--verbose", is_flag=True, help="Print a line for every article.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help=f"Print a line for every article, and every problem (not only the first {MAX_PROBLEM_LINES}).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 def ingest(
@@ -254,10 +285,12 @@ def _ingest(
     chatty: bool,
     progress: Progress,
 ) -> tuple[IngestReport, bool]:
-    """Store, then index: returns the report and whether the index is up to date."""
+    """Store, then index: returns the report, its seconds the whole run's, and whether
+    the index is up to date."""
     say = progress.echo
     index_dir = index_path_for(db_path)
     with writer_lock(db_path, on_wait=lambda: say("waiting for another ingest to finish...")):
+        started = time.monotonic()  # this run's work, not the wait for another ingest
         store = Store(db_path)
         follower = IndexFollower(store, index_dir, say)
         buffer: list[int] = []
@@ -289,9 +322,11 @@ def _ingest(
                 click.echo(f"{where(article)}: {state}", err=True)
             progress.draw()
 
+        problems = ProblemLines(say, None if verbose else MAX_PROBLEM_LINES)
+
         def on_error(error: ReadError) -> None:
             progress.skipped += 1
-            say(str(error))
+            problems(str(error))
 
         items = read_paths(paths, glob=glob, max_bytes=max_bytes, progress=progress.advance, stdin=_stdin())
         try:
@@ -308,8 +343,10 @@ def _ingest(
                 follower.sync(buffer[:INDEX_BATCH_MAX], procs=min(2, os.cpu_count() or 1))
                 del buffer[:INDEX_BATCH_MAX]
             follower.wait()
+        problems.close()
         if follower.ok:
             set_sync_pending(store, False)
+        report.seconds = time.monotonic() - started  # storing and indexing
     return report, follower.ok
 
 
@@ -449,15 +486,14 @@ def extract(
         quotes extract corpus.jsonl --workers 2 > quotes.jsonl
         cat corpus.jsonl | quotes extract -
     """
-    problems = 0
+    problems = ProblemLines(lambda message: click.echo(message, err=True), MAX_PROBLEM_LINES)
     items = read_paths(paths, glob=glob, max_bytes=max_bytes, stdin=_stdin())
     stream = extract_stream(items, workers=workers, timeout=timeout)
     out = sys.stdout
     try:
         for item, outcome in stream:
             if isinstance(item, ReadError) or isinstance(outcome, str):
-                problems += 1
-                click.echo(str(item) if isinstance(item, ReadError) else f"{where(item)}: {outcome}", err=True)
+                problems(str(item) if isinstance(item, ReadError) else f"{where(item)}: {outcome}")
                 if strict:
                     break
                 continue
@@ -468,7 +504,8 @@ def extract(
         ctx.exit(0)
     finally:
         stream.close()
-    if problems:
+    problems.close()
+    if problems.count:
         ctx.exit(1)
 
 

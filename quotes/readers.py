@@ -12,12 +12,14 @@ is the main text found by trafilatura, its paragraphs separated by blank lines.
 from __future__ import annotations
 
 import codecs
+import errno
 import fnmatch
 import gzip
 import json
 import logging
 import os
 import re
+import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -104,7 +106,9 @@ def read_paths(
 
 
 def iter_files(paths: Iterable[str | os.PathLike[str]], glob: str | None = None) -> Iterator[str | ReadError]:
-    """The files named by ``paths``, directories expanded, in a stable order."""
+    """The files named by ``paths``, directories expanded, in a stable order; a
+    missing path, a folder that cannot be listed and, in a folder, anything that is
+    not a regular file (or a link to one) is a ReadError."""
     for raw in paths:
         path = os.fspath(raw)
         if path == "-":
@@ -118,33 +122,90 @@ def iter_files(paths: Iterable[str | os.PathLike[str]], glob: str | None = None)
 
 
 def input_size(paths: Iterable[str | os.PathLike[str]], glob: str | None = None) -> int | None:
-    """Total bytes of the files ``read_paths`` would read; None when one is a stream."""
+    """Total bytes of the files ``read_paths`` would read; None when one is a stream
+    (``-``, or a pipe or device named as a path)."""
     total = 0
     for item in iter_files(paths, glob):
+        if isinstance(item, ReadError):
+            continue
         if item == "-":
             return None
-        if isinstance(item, str):
-            try:
-                total += os.stat(item).st_size
-            except OSError:
-                pass
+        try:
+            info = os.stat(item)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        total += info.st_size
     return total
 
 
-def _walk(top: str, glob: str | None) -> Iterator[str]:
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = os.path.join(dirpath, name)
-            if glob is None:
-                if _format_for(name) is not None:
-                    yield path
-            else:
-                rel = os.path.relpath(path, top)
-                if fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(rel, glob):
-                    yield path
+def _walk(top: str, glob: str | None) -> Iterator[str | ReadError]:
+    """The wanted files below ``top``, names sorted, each folder's files before its
+    subfolders. A folder that cannot be listed, and a wanted name that is not a
+    regular file or a symbolic link to one, is a ReadError (reading a FIFO would wait
+    forever). Hidden names and symbolic links to folders are passed over."""
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+        except OSError as e:
+            yield ReadError(folder, None, f"cannot read folder ({_os_reason(e)})")
+            continue
+        subfolders = []
+        for entry in entries:
+            if _entry_is(entry.is_dir):
+                if not entry.is_symlink():
+                    subfolders.append(entry.path)
+            elif _wanted(entry.path, top, glob):
+                regular = _entry_is(lambda: entry.is_file(follow_symlinks=False))
+                problem = None if regular else _not_regular(entry.path)
+                yield entry.path if problem is None else ReadError(entry.path, None, problem)
+        folders.extend(reversed(subfolders))
+
+
+def _entry_is(test: Callable[[], bool]) -> bool:
+    """A DirEntry type test, False when it fails (a link loop, a folder that can be
+    listed but not entered): _not_regular then says why."""
+    try:
+        return test()
+    except OSError:
+        return False
+
+
+_SPECIAL_FILES = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_regular(path: str) -> str | None:
+    """Why ``path`` is not read as a file, or None for a regular file (or a link to one)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if e.errno == errno.ENOENT and os.path.islink(path):
+            return "broken symbolic link"
+        return _os_reason(e)
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _SPECIAL_FILES if test(mode)), None)
+    return f"not a regular file ({kind})" if kind else "not a regular file"
+
+
+def _wanted(path: str, top: str, glob: str | None) -> bool:
+    """Whether a file found below ``top`` is read: it matches ``glob`` (by name or by
+    path relative to ``top``), or without one it has a known suffix."""
+    name = os.path.basename(path)
+    if glob is None:
+        return _format_for(name) is not None
+    return fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(os.path.relpath(path, top), glob)
 
 
 def _format_for(name: str) -> str | None:

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import ctypes
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
+from cli.ingest_cmd import MAX_PROBLEM_LINES
 from cli.main import cli
 from index import check
 from index.build import delete_documents
@@ -25,6 +28,10 @@ from quotes.store import Store
 from test_readers import HTML, NAV_ONLY_HTML, TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The capabilities by which root ignores file permissions, and prctl's operation
+#: dropping one from the bounding set (linux/capability.h, linux/prctl.h).
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
+PR_CAPBSET_DROP = 24
 NAMES = ["Ann Lee", "Tom Baker", "Maria Gomez", "Sam Patel", "Jo Novak"]
 
 
@@ -230,6 +237,141 @@ def test_strict_stops_at_the_first_problem(tmp_path: Path, db_path: Path) -> Non
     assert [r["doc_id"] for r in stored(db_path)["articles"].rows] == ["a"]
 
 
+def _held_to_file_permissions() -> None:
+    """In a child before exec: drop the capabilities by which root ignores file
+    permissions from its bounding set, so the program it runs is denied what the
+    permission bits deny."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "cannot drop a capability")
+
+
+def run_quotes(
+    args: list[str], cwd: Path, *, timeout: float = 60, held_to_permissions: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """``quotes ARGS`` in a new process, killed after ``timeout`` seconds.
+
+    ``held_to_permissions``: file permissions apply to the process. Root reads any
+    folder, so as root the process is root without that power (an unprivileged user
+    could not run an interpreter installed in root's home)."""
+    return subprocess.run(
+        [sys.executable, "-c", "from cli.main import cli; cli()", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=_held_to_file_permissions if held_to_permissions and os.geteuid() == 0 else None,
+    )
+
+
+@pytest.mark.parametrize("command", ["ingest", "extract"])
+def test_unreadable_folders_are_reported(tmp_path: Path, command: str) -> None:
+    src = tmp_path / "in"
+    (src / "private").mkdir(parents=True)
+    (src / "a.txt").write_text(story(1))
+    (src / "private" / "b.txt").write_text(story(2))
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "c.txt").write_text(story(3))
+    unreadable = [src / "private", tmp_path / "locked"]
+    for folder in unreadable:
+        folder.chmod(0)
+    try:
+        proc = run_quotes(
+            [command, "in", "locked", "--db", "quotes.db", "--workers", "1"], tmp_path, held_to_permissions=True
+        )
+    finally:
+        for folder in unreadable:
+            folder.chmod(0o755)
+    assert proc.stderr.splitlines() == [
+        "in/private: cannot read folder (permission denied)",
+        "locked: cannot read folder (permission denied)",
+    ]
+    assert proc.returncode == 1
+    if command == "ingest":
+        assert "Added 1 article with 2 quotes" in proc.stdout
+        assert "Skipped 2: in/private, locked" in proc.stdout
+    else:
+        assert [json.loads(line)["doc_id"] for line in proc.stdout.splitlines()] == ["in/a.txt"]
+
+
+@pytest.mark.parametrize("command", ["ingest", "extract"])
+def test_fifo_in_a_folder_is_reported_not_read(tmp_path: Path, command: str) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(story(1))
+    os.mkfifo(src / "b.txt")  # opening it to read would wait for a writer forever
+    proc = run_quotes([command, "in", "--db", "quotes.db", "--workers", "1"], tmp_path)
+    assert proc.stderr.splitlines() == ["in/b.txt: not a regular file (a FIFO)"]
+    assert proc.returncode == 1
+    if command == "ingest":
+        assert "Added 1 article with 2 quotes" in proc.stdout
+    else:
+        assert [json.loads(line)["doc_id"] for line in proc.stdout.splitlines()] == ["in/a.txt"]
+
+
+def test_a_pipe_named_as_a_path_is_read(tmp_path: Path, db_path: Path) -> None:
+    fifo = tmp_path / "feed.jsonl"
+    os.mkfifo(fifo)
+
+    def write_feed() -> None:
+        try:
+            with open(fifo, "w") as f:
+                f.write(jsonl([{"id": "p1", "text": story(1)}, {"id": "p2", "text": story(2)}]))
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=write_feed, daemon=True)
+    writer.start()
+    try:
+        proc = run_quotes(["ingest", str(fifo), "--db", str(db_path), "--workers", "1"], tmp_path)
+    finally:
+        if writer.is_alive():  # the command never opened the pipe: release the writer
+            os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+        writer.join(10)
+    assert proc.returncode == 0, proc.stderr
+    assert "Added 2 articles with 4 quotes" in proc.stdout
+
+
+def bad_feed(path: Path, bad_lines: int) -> list[str]:
+    """Write a gzip JSON Lines file of one good article and then ``bad_lines`` bad
+    lines; return the problem line each bad line gives."""
+    lines, problems = [json.dumps({"id": "good", "text": story(1)})], []
+    for number in range(2, bad_lines + 2):
+        if number % 2:
+            lines.append("{oops")
+            problems.append(f"{path}:{number}: invalid JSON: Expecting property name enclosed in double quotes (column 2)")
+        else:
+            lines.append(json.dumps({"id": f"b{number}"}))
+            problems.append(f'{path}:{number}: no "text" field')
+    path.write_bytes(gzip.compress("\n".join(lines).encode() + b"\n"))
+    return problems
+
+
+@pytest.mark.parametrize("command", ["ingest", "extract"])
+def test_problem_lines_are_capped(tmp_path: Path, db_path: Path, command: str) -> None:
+    path = tmp_path / "feed.jsonl.gz"
+    problems = bad_feed(path, 3000)
+    result = CliRunner().invoke(cli, [command, str(path), "--db", str(db_path)], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        *problems[:MAX_PROBLEM_LINES], f"... and {3000 - MAX_PROBLEM_LINES:,} more problems not shown"
+    ]
+    if command == "ingest":
+        assert "Added 1 article with 2 quotes" in result.stdout
+        assert f"Skipped 3,000: {path}:2, {path}:3" in result.stdout
+    else:
+        assert [json.loads(line)["doc_id"] for line in result.stdout.splitlines()] == ["good"]
+
+
+def test_verbose_shows_every_problem_and_json_counts_them(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "feed.jsonl.gz"
+    problems = bad_feed(path, 3000)
+    result = invoke(str(path), "--db", str(db_path), "--json")
+    assert len(result.stderr.splitlines()) == MAX_PROBLEM_LINES + 1
+    assert json.loads(result.stdout)["skipped"] == 3000
+    result = invoke(str(path), "--db", str(db_path), "-v")
+    assert result.stderr.splitlines() == [f"{path}:1: already stored", *problems]
+    assert result.exit_code == 1
+
+
 @pytest.mark.parametrize(
     "args,message",
     [
@@ -397,6 +539,39 @@ def test_bulk_load_indexes_while_storing(tmp_path: Path, db_path: Path, monkeypa
     assert result.exit_code == 0, result.output
     report = check(Store(db_path), tmp_path / "quotes.index")
     assert report.ok and report.documents == 120
+
+
+def test_reported_time_covers_the_index_catch_up(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cli.ingest_cmd
+
+    store_quotes, set_pending = cli.ingest_cmd.run_ingest, cli.ingest_cmd.set_sync_pending
+    marks: dict[str, float] = {}
+
+    def timed_store(*args: object, **kwargs: object) -> object:
+        marks["storing"] = time.monotonic()
+        report = store_quotes(*args, **kwargs)
+        marks["stored"] = time.monotonic()
+        return report
+
+    def timed_set_pending(store: Store, pending: bool) -> None:
+        set_pending(store, pending)
+        if not pending:  # the index has caught up
+            marks["indexed"] = time.monotonic()
+
+    monkeypatch.setattr(cli.ingest_cmd, "run_ingest", timed_store)
+    monkeypatch.setattr(cli.ingest_cmd, "set_sync_pending", timed_set_pending)
+    path = tmp_path / "feed.jsonl"
+    path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(100)]))
+    report, index_ok = cli.ingest_cmd._ingest(
+        (str(path),), db_path, glob=None, workers=1, max_bytes=1 << 20, strict=False, timeout=60,
+        verbose=False, chatty=False, progress=cli.ingest_cmd.Progress(False, None),
+    )
+    assert index_ok and report.quotes_added == 200
+    assert check(Store(db_path), tmp_path / "quotes.index").documents == 200
+    assert marks["stored"] < marks["indexed"]  # the quotes were indexed after storing...
+    assert report.seconds >= marks["indexed"] - marks["storing"]  # ...and the time says so
 
 
 def test_index_failure_is_reported_and_repaired_next_time(tmp_path: Path, db_path: Path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quotes.model import Article
-from quotes.readers import ReadError, decode, read_jsonl, read_paths
+from quotes.readers import ReadError, decode, input_size, iter_files, read_jsonl, read_paths
 
 TEXT = (
     "Council backs new bridge\n\n"
@@ -175,6 +177,49 @@ def test_directory_glob(tmp_path: Path) -> None:
     (tmp_path / "one.txt").write_text("One text.")
     (tmp_path / "sub" / "notes.md").write_text("Markdown text.")
     assert [a.text for a in read(tmp_path, glob="*.md")] == ["Markdown text."]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "kind,reason",
+    [
+        ("fifo", "not a regular file (a FIFO)"),
+        ("socket", "not a regular file (a socket)"),
+        ("link to a device", "not a regular file (a character device)"),
+        ("broken link", "broken symbolic link"),
+        ("link loop", "symbolic link loop"),
+    ],
+)
+def test_directory_entries_that_are_not_files_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, reason: str
+) -> None:
+    monkeypatch.chdir(tmp_path)  # short paths: a socket's path has a length limit
+    folder = Path("in")
+    folder.mkdir()
+    (folder / "a.txt").write_text("One text.")
+    odd = folder / "b.txt"
+    (folder / "c.txt").symlink_to("a.txt")  # a link to a file is read
+    with socket.socket(socket.AF_UNIX) as sock:
+        if kind == "fifo":
+            os.mkfifo(odd)
+        elif kind == "socket":
+            sock.bind(str(odd))
+        elif kind == "link to a device":
+            odd.symlink_to(os.devnull)
+        elif kind == "broken link":
+            odd.symlink_to("missing.txt")
+        else:
+            odd.symlink_to("b.txt")
+        items = list(iter_files([folder]))
+    assert [str(x) for x in items] == ["in/a.txt", f"in/b.txt: {reason}", "in/c.txt"]
+    assert isinstance(items[1], ReadError)
+
+
+def test_input_size_counts_files_and_has_none_for_a_pipe(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("One text.")
+    os.mkfifo(tmp_path / "b.txt")
+    assert input_size([tmp_path]) == len("One text.")
+    assert input_size([tmp_path / "a.txt", tmp_path / "b.txt"]) is None
+    assert input_size([tmp_path / "a.txt", "-"]) is None
 
 
 def test_stdin_jsonl() -> None:
