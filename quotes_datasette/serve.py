@@ -13,6 +13,8 @@ from datasette.app import Datasette
 from datasette.database import Database
 from datasette.plugins import pm
 
+from quotes.store import StoreError, connect_read_only
+
 from . import PLUGIN, is_quotes_database
 
 
@@ -21,12 +23,18 @@ class ServeError(Exception):
 
 
 class ReadOnlyDatabase(Database):
-    """A database file Datasette reads (mode=ro, never cached) but can never write to."""
+    """A database file Datasette reads (never cached) but can never write to, opened as
+    ``quotes.store.connect_read_only`` opens it."""
 
     def connect(self, write: bool = False) -> sqlite3.Connection:
         if write:
             raise sqlite3.OperationalError(f"{self.path}: this database is served read-only")
-        return super().connect(write=False)
+        try:
+            conn = connect_read_only(self.path, check_same_thread=False)
+        except StoreError as e:
+            raise sqlite3.OperationalError(str(e)) from None
+        self._all_file_connections.append(conn)  # as Database.connect does, for close()
+        return conn
 
 
 def make_datasette(
@@ -41,11 +49,16 @@ def make_datasette(
 
     The database keeps its file stem as its name (``news.db`` is served at ``/news``);
     it is opened with ``mode=ro`` on every connection rather than as immutable, so a
-    concurrent ``quotes ingest`` (WAL mode) shows up on the next request.
+    concurrent ``quotes ingest`` (WAL mode) shows up on the next request, except where
+    it can only be read as immutable (see ``quotes.store.connect_read_only``).
     """
     path = Path(db_path)
     if not path.is_file():
         raise ServeError(f"{path}: no such database (create it with: quotes ingest PATH --db {path})")
+    try:
+        connect_read_only(path).close()
+    except StoreError as e:
+        raise ServeError(str(e)) from None
     if not is_quotes_database(path):
         raise ServeError(f"{path}: not a quotes database")
     local: dict[str, Any] = {}
