@@ -28,14 +28,16 @@ from .common import db_option, index_path_for
     default=2000,
     show_default=True,
     type=click.IntRange(1),
-    help="Milliseconds a SQL query may run before it is cancelled.",
+    help="Milliseconds of CPU time a SQL query may use before it is cancelled; one that waits instead (on the disk) is cancelled after ten times as long.",
 )
 def serve(db_path: Path, host: str, port: int, open_browser: bool, metadata: Path | None, sql_time_limit: int) -> None:
     """Serve the database with Datasette: tables, facets, SQL, a JSON API, and a
     search and verify page at /-/quotes.
 
     The database is served read-only and is not cached, so quotes added by a
-    running `quotes ingest` show on the next page load.
+    running `quotes ingest` show on the next page load. The SQL time limit counts
+    the CPU time a query uses, so no query is cancelled for the time it waits while
+    the machine is busy (an ingest running beside the server, say).
 
     \b
     Example:

@@ -12,6 +12,8 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote as _uri_quote
 
 import sqlite_utils
 
@@ -73,6 +75,47 @@ class AddResult:
     quote_ids: list[int]
 
 
+def connect_read_only(path: str | os.PathLike[str], **kwargs: Any) -> sqlite3.Connection:
+    """A connection that reads the database at ``path`` and can never write it.
+
+    It is opened ``mode=ro``, so each read sees what has been committed, a running
+    ``quotes ingest`` included. A database in WAL mode needs a ``-shm`` file beside it
+    to be read that way, which SQLite makes when there is none; in a folder this process
+    cannot write (a read-only copy or mount) it cannot, so unless a ``-wal`` and ``-shm``
+    are already there to read, the file is opened ``immutable=1`` instead (as Datasette
+    opens immutable databases): read as it is, and taken never to change while open.
+
+    A ``-wal`` holding changes there without a readable ``-shm`` cannot be read at all,
+    and reading the file without it would silently leave those changes out: that is a
+    StoreError, to be fixed by opening the database once where its folder is writable.
+    ``kwargs`` go to ``sqlite3.connect``.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise StoreError(f"{path}: no such database")
+    mode = "mode=ro"
+    if not os.access(os.path.dirname(os.path.abspath(path)) or ".", os.W_OK) and _is_wal(path):
+        wal, shm = path + "-wal", path + "-shm"
+        if not (os.access(wal, os.R_OK) and os.access(shm, os.R_OK)):
+            if os.path.exists(wal) and os.path.getsize(wal) > 0:
+                raise StoreError(
+                    f"{wal} holds changes that cannot be read without {shm}, which cannot be made"
+                    " in this read-only folder: open the database once where its folder is writable"
+                )
+            mode = "immutable=1"
+    return sqlite3.connect(f"file:{_uri_quote(path)}?{mode}", uri=True, **kwargs)
+
+
+def _is_wal(path: str) -> bool:
+    """True when the SQLite file at ``path`` is in WAL mode (by its header)."""
+    try:
+        with open(path, "rb") as f:
+            header = f.read(20)
+    except OSError:
+        return False
+    return header[18:20] == b"\x02\x02"
+
+
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
 
@@ -82,15 +125,13 @@ def _norm(name: str) -> str:
 
 
 class Store:
-    """A quotes database at ``path`` (created with its schema when new)."""
+    """A quotes database at ``path`` (created with its schema when new), or with
+    ``read_only`` an existing one opened by ``connect_read_only``."""
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False):
         self.path = os.fspath(path)
         if read_only:
-            if not os.path.exists(self.path):
-                raise StoreError(f"{self.path}: no such database")
-            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-            self.db = sqlite_utils.Database(conn)
+            self.db = sqlite_utils.Database(connect_read_only(self.path))
         else:
             try:
                 self.db = sqlite_utils.Database(self.path)

@@ -41,6 +41,7 @@ from datasette.utils import escape_fts
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
+from quotes.store import StoreError, connect_read_only
 from quotes.views import QUOTE_VIEW_COLUMNS
 
 if TYPE_CHECKING:
@@ -60,12 +61,12 @@ _TOP_METADATA = json.dumps({k: v for k, v in _METADATA.items() if k != "database
 def is_quotes_database(path: str | os.PathLike[str]) -> bool:
     """True when the SQLite file at ``path`` has the quotes schema."""
     try:
-        conn = sqlite3.connect(f"file:{os.fspath(path)}?mode=ro", uri=True)
+        conn = connect_read_only(path)
         try:
             names = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
         finally:
             conn.close()
-    except sqlite3.Error:
+    except (sqlite3.Error, StoreError):
         return False
     return all(t in names for t in QUOTES_TABLES)
 
@@ -302,7 +303,7 @@ def _facts(datasette, db_name: str) -> tuple[int, bool]:
     checked, size, searchable = _sizes.get(path, (0.0, 0, False))
     if time.monotonic() - checked > 60:
         try:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            conn = connect_read_only(path)
             try:
                 size = conn.execute("select coalesce(max(rowid), 0) from quotes").fetchone()[0]
                 searchable = conn.execute(
@@ -310,7 +311,7 @@ def _facts(datasette, db_name: str) -> tuple[int, bool]:
                 ).fetchone()[0] > 0
             finally:
                 conn.close()
-        except sqlite3.Error:
+        except (sqlite3.Error, StoreError):
             size, searchable = 0, False
         _sizes[path] = (time.monotonic(), size, searchable)
     return size, searchable

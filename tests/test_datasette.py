@@ -6,10 +6,13 @@ import asyncio
 import json
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from datasette import hookimpl
+from datasette.plugins import pm
 from datasette.utils import escape_fts
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -611,6 +614,66 @@ async def test_heavy_query_is_cut_off(built):
     response = await datasette.client.get("/quotes.json", params={"sql": sql})
     assert response.status_code == 400
     assert "interrupted" in response.json()["error"].lower() or "time" in response.json()["error"].lower()
+
+
+class Nap:
+    """A plugin giving SQL ``nap(seconds)``: time passes, the thread uses next to no CPU."""
+
+    @staticmethod
+    @hookimpl
+    def prepare_connection(conn):
+        conn.create_function("nap", 1, lambda seconds: time.sleep(float(seconds)) or 0)
+
+
+@pytest.fixture
+def nap():
+    pm.register(Nap, name="test-nap")
+    try:
+        yield
+    finally:
+        pm.unregister(Nap)
+
+
+# `rows` rows, with a nap of `pause` seconds for each.
+NAPPING_SQL = (
+    "with recursive n(i) as (select 1 union all select i + 1 from n where i < cast(:rows as integer))"
+    " select count(nap(:pause)) from n"
+)
+COUNTING_SQL = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
+
+
+async def timed_query(db_path: Path, limit_ms: int, sql: str, **params) -> tuple[float, object]:
+    """(seconds taken, response) for ``sql`` asked of a server with ``limit_ms``."""
+    datasette = make_datasette(db_path, sql_time_limit_ms=limit_ms)
+    await datasette.invoke_startup()
+    started = time.perf_counter()
+    response = await datasette.client.get("/quotes.json", params={"sql": sql, "_shape": "array", **params})
+    return time.perf_counter() - started, response
+
+
+async def test_time_limit_counts_cpu_time_not_waiting(built, nap):
+    """A query that mostly waits (as under another process's load, or on the disk) is not
+    cut off for the time it spends not running."""
+    seconds, response = await timed_query(built[0], 200, NAPPING_SQL, rows=300, pause=0.002)
+    assert response.status_code == 200, response.text
+    assert list(response.json()[0].values()) == [300]
+    assert seconds > 3 * 0.200  # well past the limit in wall time
+
+
+async def test_cpu_bound_query_is_cut_off_at_the_limit(built):
+    seconds, response = await timed_query(built[0], 200, COUNTING_SQL)
+    assert response.status_code == 400
+    assert "SQL query took too long" in response.json()["error"]
+    # It ran for its 200 ms of CPU time, so at least that long, and well before the backstop.
+    assert 0.200 <= seconds < 10 * 0.200
+
+
+async def test_waiting_query_is_still_cut_off_by_the_wall_clock(built, nap):
+    """A query that waits far past the limit ends at the backstop, 10 times the limit."""
+    seconds, response = await timed_query(built[0], 100, NAPPING_SQL, rows=1000, pause=0.002)
+    assert response.status_code == 400
+    assert "SQL query took too long" in response.json()["error"]
+    assert 10 * 0.100 <= seconds < 1000 * 0.002
 
 
 def test_default_time_limit(built):

@@ -157,3 +157,17 @@ def test_database_from_an_earlier_version_is_brought_up_to_date(db_path):
     assert store.db.execute("select quote, speaker, speaker_role from quotes_view").fetchall() == [
         ("the dam holds", "Li Chen", None)]
     assert store.db.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize("folder", ["plain", "what? #1", "rate%20card"])
+def test_read_only_store_reads_any_path(tmp_path, folder):
+    """A path is not SQLite URI syntax: '?', '#' and '%' in it are the path's own."""
+    db_path = tmp_path / folder / "quotes.db"
+    db_path.parent.mkdir()
+    store = Store(db_path)
+    store.add(*make('Ann Lee said "the ferry is late".', [("the ferry is late", "Ann Lee", "Ann Lee")]))
+    store.db.conn.close()
+    reader = Store(db_path, read_only=True)
+    assert reader.counts() == {"articles": 1, "quotes": 1, "speakers": 1}
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        reader.db.execute("delete from quotes")
