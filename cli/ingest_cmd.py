@@ -15,6 +15,8 @@ from typing import Any
 
 import click
 
+from index.writing import describe
+from quotes.children import die_with
 from quotes.ingest import (
     EXTRACT_TIMEOUT,
     IngestReport,
@@ -378,7 +380,7 @@ class IndexFollower:
             try:
                 sync(self.store, self.index_dir, ids, writer_locked=True)
             except Exception as e:  # the quotes are stored; the next ingest retries
-                self._failed(f"{type(e).__name__}: {e}")
+                self._failed(describe(e, self.index_dir))
             return
         self._start(ids, procs)
 
@@ -389,7 +391,7 @@ class IndexFollower:
     def _start(self, ids: list[int] | None, procs: int) -> None:
         ctx = _child_context()
         self._conn, child_conn = ctx.Pipe(duplex=False)
-        args = (os.fspath(self.store.path), os.fspath(self.index_dir), ids, procs, child_conn)
+        args = (os.fspath(self.store.path), os.fspath(self.index_dir), ids, procs, child_conn, os.getpid())
         self._child = ctx.Process(target=_index_child, args=args)
         self._child.start()
         child_conn.close()
@@ -427,7 +429,8 @@ def _child_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _index_child(db_path: str, index_dir: str, ids: list[int] | None, procs: int, conn: Any) -> None:
+def _index_child(db_path: str, index_dir: str, ids: list[int] | None, procs: int, conn: Any, owner: int) -> None:
+    die_with(owner)  # the ingest; this process's parent is the fork server
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # finish the work; the parent handles Ctrl-C
     try:
         import index
@@ -438,7 +441,7 @@ def _index_child(db_path: str, index_dir: str, ids: list[int] | None, procs: int
             writer_locked=True,  # the ingest that started this process holds it
         )
     except Exception as e:
-        conn.send(f"{type(e).__name__}: {e}")
+        conn.send(describe(e, index_dir))
         conn.close()
         sys.exit(1)
     conn.send("ok")

@@ -25,7 +25,7 @@ from typing import Any
 from whoosh.index import FileIndex
 from whoosh.multiproc import MpWriter, SubWriterTask
 
-from quotes.children import die_with_parent
+from quotes.children import die_with
 
 from .errors import IndexWriteError, QuoteIndexError
 
@@ -65,7 +65,18 @@ def write_errors(where: str | os.PathLike[str]) -> Iterator[None]:
 
 
 class _SubWriter(SubWriterTask):
-    """A Whoosh sub-writer that ends with its parent and reports a failure in one line."""
+    """A Whoosh sub-writer that ends with its parent and reports a failure in one line.
+
+    It is always forked from the writing process, whatever start method the process
+    was given (a fork server would make the server its parent), so that it is that
+    process's own child and dies with it.
+    """
+
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:
+        from multiprocessing.popen_fork import Popen
+
+        return Popen(process_obj)
 
     def __init__(self, *args: Any, errors: Any, parent: int):
         super().__init__(*args)
@@ -73,7 +84,7 @@ class _SubWriter(SubWriterTask):
         self._parent = parent
 
     def run(self) -> None:
-        die_with_parent(self._parent)
+        die_with(self._parent)
         try:
             super().run()
         except BaseException as e:  # reported to the parent; no traceback on stderr

@@ -24,10 +24,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .children import die_with
 from .dates import published_problem
 from .model import Article, Quote
 from .readers import ReadError
-from .store import AddResult, Store, StoreError, writer_lock
+from .store import AddResult, Store, writer_lock
 
 Extractor = Callable[[Article], list[Quote]]
 
@@ -153,7 +154,8 @@ def _extract_chunk(
     return [_extract_one(extractor, a, timeout) for a in articles]
 
 
-def _worker_init() -> None:
+def _worker_init(parent: int) -> None:
+    die_with(parent)
     # Ctrl-C is handled by the main process, which then stops the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -188,7 +190,7 @@ def extract_stream(
 
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     max_inflight = max(3 * workers, MAX_INFLIGHT_ARTICLES // chunk_size)
-    with ctx.Pool(workers, initializer=_worker_init) as pool:
+    with ctx.Pool(workers, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
         inflight: deque[tuple[list[tuple[Any, Any]], Any]] = deque()
         chunk: list[tuple[Any, Any]] = []  # (item, its outcome, or _PENDING to extract)
         to_extract = 0

@@ -21,3 +21,56 @@ def seed_dir() -> Path:
 @pytest.fixture
 def seed_path() -> Path:
     return sorted(SEEDS.glob("*.txt"))[0]
+
+
+TOPICS = "harbour tunnel bridge ferry council budget school rates roads station canal market".split()
+
+
+def fill_store(path: Path, articles: int) -> Path:
+    """A database of ``articles`` small articles of our own, four quotes each, by 300 speakers."""
+    from quotes.model import Article, Quote
+    from quotes.store import Store
+
+    store = Store(path)
+    batch = []
+    for i in range(articles):
+        text = f"Report {i}\n\n"
+        quotes = []
+        for k in range(4):
+            name = f"Speaker{(i * 4 + k) % 300} Person"
+            words = f"The {TOPICS[(i + k) % len(TOPICS)]} plan {i} part {k} will go ahead as agreed"
+            text += "\u201c"
+            start = len(text)
+            text += f"{words},\u201d said {name}.\n\n"
+            quotes.append(Quote(
+                text=words, start=start, end=start + len(words), speaker=name, speaker_kind="person",
+                speaker_mention=name, cue="said", confidence=0.8,
+            ))
+        batch.append((Article(text=text, title=f"Report {i}", publisher="Test Wire",
+                              published=f"2020-01-{1 + i % 28:02d}"), quotes))
+        if len(batch) == 500:
+            store.add_many(batch)
+            batch = []
+    if batch:
+        store.add_many(batch)
+    store.db.conn.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def large_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """40,000 quotes: enough for the index to be written by several processes."""
+    return fill_store(tmp_path_factory.mktemp("large") / "quotes.db", 10_000)
+
+
+@pytest.fixture
+def large_db(large_db_template: Path, tmp_path: Path) -> Path:
+    import sqlite3
+
+    target = tmp_path / "quotes.db"
+    src = sqlite3.connect(large_db_template)
+    dst = sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return target

@@ -115,3 +115,88 @@ def test_sigkill_mid_ingest(tmp_path: Path, after_articles: int, extra_delay: fl
 
     # The search index is in step with SQLite again.
     assert check(Store(db), tmp_path / "quotes.index").ok
+
+
+# -- the search index's processes end with the command that started them -------------
+
+MARK = "QUOTES_TEST_RUN"
+
+
+def marked(token: str) -> list[int]:
+    """Processes started by the run tagged ``token`` (children inherit the tag)."""
+    needle = f"{MARK}={token}".encode()
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/environ", "rb") as f:
+                    if needle in f.read().split(b"\0"):
+                        pids.append(int(entry))
+            except OSError:
+                pass
+    return pids
+
+
+def start(args: list[str], token: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), MARK: token}
+    cmd = [sys.executable, "-c", "from cli.main import cli; cli()", *args]
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+
+
+def run_quotes(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-c", "from cli.main import cli; cli()", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+
+
+def wait_until(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def kill_when(proc: subprocess.Popen, token: str, processes: int) -> None:
+    """SIGKILL ``proc`` once its run has ``processes`` processes (it and its children)."""
+    wait_until(lambda: len(marked(token)) >= processes or proc.poll() is not None, 120, "the index writers")
+    assert proc.poll() is None, "the command finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def assert_no_reader_holds_the_database(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    busy, _, _ = conn.execute("pragma wal_checkpoint(truncate)").fetchone()
+    conn.close()
+    assert busy == 0, "a process still holds a read transaction: the WAL cannot be reset"
+
+
+def test_sigkill_of_a_rebuild_ends_its_writers_and_the_rerun_cleans_up(large_db: Path) -> None:
+    token = f"rebuild-{os.getpid()}-{time.monotonic_ns()}"
+    proc = start(["index", "--rebuild", "--db", str(large_db)], token)
+    kill_when(proc, token, processes=3)  # the command and its two sub-writers
+    wait_until(lambda: not marked(token), 3, "the sub-writers to end with their parent")
+
+    rerun = run_quotes("index", "--rebuild", "--db", str(large_db))
+    assert rerun.returncode == 0, rerun.stderr
+    assert "Indexed 40,000 quotes" in rerun.stdout or "Indexed 40000 quotes" in rerun.stdout
+    assert sorted(p.name for p in large_db.parent.glob("quotes.index*")) == ["quotes.index"]
+    assert check(Store(large_db), large_db.with_name("quotes.index")).ok
+
+
+def test_sigkill_of_an_ingest_while_it_indexes_ends_every_child(large_db: Path, tmp_path: Path) -> None:
+    """The ingest builds the missing index in a child, with sub-writers of its own."""
+    corpus = tmp_path / "new.jsonl"
+    corpus.write_text(jsonl([{"id": f"n{i}", "text": long_story(20_000 + i)} for i in range(20)]))
+    token = f"ingest-{os.getpid()}-{time.monotonic_ns()}"
+    proc = start(["ingest", str(corpus), "--db", str(large_db), "--workers", "2"], token)
+    # the ingest, its fork server, the indexing child and that child's two sub-writers
+    kill_when(proc, token, processes=5)
+    wait_until(lambda: not marked(token), 3, "every child of the ingest to end with it")
+    assert_no_reader_holds_the_database(large_db)
+
+    rerun = run_quotes("ingest", str(corpus), "--db", str(large_db), "--workers", "2")
+    assert rerun.returncode == 0, rerun.stderr
+    assert "Directory not empty" not in rerun.stderr
+    assert_no_reader_holds_the_database(large_db)
+    assert check(Store(large_db), large_db.with_name("quotes.index")).ok
