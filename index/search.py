@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import functools
 import os
 import re
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from whoosh import collectors, qparser, query, sorting
 from whoosh import index as whoosh_index
@@ -26,6 +28,7 @@ from .errors import QueryError
 from .schema import QUERY_FIELDS
 
 FACET_LIMIT = 20
+T = TypeVar("T")
 # A speaker query matching more speakers than this (``speaker:president``) keeps only
 # the first ones found by other names; the canonical names still match directly.
 MAX_SPEAKERS = 2000
@@ -230,6 +233,17 @@ def _compact_dates(qstring: str) -> str:
     return _DATE_VALUE.sub(lambda m: f"{m.group(1)}:{_ISO.sub(compact, m.group(2))}", qstring)
 
 
+def _retry_on_swap(method: Callable[..., T]) -> Callable[..., T]:
+    """Run the method once more when the index was replaced while it ran
+    (see :meth:`QuoteIndex.retrying`)."""
+
+    @functools.wraps(method)
+    def wrapper(self: QuoteIndex, *args: Any, **kwargs: Any) -> T:
+        return self.retrying(lambda: method(self, *args, **kwargs))
+
+    return wrapper
+
+
 class QuoteIndex:
     """A Whoosh index of quotes in ``index_dir`` (see :func:`index.build.rebuild`)."""
 
@@ -239,21 +253,43 @@ class QuoteIndex:
         self._six: FileIndex | None = None
         self._inode: int | None = None
         self._local = threading.local()
+        self._lock = threading.Lock()
 
     @property
     def ix(self) -> FileIndex:
-        # A rebuild swaps in a new folder: notice it and reopen.
+        # A rebuild swaps in a new folder: notice it and open the new index. The old one
+        # is left to the garbage collector, not closed: another thread may be reading it
+        # (each thread moves to the new one on its next search).
+        inode = self._folder_inode()
+        with self._lock:
+            if self._ix is None or inode != self._inode:
+                ix = open_index(self.index_dir)
+                six = None
+                if whoosh_index.exists_in(str(self.index_dir), indexname=SPEAKERS_NAME):
+                    six = whoosh_index.open_dir(str(self.index_dir), indexname=SPEAKERS_NAME)
+                self._ix, self._six, self._inode = ix, six, inode
+            return self._ix
+
+    def _folder_inode(self) -> int | None:
         try:
-            inode = self.index_dir.stat().st_ino
+            return self.index_dir.stat().st_ino
         except OSError:
-            inode = None
-        if self._ix is None or inode != self._inode:
-            self.close()
-            self._ix = open_index(self.index_dir)
-            if whoosh_index.exists_in(str(self.index_dir), indexname=SPEAKERS_NAME):
-                self._six = whoosh_index.open_dir(str(self.index_dir), indexname=SPEAKERS_NAME)
-            self._inode = inode
-        return self._ix
+            return None
+
+    def replaced(self) -> bool:
+        """Whether the index folder was swapped for another since it was opened."""
+        return self._ix is not None and self._folder_inode() != self._inode
+
+    def retrying(self, work: Callable[[], T]) -> T:
+        """``work()``, run once more when it failed because the index was replaced
+        while it ran (a rebuild swapping in: files the old searcher had yet to open are
+        gone)."""
+        try:
+            return work()
+        except Exception:
+            if not self.replaced():
+                raise
+        return work()
 
     def speakers_searcher(self) -> Any:
         """A searcher on the speakers index (every name of every speaker), or None."""
@@ -420,6 +456,7 @@ class QuoteIndex:
 
     # -- searching ------------------------------------------------------------------
 
+    @_retry_on_swap
     def search(
         self,
         query_string: str,

@@ -333,8 +333,12 @@ def verify(
     segs = segments(words or "")
     if not segs:
         raise QueryError("nothing to verify: give the quoted words")
-    claim_words = [w for seg in segs for w in seg]
     ix = index or QuoteIndex(Path(index_dir))
+    return ix.retrying(lambda: _verify(store, ix, words, segs, speaker))
+
+
+def _verify(store: Store, ix: QuoteIndex, words: str, segs: list[list[str]], speaker: str | None) -> Verdict:
+    claim_words = [w for seg in segs for w in seg]
     claimed_ids = resolve_speaker(store, speaker) if speaker else None
     analyzer = ix.ix.schema["text"].analyzer
 

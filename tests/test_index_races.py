@@ -1,0 +1,88 @@
+"""A rebuild and the processes around it cannot lose or break each other's work.
+
+- ``quotes index --rebuild`` while an ingest runs: neither loses the other's quotes.
+- Searches running while a rebuilt index is swapped in never fail.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+from conftest import fill_store
+from index import QuoteIndex, check, rebuild
+from quotes.store import Store
+from test_ingest import jsonl
+from test_kill import long_story
+
+ROOT = Path(__file__).resolve().parent.parent
+QUOTES = [sys.executable, "-c", "from cli.main import cli; cli()"]
+
+
+def quotes_process(*args: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([*QUOTES, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def test_rebuild_during_an_ingest_loses_nothing(large_db: Path, tmp_path: Path) -> None:
+    index_dir = large_db.with_name("quotes.index")
+    store = Store(large_db)
+    rebuild(store, index_dir)
+    corpus = tmp_path / "more.jsonl"
+    corpus.write_text(jsonl([{"id": f"m{i}", "text": long_story(50_000 + i)} for i in range(1500)]))
+
+    rebuilding = quotes_process("index", "--rebuild", "--db", str(large_db))
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("quotes.index.building-*")):
+        assert rebuilding.poll() is None and time.monotonic() < deadline, "the rebuild never started building"
+        time.sleep(0.01)
+    ingesting = quotes_process("ingest", str(corpus), "--db", str(large_db), "--workers", "2")
+    for proc in (rebuilding, ingesting):
+        out, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+    added = store.db.execute("select count(*) from quotes").fetchone()[0] - 40_000
+    assert added > 5_000  # the ingest stored, and indexed, while the rebuild ran
+    report = check(store, index_dir)
+    assert report.ok, (len(report.missing), len(report.stale), len(report.orphaned))
+    assert report.documents == 40_000 + added
+
+
+def test_searches_never_fail_while_rebuilt_indexes_are_swapped_in(tmp_path: Path) -> None:
+    db = fill_store(tmp_path / "quotes.db", 300)
+    index_dir = tmp_path / "quotes.index"
+    store = Store(db)
+    rebuild(store, index_dir)
+    with QuoteIndex(index_dir) as qi:
+        expected = qi.search('"plan 7 part"').total
+    assert expected > 0
+    errors: Counter[str] = Counter()
+    answered = [0, 0]
+    stop = threading.Event()
+
+    def searching(slot: int) -> None:
+        qi = QuoteIndex(index_dir)
+        while not stop.is_set():
+            try:
+                results = qi.search('"plan 7 part"', limit=5)
+                assert results.total == expected, results.total
+                answered[slot] += 1
+            except Exception as e:  # every kind of failure counts
+                errors[f"{type(e).__name__}: {e}"] += 1
+            time.sleep(0.005)
+
+    readers = [threading.Thread(target=searching, args=(i,)) for i in range(2)]
+    for t in readers:
+        t.start()
+    try:
+        for _ in range(10):
+            rebuild(store, index_dir)
+    finally:
+        stop.set()
+        for t in readers:
+            t.join()
+    assert not errors, errors
+    assert min(answered) > 20
