@@ -9,17 +9,23 @@ from typing import Any
 import click
 
 from index import (
+    BudgetExceeded,
     IndexMissing,
     QueryError,
     QuoteIndex,
     QuoteIndexError,
     Verdict,
-    check as check_index,
     index_exists,
     rebuild,
     sync,
+)
+from index import (
+    check as check_index,
+)
+from index import (
     verify as verify_words,
 )
+from index.budget import DEFAULT_SECONDS, time_budget
 from index.build import schema_current
 from quotes.model import QUOTE_KINDS
 from quotes.store import Store, StoreError
@@ -54,6 +60,18 @@ def ready_index(store: Store, db_path: Path) -> Path:
     return index_dir
 
 
+def timeout_option(what: str) -> Any:
+    """``--timeout SECONDS``: the time the search or verification may take."""
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=DEFAULT_SECONDS,
+        show_default=True,
+        metavar="SECONDS",
+        help=f"Stop the {what} after this long, with an error.",
+    )
+
+
 def _hit_row(hit: Any) -> dict[str, Any]:
     d = hit.to_dict()
     return {
@@ -86,10 +104,12 @@ def _hit_row(hit: Any) -> dict[str, Any]:
 @click.option("-n", "--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Results to show.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many results.")
 @click.option("--facets", is_flag=True, help="Also count the matching quotes by speaker.")
+@timeout_option("search")
 @output_options
 def search(
     query: str, db_path: Path, speaker: str | None, publisher: str | None, since: str | None,
-    until: str | None, kind: str | None, limit: int, offset: int, facets: bool, fmt: str | None,
+    until: str | None, kind: str | None, limit: int, offset: int, facets: bool, timeout: float,
+    fmt: str | None,
 ) -> None:
     """Full-text search of quotes, best matches first (BM25F).
 
@@ -111,12 +131,12 @@ def search(
     store = open_store(db_path)
     index_dir = ready_index(store, db_path)
     try:
-        with QuoteIndex(index_dir) as qi:
+        with QuoteIndex(index_dir) as qi, time_budget(timeout, "search", (store.db.conn,)):
             results = qi.search(
                 query, speaker=speaker, publisher=publisher, since=since, until=until, kind=kind,
                 limit=limit, offset=offset, facets=facets, store=store,
             )
-    except (QueryError, IndexMissing) as e:
+    except (QueryError, IndexMissing, BudgetExceeded) as e:
         raise click.ClickException(str(e)) from None
     rows = [_hit_row(h) for h in results.hits]
     if fmt == "json" and facets:
@@ -191,7 +211,8 @@ def print_verdict(v: Verdict) -> None:
 @click.option("--speaker", metavar="NAME", help="Who is said to have said it (a name or alias).")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Output the verdict and its evidence as JSON.")
-def verify(words: str, speaker: str | None, db_path: Path, as_json: bool) -> None:
+@timeout_option("verification")
+def verify(words: str, speaker: str | None, db_path: Path, as_json: bool, timeout: float) -> None:
     """Check a quotation against the stored articles: who said it, where, and first when.
 
     Case, punctuation, curly or straight quote marks and dashes do not matter; "..." or
@@ -216,8 +237,9 @@ def verify(words: str, speaker: str | None, db_path: Path, as_json: bool) -> Non
     store = open_store(db_path)
     index_dir = ready_index(store, db_path)
     try:
-        verdict = verify_words(store, index_dir, words, speaker=speaker)
-    except (QueryError, IndexMissing) as e:
+        with time_budget(timeout, "verification", (store.db.conn,)):
+            verdict = verify_words(store, index_dir, words, speaker=speaker)
+    except (QueryError, IndexMissing, BudgetExceeded) as e:
         raise click.ClickException(str(e)) from None
     if as_json:
         click.echo(json.dumps(verdict.to_dict(), indent=2, ensure_ascii=False))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from . import _patches
 from .build import DriftReport, SyncReport, check, delete_documents, index_exists, rebuild, sync
-from .errors import IndexMissing, QueryError, QuoteIndexError
+from .errors import BudgetExceeded, IndexMissing, IndexWriteError, InputTooLarge, QueryError, QuoteIndexError
 from .schema import SCHEMA_VERSION, make_schema
 from .search import Hit, QuoteIndex, SearchResults
 from .verify import Evidence, Verdict, verify
@@ -22,7 +22,7 @@ from .verify import Evidence, Verdict, verify
 _patches.apply()
 
 __all__ = [
-    "DriftReport", "Evidence", "Hit", "IndexMissing", "QueryError", "QuoteIndex", "QuoteIndexError",
+    "BudgetExceeded", "DriftReport", "IndexWriteError", "InputTooLarge", "Evidence", "Hit", "IndexMissing", "QueryError", "QuoteIndex", "QuoteIndexError",
     "SCHEMA_VERSION", "SearchResults", "SyncReport", "Verdict", "check", "delete_documents",
     "index_exists", "make_schema", "rebuild", "sync", "verify",
 ]

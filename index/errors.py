@@ -16,3 +16,11 @@ class QueryError(QuoteIndexError):
 
 class IndexWriteError(QuoteIndexError):
     """The index could not be written (a full disk, a folder that cannot be written)."""
+
+
+class InputTooLarge(QueryError):
+    """A query or claim larger than one search or verification may take on."""
+
+
+class BudgetExceeded(QuoteIndexError):
+    """A search or verification ran out of its time and was stopped."""

@@ -7,9 +7,9 @@ import functools
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from whoosh import collectors, qparser, query, sorting
@@ -22,9 +22,10 @@ from quotes.dates import to_utc
 from quotes.model import QUOTE_KINDS
 from quotes.store import Store
 
+from .budget import MAX_FUZZY_CHARS, MAX_QUERY_DEPTH, check_query_size, check_query_terms, check_time
 from .build import SPEAKERS_NAME, open_index
 from .common_words import search_common_words
-from .errors import QueryError
+from .errors import InputTooLarge, QueryError
 from .schema import QUERY_FIELDS
 
 FACET_LIMIT = 20
@@ -195,6 +196,8 @@ def check_syntax(qstring: str) -> None:
             continue
         if ch == "(":
             depth += 1
+            if depth > MAX_QUERY_DEPTH:
+                raise InputTooLarge(f"query too deeply nested: more than {MAX_QUERY_DEPTH} levels of parentheses")
         elif ch == ")":
             depth -= 1
             if depth < 0:
@@ -385,6 +388,7 @@ class QuoteIndex:
         qstring = (qstring or "").strip()
         if not qstring or qstring == "*":
             return query.Every()
+        check_query_size(qstring)
         check_syntax(qstring)
         errors: list[str] = []
         try:
@@ -398,6 +402,11 @@ class QuoteIndex:
                 f"nothing to search for in query {qstring!r} (words as common as 'the' are not"
                 " indexed; verify checks exact wording, these words included)"
             )
+        leaves = list(q.leaves()) or [q]
+        check_query_terms(len(leaves))
+        for leaf in leaves:
+            if isinstance(leaf, query.FuzzyTerm) and len(leaf.text) > MAX_FUZZY_CHARS:
+                raise InputTooLarge(f"fuzzy word too long: {leaf.text[:40]!r}... (at most {MAX_FUZZY_CHARS} characters)")
         return q.accept(_stem_fuzzy(qstring))
 
     # -- filters --------------------------------------------------------------------
@@ -509,7 +518,7 @@ class QuoteIndex:
             # Phrase matches are few but costly to confirm (positions): score them all in
             # one pass instead of a skipping pass plus a second pass to count them.
             kwargs["optimize"] = False
-        collector = searcher.collector(**kwargs)
+        collector = TimedCollector(searcher.collector(**kwargs))
         if window is not None:
             collector = DateWindowCollector(collector, self.ix.schema["published"], *window)
         searcher.search_with_collector(q, collector)
@@ -577,7 +586,7 @@ class QuoteIndex:
             if start is None or end is None or (("text", leaf.text) in reader):
                 continue
             word = qstring[start:end]
-            if not word.isalpha():
+            if not word.isalpha() or len(word) > MAX_FUZZY_CHARS:
                 continue
             sugs = corrector.suggest(word.lower(), limit=1, maxdist=2)
             if sugs and sugs[0] != word.lower():
@@ -588,6 +597,19 @@ class QuoteIndex:
         for start, end, word in sorted(replacements, reverse=True):
             out = out[:start] + word + out[end:]
         return [out]
+
+
+class TimedCollector(collectors.WrappingCollector):
+    """Checks the time budget (see :mod:`index.budget`) every thousand matches."""
+
+    def computes_count(self) -> bool:
+        return bool(self.child.computes_count())
+
+    def matches(self) -> Any:
+        for i, docnum in enumerate(self.child.matches()):
+            if not i & 1023:
+                check_time()
+            yield docnum
 
 
 class DateWindowCollector(collectors.WrappingCollector):

@@ -17,6 +17,7 @@ from whoosh import query
 
 from quotes.store import Store
 
+from .budget import check_claim_size, check_time
 from .build import iter_rows, parse_date
 from .errors import QueryError
 from .normalize import Token, find_segments, segments, tokens
@@ -293,6 +294,7 @@ def _exact(store: Store, searcher: Any, analyzer: Any, segs: list[list[str]],
         ids = _fts_candidates(store, segs)
     found: list[Evidence] = []
     for row in _rows(store, ids):
+        check_time()
         toks = tokens(row["text"])
         span = find_segments([t.word for t in toks], segs)
         if span is not None:
@@ -333,6 +335,7 @@ def verify(
     segs = segments(words or "")
     if not segs:
         raise QueryError("nothing to verify: give the quoted words")
+    check_claim_size(words, segs)
     ix = index or QuoteIndex(Path(index_dir))
     return ix.retrying(lambda: _verify(store, ix, words, segs, speaker))
 
@@ -361,6 +364,7 @@ def _verify(store: Store, ix: QuoteIndex, words: str, segs: list[list[str]], spe
             fuzzy_ids += [int(h["id"]) for h in searcher.search(query.Require(anyq, sq), limit=10, optimize=False)]
     scored: list[tuple[float, dict[str, Any], list[Token], int, int]] = []
     for row in _rows(store, list(dict.fromkeys(fuzzy_ids))):
+        check_time()
         toks = tokens(row["text"])
         span = find_segments([t.word for t in toks], segs)
         if span is not None:

@@ -21,15 +21,12 @@ itself still importing, so building a server lives in ``quotes_datasette.serve``
 """
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import os
 import re
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -367,56 +364,33 @@ def _target(datasette: Datasette) -> tuple[str, Path, Path]:
     return name, db_file, Path(index_dir) if index_dir else db_file.with_name(db_file.stem + ".index")
 
 
-def _index_error_status(e: Exception) -> int | None:
-    """The HTTP status for an error from the index package, or None if it is not one."""
-    from index import IndexMissing, QueryError, QuoteIndexError
-
-    if isinstance(e, QueryError):
-        return 400
-    if isinstance(e, IndexMissing):
-        return 503
-    if isinstance(e, QuoteIndexError):
-        return 500
-    return None
+#: Seconds a search or verification on the site may take, unless configured.
+SEARCH_TIME_LIMIT_MS = 5000
 
 
-_indexes: dict[str, Any] = {}
-_indexes_lock = threading.Lock()
+def _workers(datasette: Datasette):
+    """The worker processes that run this site's searches and verifications."""
+    from .workers import MEMORY_MB, pool_for
+
+    config = datasette.plugin_config(PLUGIN) or {}
+    limit_ms = config.get("search_time_limit_ms", SEARCH_TIME_LIMIT_MS)
+    size = config.get("search_workers") or min(4, os.cpu_count() or 1)
+    return pool_for(datasette, int(size), (limit_ms / 1000) if limit_ms else None, config.get("search_memory_mb", MEMORY_MB))
 
 
-def open_index(index_dir: Path):
-    """A shared ``QuoteIndex`` per folder: opening one costs far more than a search, and
-    each search still reads the index's latest commit, so results stay current."""
-    from index import QuoteIndex
+async def _run(datasette: Datasette, request, job: str, index_dir: Path, *args):
+    """Run index work in a worker process, turning its errors into a PageError."""
+    from .workers import ClientGone, WorkerError
 
-    key = os.fspath(index_dir)
-    with _indexes_lock:
-        qi = _indexes.get(key)
-        if qi is None:
-            qi = _indexes[key] = QuoteIndex(index_dir)
-    return qi
-
-
-def forget_index(index_dir: Path) -> None:
-    with _indexes_lock:
-        qi = _indexes.pop(os.fspath(index_dir), None)
-    if qi is not None:
-        qi.close()
-
-
-async def _run(index_dir: Path, fn, *args, **kwargs):
-    """Run blocking index work in a thread, turning index errors into a PageError."""
     if not index_dir.is_dir():
         raise PageError(f"No search index at {index_dir} (build it with: quotes index --rebuild)", 503)
+    pool = _workers(datasette)
     try:
-        return await asyncio.get_running_loop().run_in_executor(None, lambda: fn(*args, **kwargs))
-    except Exception as e:
-        status = _index_error_status(e)
-        if status is None:
-            raise
-        if status != 400:
-            forget_index(index_dir)  # rebuilt, removed or damaged: reopen next time
-        raise PageError(str(e) or type(e).__name__, status) from e
+        return await pool.run(job, (*args, pool.seconds), index_dir, receive=request.receive)
+    except WorkerError as e:
+        raise PageError(str(e), e.status) from None
+    except ClientGone:
+        raise PageError("the client went away", 499) from None
 
 
 def _url(datasette: Datasette, path: str, params: Mapping[str, Any]) -> str:
@@ -456,37 +430,6 @@ def _links(datasette: Datasette, db_name: str, quote_id: Any, article_id: Any) -
 # -- search -----------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _read_store(db_file: Path) -> Iterator[Any]:
-    """The database, read-only, for one request."""
-    from quotes.store import Store
-
-    store = Store(db_file, read_only=True)
-    try:
-        yield store
-    finally:
-        store.db.conn.close()
-
-
-def run_search(
-    db_file: Path, index_dir: Path, q: str, filters: Mapping[str, str], limit: int, offset: int
-) -> dict[str, Any]:
-    # The store answers queries made only of words too common for the index.
-    with _read_store(db_file) as store:
-        return open_index(index_dir).search(
-            q or "*",
-            speaker=filters.get("speaker") or None,
-            publisher=filters.get("publisher") or None,
-            since=filters.get("since") or None,
-            until=filters.get("until") or None,
-            kind=filters.get("kind") or None,
-            limit=limit,
-            offset=offset,
-            facets=True,
-            store=store,
-        ).to_dict()
-
-
 def _facets(raw: list[dict[str, Any]] | None) -> dict[str, list[tuple[str, int]]]:
     """``[{"speaker": "Jane Smith", "count": 3}, ...]`` as ``{"speaker": [("Jane Smith", 3)]}``."""
     facets: dict[str, list[tuple[str, int]]] = {}
@@ -510,7 +453,8 @@ async def search_view(datasette, request):
         limit = _int_arg(request, "_size", PAGE_SIZE, 1, MAX_PAGE_SIZE)
         page = _int_arg(request, "page", 1, 1, 10_000)
         if q or any(filters.values()):
-            results = await _run(index_dir, run_search, db_file, index_dir, q, filters, limit, (page - 1) * limit)
+            results = await _run(datasette, request, "search", index_dir, db_file, index_dir, q, filters, limit,
+                                 (page - 1) * limit)
             hits = results["hits"]
             for hit in hits:
                 hit["html"] = mark_spans(hit["text"], hit.get("highlights") or [])
@@ -557,13 +501,6 @@ async def search_view(datasette, request):
 # -- verify -----------------------------------------------------------------------------
 
 
-def run_verify(db_file: Path, index_dir: Path, words: str, speaker: str | None) -> dict[str, Any]:
-    from index import verify
-
-    with _read_store(db_file) as store:
-        return verify(store, index_dir, words, speaker, index=open_index(index_dir)).to_dict()
-
-
 async def verify_view(datasette, request):
     fmt = request.url_vars.get("format")
     words = (request.args.get("words") or "").strip()
@@ -574,7 +511,7 @@ async def verify_view(datasette, request):
         name, db_file, index_dir = _target(datasette)
         context["database"] = name
         if words:
-            verdict = await _run(index_dir, run_verify, db_file, index_dir, words, speaker or None)
+            verdict = await _run(datasette, request, "verify", index_dir, db_file, index_dir, words, speaker or None)
             context["verdict"] = verdict
             context["evidence"] = [_evidence(datasette, name, e) for e in verdict.get("evidence") or []]
     except PageError as e:

@@ -9,7 +9,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from test_datasette import build_database, fts5_order
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import fill_store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,13 +1,13 @@
 """The README documents every command, with help that matches the code."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
 from cli.reference import END, START, render
-
-from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 

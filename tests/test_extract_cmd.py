@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_ingest import jsonl, story
+from test_readers import HTML
 
 from cli.main import cli
 from quotes.extract import extract
 from quotes.model import Article
-from test_ingest import jsonl, story
-from test_readers import HTML
 
 REQUIRED = ["text", "start", "end", "kind", "speaker", "speaker_mention", "speaker_start", "speaker_end",
             "cue", "method", "confidence"]

@@ -14,10 +14,11 @@ from collections import Counter
 from pathlib import Path
 
 from conftest import fill_store
-from index import QuoteIndex, check, rebuild
-from quotes.store import Store
 from test_ingest import jsonl
 from test_kill import long_story
+
+from index import QuoteIndex, check, rebuild
+from quotes.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 QUOTES = [sys.executable, "-c", "from cli.main import cli; cli()"]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import ctypes
 import os
 import signal
 import subprocess
@@ -15,6 +14,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
+from conftest import held_to_file_permissions
+from test_readers import HTML, NAV_ONLY_HTML
 
 from cli.ingest_cmd import MAX_PROBLEM_LINES
 from cli.main import cli
@@ -25,13 +26,8 @@ from quotes.ingest import MAX_INFLIGHT_ARTICLES, extract_stream, ingest, set_syn
 from quotes.model import Article
 from quotes.readers import read_paths
 from quotes.store import Store
-from test_readers import HTML, NAV_ONLY_HTML, TEXT
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The capabilities by which root ignores file permissions, and prctl's operation
-#: dropping one from the bounding set (linux/capability.h, linux/prctl.h).
-CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2
-PR_CAPBSET_DROP = 24
 NAMES = ["Ann Lee", "Tom Baker", "Maria Gomez", "Sam Patel", "Jo Novak"]
 
 
@@ -237,16 +233,6 @@ def test_strict_stops_at_the_first_problem(tmp_path: Path, db_path: Path) -> Non
     assert [r["doc_id"] for r in stored(db_path)["articles"].rows] == ["a"]
 
 
-def _held_to_file_permissions() -> None:
-    """In a child before exec: drop the capabilities by which root ignores file
-    permissions from its bounding set, so the program it runs is denied what the
-    permission bits deny."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
-        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
-            raise OSError(ctypes.get_errno(), "cannot drop a capability")
-
-
 def run_quotes(
     args: list[str], cwd: Path, *, timeout: float = 60, held_to_permissions: bool = False
 ) -> subprocess.CompletedProcess[str]:
@@ -258,7 +244,7 @@ def run_quotes(
     return subprocess.run(
         [sys.executable, "-c", "from cli.main import cli; cli()", *args],
         cwd=cwd, capture_output=True, text=True, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        preexec_fn=_held_to_file_permissions if held_to_permissions and os.geteuid() == 0 else None,
+        preexec_fn=held_to_file_permissions if held_to_permissions and os.geteuid() == 0 else None,
     )
 
 

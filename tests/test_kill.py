@@ -14,12 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
+from test_ingest import jsonl, story
 
 from index import check
 from quotes.extract import extract
 from quotes.model import Article
 from quotes.store import Store
-from test_ingest import jsonl, story
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = 1000

@@ -1,8 +1,8 @@
 """A read-only copy of a database, in a folder the server may not write, is served as it is.
 
-Root ignores permission bits, so as root the server gives up root for the unprivileged
-user ``nobody`` before it opens the copy; otherwise the folder's own permissions already
-bind it. The folder is made with ``tempfile.mkdtemp`` because pytest's temporary root is
+Root ignores permission bits, so as root the server runs without the capabilities that
+let it (see ``conftest.held_to_file_permissions``); otherwise the folder's own
+permissions already bind it. The folder is made with ``tempfile.mkdtemp`` because pytest's temporary root is
 private to its owner.
 """
 from __future__ import annotations
@@ -21,28 +21,24 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-
-from conftest import SEEDS
-from quotes.model import Article, Quote
-from quotes.store import Store
+from conftest import SEEDS, held_to_file_permissions
 from test_browser import quotes_command
 
-NOBODY = 65534
+from quotes.model import Article, Quote
+from quotes.store import Store
+
 # Words of this file's own, added by a writer whose changes are still in the -wal file.
 LATE_TEXT = 'Lighthouse keeper Mara Quill said: "The lamp has not missed a night in forty years."'
 LATE_WORDS = "The lamp has not missed a night in forty years."
 
 # `quotes serve --db DB`, with each of PATHS asked of the app it would hand uvicorn
-# (through httpx's ASGI transport) and the answers printed as JSON. The interpreter and
-# its standard library may be where only root can read (a pyenv under /root), so the
-# same command first runs as root on WARM_DB, a writable copy: every module the run needs
-# is imported before the process gives up root for UID (-1: stay as it is).
+# (through httpx's ASGI transport) and the answers printed as JSON.
 SERVE_SCRIPT = """
 import asyncio, json, os, sys
 import httpx, uvicorn
 from cli.main import cli
 
-warm_db, db, paths, uid = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), int(sys.argv[4])
+db, paths = sys.argv[1], json.loads(sys.argv[2])
 answers = {}
 
 def answer(app, **options):
@@ -55,12 +51,6 @@ def answer(app, **options):
     asyncio.run(fetch())
 
 uvicorn.run = answer
-cli(["serve", "--db", warm_db], standalone_mode=False)
-answers.clear()
-if uid >= 0:
-    os.setgroups([])
-    os.setgid(uid)
-    os.setuid(uid)
 try:
     open(os.path.join(os.path.dirname(db), "probe"), "x").close()
     answers["can write"] = True
@@ -111,15 +101,15 @@ def read_only_copy(db: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
         shutil.rmtree(folder)
 
 
-def serve(warm_db: Path, db: Path, paths: list[str]) -> tuple[subprocess.CompletedProcess, dict[str, Any]]:
-    """Run SERVE_SCRIPT on ``db`` as the serving user: (the process, its answers by path)."""
-    uid = NOBODY if os.geteuid() == 0 else -1
+def serve(db: Path, paths: list[str]) -> tuple[subprocess.CompletedProcess, dict[str, Any]]:
+    """Run SERVE_SCRIPT on ``db`` held to file permissions: (the process, its answers by path)."""
     done = subprocess.run(
-        [sys.executable, "-c", SERVE_SCRIPT, str(warm_db), str(db), json.dumps(paths), str(uid)],
+        [sys.executable, "-c", SERVE_SCRIPT, str(db), json.dumps(paths)],
         cwd=db.parent, capture_output=True, text=True, timeout=300,
+        preexec_fn=held_to_file_permissions if os.geteuid() == 0 else None,
     )
     answers = json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else {}
-    assert answers.get("can write") is False, (answers, done.stderr)  # the serving user cannot write there
+    assert answers.get("can write") is False, (answers, done.stderr)  # the serving process cannot write there
     return done, answers
 
 
@@ -180,7 +170,7 @@ def test_read_only_copy_is_served(source, while_ingesting):
         verify_page = "/-/quotes/verify?" + urlencode({"words": words, "speaker": speaker})
         paths = [*PAGES, TABLE_JSON, ranked, search_json, search_page, verify_json, verify_page]
         with read_only_copy(source, suffixes) as db:
-            done, answers = serve(source, db, paths)
+            done, answers = serve(db, paths)
     finally:
         if writer is not None:
             writer.db.conn.close()
@@ -196,9 +186,9 @@ def test_read_only_copy_is_served(source, while_ingesting):
     verdict = json.loads(answers[verify_json][1])["verdict"]
     assert verdict["verdict"] == "confirmed" and quote_id in {e["quote_id"] for e in verdict["evidence"]}
     assert 'id="verdict">confirmed<' in answers[verify_page][1]
-    # One line for the writable warm-up copy, one for this one: no upgrade was tried.
+    # One line, the server's: no upgrade was tried.
     said = done.stderr.strip().splitlines()
-    assert len(said) == 2 and said[1].startswith(f"Serving {db} at "), done.stderr
+    assert len(said) == 1 and said[0].startswith(f"Serving {db} at "), done.stderr
 
 
 def test_unreadable_wal_in_a_read_only_folder_is_refused(source):
@@ -208,10 +198,10 @@ def test_unreadable_wal_in_a_read_only_folder_is_refused(source):
     try:
         add_late_quote(writer)
         with read_only_copy(source, ("-wal",)) as db:
-            done, _ = serve(source, db, PAGES)
+            done, _ = serve(db, PAGES)
     finally:
         writer.db.conn.close()
     assert done.returncode == 1
     said = done.stderr.strip().splitlines()
-    assert len(said) == 2 and "Traceback" not in done.stderr, done.stderr
-    assert said[1].startswith("Error: ") and f"{db}-wal" in said[1] and "-shm" in said[1], said[1]
+    assert len(said) == 1 and "Traceback" not in done.stderr, done.stderr
+    assert said[0].startswith("Error: ") and f"{db}-wal" in said[0] and "-shm" in said[0], said[0]
