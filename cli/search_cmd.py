@@ -48,14 +48,18 @@ def open_store(db_path: Path) -> Store:
         raise click.ClickException(str(e)) from None
 
 
+def _waiting() -> None:
+    click.echo("waiting for a running ingest to finish...", err=True)
+
+
 def ready_index(store: Store, db_path: Path) -> Path:
     """The index beside ``db_path``, built from SQLite first when it is missing."""
     index_dir = index_path_for(db_path)
     if not (index_exists(index_dir) and schema_current(index_dir)):
         click.echo(f"Building the search index {index_dir} from {db_path}...", err=True)
         try:
-            sync(store, index_dir)
-        except QuoteIndexError as e:
+            sync(store, index_dir, on_wait=_waiting)
+        except (QuoteIndexError, StoreError) as e:
             raise click.ClickException(str(e)) from None
     return index_dir
 
@@ -268,15 +272,15 @@ def index_cmd(db_path: Path, full: bool) -> None:
     started = time.perf_counter()
     try:
         if full:
-            count = rebuild(store, index_dir)
+            count = rebuild(store, index_dir, on_wait=_waiting)
             summary = f"Indexed {count} quote{'s' * (count != 1)}"
         else:
-            report = sync(store, index_dir)
+            report = sync(store, index_dir, on_wait=_waiting)
             summary = (
                 f"Added {report.added}, updated {report.updated}, deleted {report.deleted}"
                 + (f"; names of {report.speakers} speaker{'s' * (report.speakers != 1)} updated" if report.speakers else "")
             )
-    except QuoteIndexError as e:
+    except (QuoteIndexError, StoreError) as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"{summary} in {time.perf_counter() - started:.1f}s: {index_dir}")
 

@@ -6,10 +6,17 @@ import os
 import sqlite3
 import webbrowser
 from pathlib import Path
+from typing import Any
 
 import click
 
+from index.budget import SITE_SECONDS
+
 from .common import db_option, index_path_for
+
+#: On SIGTERM or Ctrl-C, the longest the server waits for requests in flight (then
+#: they are stopped, their worker processes with them).
+SHUTDOWN_SECONDS = 5
 
 
 @click.command()
@@ -30,7 +37,17 @@ from .common import db_option, index_path_for
     type=click.IntRange(1),
     help="Milliseconds of CPU time a SQL query may use before it is cancelled; one that waits instead (on the disk) is cancelled after ten times as long.",
 )
-def serve(db_path: Path, host: str, port: int, open_browser: bool, metadata: Path | None, sql_time_limit: int) -> None:
+@click.option(
+    "--search-time-limit",
+    default=int(SITE_SECONDS * 1000),
+    show_default=True,
+    type=click.IntRange(1),
+    help="Milliseconds a search or verification on the /-/quotes pages may take before it is stopped.",
+)
+def serve(
+    db_path: Path, host: str, port: int, open_browser: bool, metadata: Path | None, sql_time_limit: int,
+    search_time_limit: int,
+) -> None:
     """Serve the database with Datasette: tables, facets, SQL, a JSON API, and a
     search and verify page at /-/quotes.
 
@@ -61,6 +78,7 @@ def serve(db_path: Path, host: str, port: int, open_browser: bool, metadata: Pat
             index_dir=index_path_for(db_path),
             metadata=extra,
             sql_time_limit_ms=sql_time_limit,
+            search_time_limit_ms=search_time_limit,
         )
     except ServeError as e:
         raise click.ClickException(str(e)) from e
@@ -68,7 +86,26 @@ def serve(db_path: Path, host: str, port: int, open_browser: bool, metadata: Pat
     click.echo(f"Serving {db_path} at {url} (search: {url}-/quotes); Ctrl+C to stop", err=True)
     if open_browser:
         webbrowser.open(url)
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1)
+    config = uvicorn.Config(
+        ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1,
+        timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+    )
+    _server_class()(config).run()
+
+
+def _server_class() -> Any:
+    import uvicorn
+
+    from quotes_datasette.workers import close_all
+
+    class Server(uvicorn.Server):
+        """Stops the searches in flight as soon as it is told to stop, so that it stops at once."""
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            super().handle_exit(sig, frame)
+            close_all()
+
+    return Server
 
 
 def _bring_up_to_date(db_path: Path) -> None:

@@ -35,8 +35,10 @@ MAX_CLAIM_WORDS = 400
 #: ... and one of more ``...``-separated runs of words, or more characters, than this.
 MAX_CLAIM_SEGMENTS = 20
 MAX_CLAIM_CHARS = 5_000
-#: Seconds a search or verification may take, by default, on the command line.
+#: Seconds a search or verification may take, by default: on the command line, and on
+#: the served site.
 DEFAULT_SECONDS = 30.0
+SITE_SECONDS = 5.0
 
 
 def check_query_size(qstring: str) -> None:

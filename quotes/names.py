@@ -9,16 +9,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .lexicon import (
-    PLACES,
     DOCUMENT_NOUNS,
     FEMALE_NAMES,
     FEMALE_WORDS,
+    HONORIFICS,
     MALE_NAMES,
     MALE_WORDS,
-    HONORIFICS,
     NON_NAME_CAPS,
     ORG_NOUNS,
     ORG_WORDS,
+    PLACES,
     ROLE_NOUNS,
     ROLE_WORDS,
     TITLES,

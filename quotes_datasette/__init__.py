@@ -122,6 +122,8 @@ def asgi_wrapper(datasette):
 
     def wrap(app):
         async def quotes_guard(scope, receive, send):
+            if scope.get("type") == "lifespan":
+                receive = _closing_workers_on_shutdown(datasette, receive)
             if scope.get("type") == "http":
                 db_name, rest = _quotes_route(datasette, scope.get("path", ""))
                 if db_name is not None:
@@ -143,6 +145,20 @@ def asgi_wrapper(datasette):
         return quotes_guard
 
     return wrap
+
+
+def _closing_workers_on_shutdown(datasette, receive):
+    """``receive`` for the lifespan scope: the search workers end as the server stops."""
+
+    async def wrapped():
+        message = await receive()
+        if message.get("type") == "lifespan.shutdown":
+            pool = datasette.__dict__.get("_quotes_workers")
+            if pool is not None:
+                pool.close()
+        return message
+
+    return wrapped
 
 
 SEARCH_VIEW = "quote_search"
@@ -364,16 +380,14 @@ def _target(datasette: Datasette) -> tuple[str, Path, Path]:
     return name, db_file, Path(index_dir) if index_dir else db_file.with_name(db_file.stem + ".index")
 
 
-#: Seconds a search or verification on the site may take, unless configured.
-SEARCH_TIME_LIMIT_MS = 5000
-
-
 def _workers(datasette: Datasette):
     """The worker processes that run this site's searches and verifications."""
+    from index.budget import SITE_SECONDS
+
     from .workers import MEMORY_MB, pool_for
 
     config = datasette.plugin_config(PLUGIN) or {}
-    limit_ms = config.get("search_time_limit_ms", SEARCH_TIME_LIMIT_MS)
+    limit_ms = config.get("search_time_limit_ms", SITE_SECONDS * 1000)
     size = config.get("search_workers") or min(4, os.cpu_count() or 1)
     return pool_for(datasette, int(size), (limit_ms / 1000) if limit_ms else None, config.get("search_memory_mb", MEMORY_MB))
 

@@ -118,6 +118,7 @@ def make_datasette(
     index_dir: str | os.PathLike[str] | None = None,
     metadata: Mapping[str, Any] | None = None,
     sql_time_limit_ms: int = 2000,
+    search_time_limit_ms: int | None = None,
     settings: Mapping[str, Any] | None = None,
 ) -> Datasette:
     """A Datasette serving the quotes database at ``db_path`` read-only, with this plugin.
@@ -126,6 +127,8 @@ def make_datasette(
     it is opened with ``mode=ro`` on every connection rather than as immutable, so a
     concurrent ``quotes ingest`` (WAL mode) shows up on the next request, except where
     it can only be read as immutable (see ``quotes.store.connect_read_only``).
+    ``search_time_limit_ms``: the time one search or verification of the ``/-/quotes``
+    pages may take (default: the plugin's ``search_time_limit_ms``, else 5000).
     """
     path = Path(db_path)
     if not path.is_file():
@@ -136,9 +139,12 @@ def make_datasette(
         raise ServeError(str(e)) from None
     if not is_quotes_database(path):
         raise ServeError(f"{path}: not a quotes database")
-    local: dict[str, Any] = {}
+    config: dict[str, Any] = {}
     if index_dir is not None:
-        local = {"plugins": {PLUGIN: {"index_dir": os.fspath(index_dir)}}}
+        config["index_dir"] = os.fspath(index_dir)
+    if search_time_limit_ms is not None:
+        config["search_time_limit_ms"] = search_time_limit_ms
+    local: dict[str, Any] = {"plugins": {PLUGIN: config}} if config else {}
     if metadata:
         local = _merge(local, copy.deepcopy(dict(metadata)))
     plugin = sys.modules[__package__]

@@ -92,9 +92,12 @@ class _Worker:
         self.process.start()
         child.close()
 
-    def stop(self) -> None:
+    def kill(self) -> None:
         if self.process.is_alive():
             self.process.kill()
+
+    def stop(self) -> None:
+        self.kill()
         self.process.join(2)
         self.conn.close()
 
@@ -165,10 +168,12 @@ class Workers:
         """End every worker, busy or idle."""
         with self._lock:
             self._closed = True
-            workers = list(self._all)
+            busy = [w for w in self._all if w not in self._idle]
+            idle, self._idle = self._idle, []
             self._all.clear()
-            self._idle.clear()
-        for worker in workers:
+        for worker in busy:
+            worker.kill()  # its request sees the pipe close, and stops it
+        for worker in idle:
             worker.stop()
 
     # -- jobs -----------------------------------------------------------------------
@@ -207,6 +212,8 @@ class Workers:
                 try:
                     return worker.conn.recv()
                 except (EOFError, OSError):
+                    if self._closed:
+                        raise WorkerError("the server is stopping", 503) from None
                     raise WorkerError("the search worker ended unexpectedly", 500) from None
             if watcher is not None and watcher in done:
                 raise ClientGone()

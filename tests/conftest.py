@@ -42,6 +42,28 @@ def held_to_file_permissions() -> None:
             raise OSError(ctypes.get_errno(), "cannot drop a capability")
 
 
+#: The environment variable that tags the processes of one run started by a test.
+RUN_TAG = "QUOTES_TEST_RUN"
+
+
+def tagged(token: str) -> list[int]:
+    """Processes of the run tagged ``token`` (``RUN_TAG=token`` in their environment,
+    which every child inherits, however it was started)."""
+    import os
+
+    needle = f"{RUN_TAG}={token}".encode()
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/environ", "rb") as f:
+                    if needle in f.read().split(b"\0"):
+                        pids.append(int(entry))
+            except OSError:
+                pass
+    return pids
+
+
 TOPICS = "harbour tunnel bridge ferry council budget school rates roads station canal market".split()
 
 
@@ -82,14 +104,42 @@ def large_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return fill_store(tmp_path_factory.mktemp("large") / "quotes.db", 10_000)
 
 
-@pytest.fixture
-def large_db(large_db_template: Path, tmp_path: Path) -> Path:
+def copy_database(source: Path, target: Path) -> None:
     import sqlite3
 
-    target = tmp_path / "quotes.db"
-    src = sqlite3.connect(large_db_template)
-    dst = sqlite3.connect(target)
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
     src.backup(dst)
     src.close()
     dst.close()
+
+
+@pytest.fixture
+def large_db(large_db_template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "quotes.db"
+    copy_database(large_db_template, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def large_indexed_template(large_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 40,000 quotes of ``large_db_template`` with their search index built."""
+    from index import rebuild
+    from quotes.store import Store
+
+    db = tmp_path_factory.mktemp("large-indexed") / "quotes.db"
+    copy_database(large_db_template, db)
+    store = Store(db)
+    rebuild(store, db.with_name("quotes.index"))
+    store.db.conn.close()
+    return db
+
+
+@pytest.fixture
+def large_indexed(large_indexed_template: Path, tmp_path: Path) -> Path:
+    """A copy of ``large_indexed_template`` (database and index) of this test's own."""
+    import shutil
+
+    target = tmp_path / "quotes.db"
+    copy_database(large_indexed_template, target)
+    shutil.copytree(large_indexed_template.with_name("quotes.index"), tmp_path / "quotes.index")
     return target

@@ -9,25 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import fill_store
+from conftest import copy_database, fill_store
 
 ROOT = Path(__file__).resolve().parent.parent
 QUOTES = [sys.executable, "-c", "from cli.main import cli; cli()"]
 HEADROOM_MB = 6  # room left beside the database: less than its index needs
-
-
-def _copy_db(src: Path, dst: Path) -> None:
-    a, b = sqlite3.connect(src), sqlite3.connect(dst)
-    a.backup(b)
-    a.close()
-    b.close()
 
 
 def _can_mount() -> bool:
@@ -52,13 +44,13 @@ def full_disk(tmp_path: Path) -> Iterator[Callable[[Path], tuple[Path, Runner]]]
             ["mount", "-t", "tmpfs", "-o", f"size={size_mb}m", "tmpfs", str(disk)], capture_output=True
         ).returncode == 0:
             mounts.append(disk)
-            _copy_db(db, target)
+            copy_database(db, target)
 
             def run(*args: str) -> subprocess.CompletedProcess:
                 return subprocess.run([*QUOTES, *args], capture_output=True, text=True, env=env, timeout=120)
 
             return target, run
-        _copy_db(db, target)
+        copy_database(db, target)
         if shutil.which("unshare") and subprocess.run(
             ["unshare", "--user", "--map-root-user", "--mount", "true"], capture_output=True
         ).returncode == 0:

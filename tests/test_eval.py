@@ -8,7 +8,15 @@ import pytest
 from click.testing import CliRunner
 
 from cli.eval_cmd import eval_
-from quotes.evaluate import canonical_path_for, evaluate, evaluate_path, match, names_match, overlaps_enough, trim
+from quotes.evaluate import (
+    canonical_path_for,
+    evaluate,
+    evaluate_path,
+    match,
+    names_match,
+    overlaps_enough,
+    trim,
+)
 from quotes.model import Article, Quote
 
 TEXT = (

@@ -34,7 +34,7 @@ def test_rebuild_during_an_ingest_loses_nothing(large_db: Path, tmp_path: Path) 
     store = Store(large_db)
     rebuild(store, index_dir)
     corpus = tmp_path / "more.jsonl"
-    corpus.write_text(jsonl([{"id": f"m{i}", "text": long_story(50_000 + i)} for i in range(1500)]))
+    corpus.write_text(jsonl([{"id": f"m{i}", "text": long_story(50_000 + i)} for i in range(800)]))
 
     rebuilding = quotes_process("index", "--rebuild", "--db", str(large_db))
     deadline = time.monotonic() + 60
@@ -58,8 +58,8 @@ def test_searches_never_fail_while_rebuilt_indexes_are_swapped_in(tmp_path: Path
     store = Store(db)
     rebuild(store, index_dir)
     with QuoteIndex(index_dir) as qi:
-        expected = qi.search('"plan 7 part"').total
-    assert expected > 0
+        expected = [h.quote_id for h in qi.search('"plan 7 part"', limit=5).hits]
+    assert len(expected) == 5
     errors: Counter[str] = Counter()
     answered = [0, 0]
     stop = threading.Event()
@@ -68,8 +68,8 @@ def test_searches_never_fail_while_rebuilt_indexes_are_swapped_in(tmp_path: Path
         qi = QuoteIndex(index_dir)
         while not stop.is_set():
             try:
-                results = qi.search('"plan 7 part"', limit=5)
-                assert results.total == expected, results.total
+                hits = [h.quote_id for h in qi.search('"plan 7 part"', limit=5).hits]
+                assert hits == expected, hits
                 answered[slot] += 1
             except Exception as e:  # every kind of failure counts
                 errors[f"{type(e).__name__}: {e}"] += 1

@@ -22,7 +22,14 @@ from cli.main import cli
 from index import check
 from index.build import delete_documents
 from quotes.extract import extract
-from quotes.ingest import MAX_INFLIGHT_ARTICLES, extract_stream, ingest, set_sync_pending, sync_pending, writer_lock
+from quotes.ingest import (
+    MAX_INFLIGHT_ARTICLES,
+    extract_stream,
+    ingest,
+    set_sync_pending,
+    sync_pending,
+    writer_lock,
+)
 from quotes.model import Article
 from quotes.readers import read_paths
 from quotes.store import Store

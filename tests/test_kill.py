@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import RUN_TAG, tagged
 from test_ingest import jsonl, story
 
 from index import check
@@ -119,26 +120,8 @@ def test_sigkill_mid_ingest(tmp_path: Path, after_articles: int, extra_delay: fl
 
 # -- the search index's processes end with the command that started them -------------
 
-MARK = "QUOTES_TEST_RUN"
-
-
-def marked(token: str) -> list[int]:
-    """Processes started by the run tagged ``token`` (children inherit the tag)."""
-    needle = f"{MARK}={token}".encode()
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/environ", "rb") as f:
-                    if needle in f.read().split(b"\0"):
-                        pids.append(int(entry))
-            except OSError:
-                pass
-    return pids
-
-
 def start(args: list[str], token: str) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), MARK: token}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), RUN_TAG: token}
     cmd = [sys.executable, "-c", "from cli.main import cli; cli()", *args]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
@@ -158,7 +141,7 @@ def wait_until(condition, timeout: float, what: str) -> None:
 
 def kill_when(proc: subprocess.Popen, token: str, processes: int) -> None:
     """SIGKILL ``proc`` once its run has ``processes`` processes (it and its children)."""
-    wait_until(lambda: len(marked(token)) >= processes or proc.poll() is not None, 120, "the index writers")
+    wait_until(lambda: len(tagged(token)) >= processes or proc.poll() is not None, 120, "the index writers")
     assert proc.poll() is None, "the command finished before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -175,7 +158,7 @@ def test_sigkill_of_a_rebuild_ends_its_writers_and_the_rerun_cleans_up(large_db:
     token = f"rebuild-{os.getpid()}-{time.monotonic_ns()}"
     proc = start(["index", "--rebuild", "--db", str(large_db)], token)
     kill_when(proc, token, processes=3)  # the command and its two sub-writers
-    wait_until(lambda: not marked(token), 3, "the sub-writers to end with their parent")
+    wait_until(lambda: not tagged(token), 3, "the sub-writers to end with their parent")
 
     rerun = run_quotes("index", "--rebuild", "--db", str(large_db))
     assert rerun.returncode == 0, rerun.stderr
@@ -192,7 +175,7 @@ def test_sigkill_of_an_ingest_while_it_indexes_ends_every_child(large_db: Path, 
     proc = start(["ingest", str(corpus), "--db", str(large_db), "--workers", "2"], token)
     # the ingest, its fork server, the indexing child and that child's two sub-writers
     kill_when(proc, token, processes=5)
-    wait_until(lambda: not marked(token), 3, "every child of the ingest to end with it")
+    wait_until(lambda: not tagged(token), 3, "every child of the ingest to end with it")
     assert_no_reader_holds_the_database(large_db)
 
     rerun = run_quotes("ingest", str(corpus), "--db", str(large_db), "--workers", "2")

@@ -13,7 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quotes.model import Article
-from quotes.readers import ReadError, decode, input_size, iter_files, read_jsonl, read_paths
+from quotes.readers import (
+    ReadError,
+    decode,
+    input_size,
+    iter_files,
+    read_jsonl,
+    read_paths,
+)
 
 TEXT = (
     "Council backs new bridge\n\n"

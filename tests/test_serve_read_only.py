@@ -31,7 +31,7 @@ from quotes.store import Store
 LATE_TEXT = 'Lighthouse keeper Mara Quill said: "The lamp has not missed a night in forty years."'
 LATE_WORDS = "The lamp has not missed a night in forty years."
 
-# `quotes serve --db DB`, with each of PATHS asked of the app it would hand uvicorn
+# `quotes serve --db DB`, with each of PATHS asked of the app it would give uvicorn's server
 # (through httpx's ASGI transport) and the answers printed as JSON.
 SERVE_SCRIPT = """
 import asyncio, json, os, sys
@@ -41,7 +41,9 @@ from cli.main import cli
 db, paths = sys.argv[1], json.loads(sys.argv[2])
 answers = {}
 
-def answer(app, **options):
+def answer(server, sockets=None):
+    app = server.config.app
+
     async def fetch():
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
@@ -50,7 +52,7 @@ def answer(app, **options):
                 answers[path] = [response.status_code, response.text]
     asyncio.run(fetch())
 
-uvicorn.run = answer
+uvicorn.Server.run = answer
 try:
     open(os.path.join(os.path.dirname(db), "probe"), "x").close()
     answers["can write"] = True
