@@ -87,3 +87,37 @@ def test_searches_never_fail_while_rebuilt_indexes_are_swapped_in(tmp_path: Path
             t.join()
     assert not errors, errors
     assert min(answered) > 20
+
+
+async def test_the_site_answers_every_search_while_rebuilt_indexes_are_swapped_in(tmp_path: Path) -> None:
+    import asyncio
+
+    from quotes_datasette.serve import make_datasette
+
+    db = fill_store(tmp_path / "quotes.db", 300)
+    store = Store(db)
+    index_dir = tmp_path / "quotes.index"
+    rebuild(store, index_dir)
+    ds = make_datasette(db)
+    statuses: Counter[int] = Counter()
+    done = threading.Event()
+
+    def rebuilding() -> None:
+        try:
+            for _ in range(8):
+                rebuild(Store(db), index_dir)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=rebuilding)
+    thread.start()
+    try:
+        while not done.is_set():
+            response = await ds.client.get("/-/quotes.json?q=harbour&_size=5")
+            statuses[response.status_code] += 1
+            assert response.status_code != 200 or response.json()["total"] > 0
+            await asyncio.sleep(0.005)
+    finally:
+        thread.join()
+        ds.__dict__["_quotes_workers"].close()
+    assert set(statuses) == {200} and statuses[200] > 20, statuses
