@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from quotes.evaluate import EvalError, canonical_path_for, evaluate_path
+from quotes.evaluate import EvalError, canonical_path_for, evaluate_path, evaluate_spans, is_span_gold, read_jsonl
 
 
 @click.command(name="eval")
@@ -23,20 +23,28 @@ from quotes.evaluate import EvalError, canonical_path_for, evaluate_path
 def eval_(gold: Path, canonical_path: Path | None, as_json: bool, errors: bool) -> None:
     """Measure quote and speaker accuracy against gold quotations.
 
-    GOLD is JSONL, one article a line: text, doc_id and quotes with start, end,
-    speaker, speaker_start, speaker_end (the PolNeAR conversion's format). Joint F1 (span
-    and speaker both right) is the headline figure.
+    GOLD is JSONL, one article a line, in either of two forms. With "quotes" (the
+    PolNeAR conversion: text, doc_id and quotes with start, end, speaker, speaker_start,
+    speaker_end, plus unattributed_quoted_spans): quote and speaker accuracy, joint F1
+    (span and speaker both right, the headline figure) and non-speech rejected. With
+    "spans" (every quoted span labelled speech or not, with kind, speaker and basis):
+    speech precision and recall, non-speech rejected by type, speaker accuracy by kind
+    and by basis, and joint F1.
 
     \b
     Example:
         quotes eval polnear.dev.jsonl
+        quotes eval realnews.dev.jsonl
         quotes eval polnear.dev.jsonl --errors | less
         quotes eval polnear.dev.jsonl --json
     """
-    if canonical_path is None:
-        canonical_path = canonical_path_for(gold)
     try:
-        report = evaluate_path(gold, canonical_path, keep_errors=errors)
+        if is_span_gold(gold):
+            report = evaluate_spans(read_jsonl(gold), keep_errors=errors)
+        else:
+            if canonical_path is None:
+                canonical_path = canonical_path_for(gold)
+            report = evaluate_path(gold, canonical_path, keep_errors=errors)
     except EvalError as e:
         raise click.ClickException(str(e)) from None
     summary = report.summary()
@@ -45,7 +53,7 @@ def eval_(gold: Path, canonical_path: Path | None, as_json: bool, errors: bool) 
             if as_json:
                 click.echo(json.dumps(err, ensure_ascii=False))
                 continue
-            click.echo(f"[{err['error']}] {err['doc_id']}")
+            click.echo(f"[{err['error']}] {err['doc_id']}" + (f" ({err['gold_type']})" if err.get("gold_type") else ""))
             click.echo(f"  quote:   {err['quote']!r}")
             line = f"  gold: {err['gold_speaker']!r}  predicted: {err['predicted_mention']!r} -> {err['predicted_speaker']!r} ({err['method']})"
             if "canonical_label" in err:
@@ -55,7 +63,10 @@ def eval_(gold: Path, canonical_path: Path | None, as_json: bool, errors: bool) 
     if as_json:
         click.echo(json.dumps(summary, indent=None if errors else 2, ensure_ascii=False))
         return
-    click.echo(_summary_lines(summary, gold, canonical_path))
+    if summary.get("format") == "spans":
+        click.echo(_span_lines(summary, gold))
+    else:
+        click.echo(_summary_lines(summary, gold, canonical_path))
 
 
 def _summary_lines(s: dict, gold: Path, canonical_path: Path | None) -> str:
@@ -73,6 +84,8 @@ def _summary_lines(s: dict, gold: Path, canonical_path: Path | None) -> str:
                      f" ({canonical_path.name if canonical_path else ''})")
     else:
         lines.append("canonical speaker accuracy: no labels (pass --canonical)")
+    if s.get("non_speech_rejected") is not None:
+        lines.append(f"non-speech rejected {pct(s['non_speech_rejected'])} of {s['non_speech_spans']} unattributed quoted spans")
     conf = "  ".join(
         f">={t}: P {pct(v['joint_precision'])} R {pct(v['joint_recall'])} (n={v['predictions']})"
         for t, v in s["at_confidence"].items()
@@ -82,6 +95,24 @@ def _summary_lines(s: dict, gold: Path, canonical_path: Path | None) -> str:
     lines.append(f"speed    {s['articles_per_second']} articles/s, {s['mb_per_second']} MB/s "
                  f"(extraction only, one process; load average {load:.1f}; benchmarks/extract.py for medians)")
     return "\n".join(lines)
+
+
+def _span_lines(s: dict, gold: Path) -> str:
+    pct = lambda x: "-" if x is None else f"{100 * x:.1f}"  # noqa: E731
+
+    def parts(table: dict, n: str, v: str) -> str:
+        return ", ".join(f"{k} {pct(x[v])} (n={x[n]})" for k, x in table.items())
+
+    return "\n".join([
+        f"{gold.name}: {s['articles']} articles, {s['speech_spans']} speech and {s['non_speech_spans']} non-speech quoted spans",
+        f"speech   P {pct(s['speech_precision'])}  R {pct(s['speech_recall'])}  F1 {pct(s['speech_f1'])}"
+        f"   ({s['unlabelled_predictions']} predictions on no labelled span)",
+        f"non-speech rejected {pct(s['non_speech_rejected'])}: {parts(s['non_speech_rejected_by_type'], 'spans', 'rejected')}",
+        f"speaker  accuracy {pct(s['speaker_accuracy'])} on found speech; by kind: {parts(s['speaker_accuracy_by_kind'], 'found', 'accuracy')}",
+        f"         by basis: {parts(s['speaker_accuracy_by_basis'], 'found', 'accuracy')}",
+        f"JOINT    P {pct(s['joint_precision'])}  R {pct(s['joint_recall'])}  F1 {pct(s['joint_f1'])}",
+        f"speed    {s['articles_per_second']} articles/s (extraction only, one process)",
+    ])
 
 
 COMMANDS = [eval_]

@@ -14,6 +14,8 @@ Definitions:
   is right only when the prediction has no speaker either.
 * Joint: a hit needs span and speaker. Joint precision = hits / counted predictions,
   joint recall = hits / gold quotes; joint F1 is the headline figure.
+* Non-speech rejected: of the ``unattributed_quoted_spans``, the share that no prediction
+  (of kind direct or partial) falls on by the overlap rule.
 * Canonical accuracy: over gold quotes with a canonical label, the matched prediction's
   ``speaker`` equals the label by the token rule; a null label needs a null speaker. An
   unmatched labelled quote counts as wrong.
@@ -97,6 +99,8 @@ class Report:
     speaker_right: int = 0
     canonical_total: int = 0
     canonical_right: int = 0
+    unattributed: int = 0  # quoted spans no attribution covers (titles, scare quotes, ...)
+    unattributed_rejected: int = 0  # ... that no speech prediction falls on
     seconds: float = 0.0
     chars: int = 0
     by_threshold: dict[float, list[int]] = field(default_factory=dict)  # t -> [preds, hits]
@@ -131,6 +135,8 @@ class Report:
             "joint_f1": round(self._f(jp, jr), 4),
             "canonical_accuracy": round(self.canonical_right / self.canonical_total, 4) if self.canonical_total else None,
             "canonical_labelled": self.canonical_total,
+            "non_speech_rejected": round(self.unattributed_rejected / self.unattributed, 4) if self.unattributed else None,
+            "non_speech_spans": self.unattributed,
             "articles_per_second": round(self.articles / self.seconds, 1) if self.seconds else None,
             "mb_per_second": round(self.chars / 1e6 / self.seconds, 2) if self.seconds else None,
             "at_confidence": {
@@ -231,6 +237,8 @@ def evaluate(
         pairs = match(g_spans, p_spans)
         matched_p = {j: i for i, j in pairs}
         matched_g = {i: j for i, j in pairs}
+        rep.unattributed += len(unattr)
+        rep.unattributed_rejected += sum(1 for u in unattr if not any(overlaps_enough(p, u) for p in p_spans))
         counted = []
         for j, q in enumerate(preds):
             if j not in matched_p and any(overlaps_enough(p_spans[j], u) for u in unattr):
@@ -319,3 +327,154 @@ def evaluate_path(gold_path: Path, canonical_path: Path | None = None, keep_erro
         canonical_path = canonical_path_for(gold_path)
     canonical = load_canonical(canonical_path)
     return evaluate(read_jsonl(gold_path), extractor=extractor, canonical=canonical, keep_errors=keep_errors)
+
+
+# -- every quoted span labelled speech or not (realnews) ------------------------------
+
+SPEECH_KINDS = ("direct", "partial")
+
+
+def covers(pred: tuple[int, int], span: tuple[int, int]) -> bool:
+    """``pred`` covers more than half of ``span``."""
+    length = span[1] - span[0]
+    ov = min(pred[1], span[1]) - max(pred[0], span[0])
+    return length > 0 and ov * 2 > length
+
+
+@dataclass
+class SpanReport:
+    """Figures for gold where every quoted span is labelled speech or not."""
+
+    articles: int = 0
+    speech: int = 0  # gold speech spans
+    non_speech: int = 0
+    found: int = 0  # speech spans predicted speech
+    false_alarms: int = 0  # non-speech spans predicted speech
+    unlabelled: int = 0  # speech predictions covering no labelled span
+    speaker_right: int = 0
+    seconds: float = 0.0
+    by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [found, speaker right]
+    by_basis: dict[str, list[int]] = field(default_factory=dict)
+    by_type: dict[str, list[int]] = field(default_factory=dict)  # non-speech type -> [spans, rejected]
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        predicted = self.found + self.false_alarms
+        p = self.found / predicted if predicted else 0.0
+        r = self.found / self.speech if self.speech else 0.0
+        jp = self.speaker_right / predicted if predicted else 0.0
+        jr = self.speaker_right / self.speech if self.speech else 0.0
+        f = Report._f
+        ratio = lambda a, b: round(a / b, 4) if b else None  # noqa: E731
+        return {
+            "format": "spans",
+            "articles": self.articles,
+            "speech_spans": self.speech,
+            "non_speech_spans": self.non_speech,
+            "speech_precision": round(p, 4),
+            "speech_recall": round(r, 4),
+            "speech_f1": round(f(p, r), 4),
+            "non_speech_rejected": ratio(self.non_speech - self.false_alarms, self.non_speech),
+            "unlabelled_predictions": self.unlabelled,
+            "speaker_accuracy": ratio(self.speaker_right, self.found),
+            "joint_precision": round(jp, 4),
+            "joint_recall": round(jr, 4),
+            "joint_f1": round(f(jp, jr), 4),
+            "speaker_accuracy_by_kind": {k: {"found": a, "accuracy": ratio(b, a)} for k, (a, b) in sorted(self.by_kind.items())},
+            "speaker_accuracy_by_basis": {k: {"found": a, "accuracy": ratio(b, a)} for k, (a, b) in sorted(self.by_basis.items())},
+            "non_speech_rejected_by_type": {k: {"spans": a, "rejected": ratio(b, a)} for k, (a, b) in sorted(self.by_type.items())},
+            "articles_per_second": round(self.articles / self.seconds, 1) if self.seconds else None,
+        }
+
+
+def span_speaker_right(g: dict[str, Any], q: Quote) -> bool:
+    """The canonical speaker by the token rule; a null label needs a null speaker, and
+    a group the article names only by a description may also be left null."""
+    label = g.get("speaker")
+    if not label:
+        return q.speaker is None
+    if q.speaker is None:
+        return g.get("speaker_kind") == "group" and g.get("basis") == "description"
+    return names_match(q.speaker, label)
+
+
+def evaluate_spans(
+    rows: Iterable[dict[str, Any]],
+    extractor: Callable[[Article], list[Quote]] | None = None,
+    keep_errors: bool = False,
+) -> SpanReport:
+    """Score ``extractor`` on articles whose every quoted span is labelled (``spans``)."""
+    if extractor is None:
+        from .extract import extract as extractor
+    rep = SpanReport()
+    for row in rows:
+        article = _article(row)
+        t0 = time.perf_counter()
+        preds = [q for q in extractor(article) if q.kind in SPEECH_KINDS]
+        rep.seconds += time.perf_counter() - t0
+        rep.articles += 1
+        spans = row.get("spans") or []
+        p_spans = [(q.start, q.end) for q in preds]
+        used: set[int] = set()
+        for g in spans:
+            gs = (g["start"], g["end"])
+            hit = next((j for j, p in enumerate(p_spans) if covers(p, gs)), None)
+            if hit is not None:
+                used.add(hit)
+            if not g.get("speech"):
+                rep.non_speech += 1
+                stat = rep.by_type.setdefault(g.get("type") or "other", [0, 0])
+                stat[0] += 1
+                if hit is None:
+                    stat[1] += 1
+                else:
+                    rep.false_alarms += 1
+                    if keep_errors:
+                        rep.errors.append(_span_err("not speech", row, g, preds[hit]))
+                continue
+            rep.speech += 1
+            if hit is None:
+                if keep_errors:
+                    rep.errors.append(_span_err("miss", row, g, None))
+                continue
+            rep.found += 1
+            q = preds[hit]
+            ok = span_speaker_right(g, q)
+            for table, key in ((rep.by_kind, g.get("kind") or "direct"), (rep.by_basis, g.get("basis") or "none")):
+                stat = table.setdefault(key, [0, 0])
+                stat[0] += 1
+                stat[1] += ok
+            if ok:
+                rep.speaker_right += 1
+            elif keep_errors:
+                rep.errors.append(_span_err("wrong speaker", row, g, q))
+        inside = [(g["start"], g["end"]) for g in spans]
+        rep.unlabelled += sum(
+            1 for j, p in enumerate(p_spans)
+            if j not in used and not any(s <= p[0] and p[1] <= e for s, e in inside)
+        )
+    return rep
+
+
+def _span_err(what: str, row: dict[str, Any], g: dict[str, Any], q: Quote | None) -> dict[str, Any]:
+    text = row["text"]
+    s, e = g["start"], g["end"]
+    return {
+        "error": what,
+        "doc_id": row.get("doc_id"),
+        "quote": text[s:e][:120],
+        "gold_speaker": g.get("speaker"),
+        "gold_type": g.get("type") if not g.get("speech") else g.get("kind"),
+        "basis": g.get("basis"),
+        "predicted_mention": q.speaker_mention if q else None,
+        "predicted_speaker": q.speaker if q else None,
+        "method": q.method if q else None,
+        "context": text[max(0, s - 100) : min(len(text), e + 100)].replace("\n", " "),
+    }
+
+
+def is_span_gold(path: Path) -> bool:
+    """Whether a gold file labels every quoted span (``spans``) rather than quotes."""
+    for _, row in _json_lines(path):
+        return isinstance(row, dict) and "spans" in row and "quotes" not in row
+    return False

@@ -12,6 +12,8 @@ from quotes.evaluate import (
     canonical_path_for,
     evaluate,
     evaluate_path,
+    evaluate_spans,
+    is_span_gold,
     match,
     names_match,
     overlaps_enough,
@@ -156,3 +158,48 @@ def test_article_passed_to_extractor():
     seen = []
     evaluate([gold_row()], extractor=lambda a: seen.append(a) or [])
     assert isinstance(seen[0], Article) and seen[0].doc_id == "d1"
+
+
+# -- gold that labels every quoted span (speech or not) ---------------------------------
+
+
+def span_row() -> dict:
+    pier, waste, vanity, nick = span("The pier stays,"), span("waste of money"), span("vanity project."), span("Old Pier")
+    s = lambda sp, speech, **kw: {"start": sp[0], "end": sp[1], "text": TEXT[sp[0]:sp[1]], "speech": speech, **kw}  # noqa: E731
+    return {"doc_id": "d1", "text": TEXT, "spans": [
+        s(pier, True, kind="direct", speaker="Ruth Okafor", speaker_kind="person", basis="named"),
+        s(waste, True, kind="partial", speaker=None, speaker_kind="group", basis="description"),
+        s(vanity, False, type="term"),
+        s(nick, False, type="nickname"),
+    ]}
+
+
+def test_span_gold_arithmetic():
+    pier, waste, vanity, other = span("The pier stays,"), span("waste of money"), span("vanity project."), span("Harbour vote")
+    preds = [
+        Quote(text="", start=pier[0], end=pier[1], kind="direct", speaker="Okafor"),  # found, speaker right
+        Quote(text="", start=waste[0] + 2, end=waste[1], kind="partial", speaker=None),  # found; null accepted for a described group
+        Quote(text="", start=vanity[0], end=vanity[1], kind="partial", speaker="Ruth Okafor"),  # a term taken for speech
+        Quote(text="", start=other[0], end=other[1], kind="direct"),  # on no labelled span
+        Quote(text="", start=0, end=len(TEXT), kind="scare"),  # not speech: never counted
+    ]
+    s = evaluate_spans([span_row()], extractor=fixed(preds)).summary()
+    assert (s["speech_spans"], s["non_speech_spans"]) == (2, 2)
+    assert (s["speech_precision"], s["speech_recall"]) == (round(2 / 3, 4), 1.0)
+    assert s["non_speech_rejected"] == 0.5
+    assert s["non_speech_rejected_by_type"] == {"nickname": {"spans": 1, "rejected": 1.0}, "term": {"spans": 1, "rejected": 0.0}}
+    assert s["unlabelled_predictions"] == 1
+    assert s["speaker_accuracy"] == 1.0 and s["joint_precision"] == round(2 / 3, 4) and s["joint_recall"] == 1.0
+    assert s["speaker_accuracy_by_kind"] == {"direct": {"found": 1, "accuracy": 1.0}, "partial": {"found": 1, "accuracy": 1.0}}
+
+
+def test_span_gold_from_the_command_line(tmp_path):
+    gold = tmp_path / "spans.dev.jsonl"
+    gold.write_text(json.dumps(span_row()) + "\n")
+    assert is_span_gold(gold)
+    result = CliRunner().invoke(eval_, [str(gold), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["format"] == "spans" and data["speech_spans"] == 2 and data["speech_recall"] == 1.0
+    text = CliRunner().invoke(eval_, [str(gold)])
+    assert "non-speech rejected" in text.output and "JOINT" in text.output
