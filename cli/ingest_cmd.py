@@ -43,7 +43,7 @@ INDEX_LIMIT_MB = 64
 
 QUOTE_FIELDS = (
     "text", "start", "end", "kind", "speaker", "speaker_mention", "speaker_start", "speaker_end",
-    "cue", "method", "confidence", "paragraph", "speaker_kind", "speaker_role", "context", "continues",
+    "cue", "method", "confidence", "paragraph", "speaker_kind", "speaker_role", "context", "continues", "speech",
 )
 
 

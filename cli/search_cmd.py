@@ -104,7 +104,11 @@ def _hit_row(hit: Any) -> dict[str, Any]:
 @click.option("--publisher", metavar="NAME", help="Only quotes from this publisher.")
 @click.option("--since", metavar="DATE", help="Only articles published on or after DATE (YYYY[-MM[-DD]]).")
 @click.option("--until", metavar="DATE", help="Only articles published on or before DATE (YYYY[-MM[-DD]]).")
-@click.option("--kind", type=click.Choice(QUOTE_KINDS), help="Only quotes of this kind.")
+@click.option(
+    "--kind", type=click.Choice((*QUOTE_KINDS, "any")),
+    help="Only quoted spans of this kind [default: speech, direct and partial; any: every quoted span,"
+    " titles and terms included].",
+)
 @click.option("-n", "--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Results to show.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many results.")
 @click.option("--facets", is_flag=True, help="Also count the matching quotes by speaker.")

@@ -57,9 +57,11 @@ def search_common_words(
     if publisher:
         where.append("articles.publisher like :publisher")
         params["publisher"] = f"%{publisher.strip()}%"
-    if kind:
+    if kind and kind != "any":
         where.append("quotes.kind = :kind")
         params["kind"] = kind
+    elif not kind:
+        where.append("quotes.kind in ('direct', 'partial')")
     if window:
         start, stop = window
         if start:

@@ -19,7 +19,7 @@ from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.scoring import BM25F
 
 from quotes.dates import to_utc
-from quotes.model import QUOTE_KINDS
+from quotes.model import NON_SPEECH_KINDS, QUOTE_KINDS
 from quotes.store import Store
 
 from .budget import MAX_FUZZY_CHARS, MAX_QUERY_DEPTH, check_query_size, check_query_terms, check_time
@@ -165,9 +165,14 @@ def parse_bound(value: str | _dt.date | None, *, end: bool, name: str = "date") 
 _FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(+\-]))([A-Za-z_]\w*):")
 
 
+ANY_KIND = "any"
+#: Quoted spans that are not speech: left out of a search unless asked for by kind.
+NOT_SPEECH = query.Or([query.Term("kind", k) for k in NON_SPEECH_KINDS])
+
+
 def check_kind(kind: str) -> str:
-    if kind not in QUOTE_KINDS:
-        raise QueryError(f"unknown kind {kind!r} (kinds: {', '.join(QUOTE_KINDS)})")
+    if kind not in QUOTE_KINDS and kind != ANY_KIND:
+        raise QueryError(f"unknown kind {kind!r} (kinds: {', '.join(QUOTE_KINDS + (ANY_KIND,))})")
     return kind
 
 
@@ -456,8 +461,8 @@ class QuoteIndex:
             parts.append(self.speaker_filter(speaker))
         if publisher:
             parts.append(self._exact_or_words(searcher, "publisher_key", "publisher", publisher))
-        if kind:
-            parts.append(query.Term("kind", check_kind(kind)))
+        if kind and check_kind(kind) != ANY_KIND:
+            parts.append(query.Term("kind", kind))
         window = date_window(since, until)
         if not parts:
             return None, window
@@ -481,7 +486,8 @@ class QuoteIndex:
     ) -> SearchResults:
         """Ranked quotes matching ``query_string`` (Whoosh query language) and the filters.
 
-        Given the ``store``, a query made only of words too common for the index ("to
+        Only speech (kinds direct and partial) is searched unless ``kind`` names another
+        kind (or ``any``), or the query itself asks for a ``kind:``. Given the ``store``, a query made only of words too common for the index ("to
         be or not to be") is searched as a phrase in SQLite's full-text index instead.
         """
         if limit < 0 or offset < 0:
@@ -497,6 +503,8 @@ class QuoteIndex:
             )
         searcher = self.searcher()
         required, window = self.filters(searcher, speaker, publisher, since, until, kind)
+        speech_only = not kind and not any(getattr(leaf, "fieldname", None) == "kind" for leaf in q.leaves())
+        browsing = isinstance(q, query.Every)
         if required is query.NullQuery or any(p is query.NullQuery for p in getattr(required, "subqueries", ())):
             return SearchResults(query_string, 0, offset, limit, facets=[] if facets else None)
         kwargs: dict[str, Any] = {"limit": (offset + limit) or 1}
@@ -512,6 +520,9 @@ class QuoteIndex:
         if isinstance(q, query.Every) or (isinstance(q, query.Require) and isinstance(q.a, query.Every)):
             # No words to rank by: newest first.
             kwargs["sortedby"] = sorting.FieldFacet("published", reverse=True)
+        if speech_only:
+            # AndNot keeps the ranking and the skipping of the words alone.
+            q = query.AndNot(q, NOT_SPEECH)
         if facets:
             kwargs["groupedby"] = {"speaker": sorting.FieldFacet("speaker_name", maptype=sorting.Count)}
         if any(isinstance(leaf, query.Phrase) for leaf in q.leaves()) or isinstance(q, query.Phrase):
@@ -533,7 +544,7 @@ class QuoteIndex:
             groups = results.groups("speaker")
             ranked = sorted(groups.items(), key=lambda kv: (-kv[1], str(kv[0] or "")))
             out.facets = [{"speaker": k, "count": v} for k, v in ranked[:FACET_LIMIT]]
-        if total == 0 and not isinstance(q, query.Every):
+        if total == 0 and not browsing:
             out.suggestions = self._suggest(searcher, q, query_string)
         return out
 
@@ -664,10 +675,15 @@ def _total(searcher: Any, q: query.Query, results: Any, unfiltered: bool) -> int
     """How many documents match. For a single word the posting count is exact when
     nothing was deleted, and saves a second pass over every matching document."""
     limit = getattr(results.collector, "limit", None)
-    if unfiltered and isinstance(q, query.Term) and limit and results.scored_length() >= limit:
+    if unfiltered and limit and results.scored_length() >= limit:
         reader = searcher.reader()
         if not reader.has_deletions():
-            return reader.doc_frequency(q.fieldname, q.text)
+            if isinstance(q, query.Term):
+                return reader.doc_frequency(q.fieldname, q.text)
+            if isinstance(q, query.AndNot) and isinstance(q.a, query.Term):
+                # the word's documents, less those of it that are not speech
+                left_out = sum(1 for _ in searcher.docs_for_query(query.And([q.a, q.b])))
+                return reader.doc_frequency(q.a.fieldname, q.a.text) - left_out
     return len(results)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from whoosh import query
 
+from quotes.model import SPEECH_KINDS
 from quotes.store import Store
 
 from .budget import check_claim_size, check_time
@@ -232,10 +233,11 @@ def _article_count(items: list[Evidence]) -> int:
 
 
 def _rows(store: Store, ids: list[int]) -> list[dict[str, Any]]:
-    """Quote rows with speaker and article, plus the mention and cue, from SQLite."""
+    """Quote rows with speaker and article, plus the mention and cue, from SQLite: speech
+    only (titles and terms in quote marks are no one's words)."""
     if not ids:
         return []
-    rows = list(iter_rows(store, ids))
+    rows = [r for r in iter_rows(store, ids) if r.get("kind") in SPEECH_KINDS]
     extra = {
         r[0]: (r[1], r[2])
         for i in range(0, len(ids), 500)

@@ -1047,7 +1047,7 @@ def attribute(text: str, layout: Layout, spans: list[Span]) -> list[Quote]:
         q = Quote(text=text[sp.start : sp.end], start=sp.start, end=sp.end, paragraph=sp.paragraph)
         ss, se = _clamp(doc.sentence_of(sp.outer_start), sp)
         q.context = text[ss:se]
-        q.kind = "scare" if qi in scare else _kind(doc, sp, ss, se, f)
+        q.kind = "term" if qi in scare else _kind(doc, sp, ss, se, f)
         if f is not None:
             owner = None
             if f.antecedent is None and text[f.end - 2 : f.end] in ("'s", "’s"):
@@ -1337,7 +1337,7 @@ def _modifies(m: str, p: int) -> bool:
 
 def _kind(doc: _Doc, sp: Span, ss: int, se: int, f: Found | None) -> str:
     """direct (the quote is the reported speech), partial (a fragment inside
-    paraphrase) or scare (no speaker and no cue: a title, nickname or irony)."""
+    paraphrase) or term (no speaker and no cue: a title, nickname or irony)."""
     m = doc.masked
     pre = m[ss : sp.outer_start].strip()
     post = m[sp.outer_end : se].strip()
@@ -1352,7 +1352,7 @@ def _kind(doc: _Doc, sp: Span, ss: int, se: int, f: Found | None) -> str:
         if inner[:1].isupper() and words >= 3:
             return "direct"
     if f is None and words <= 4:
-        return "scare"
+        return "term"
     return "partial"
 
 
@@ -1367,6 +1367,6 @@ def _confidence(q: Quote, f: Found | None) -> float:
         # a short fragment with no speech verb of its own is as often a scare quote or a
         # title as a quotation
         c = min(c, 0.45)
-    if q.kind == "scare":
+    if q.kind == "term":
         c = min(c, 0.3)
     return round(max(0.01, min(0.99, c)), 2)

@@ -5,8 +5,8 @@ Definitions:
 * Spans are compared after trimming edge whitespace and punctuation. A prediction matches
   a gold quote when their overlap is at least half of the longer of the two; matching is
   one-to-one, largest overlaps first. ``exact`` counts matches with identical trimmed spans.
-* Gold quotes of every kind (direct and mixed) count. Predictions of kind ``scare`` are
-  not quotations and are not counted. An unmatched prediction that falls on one of the
+* Gold quotes of every kind (direct and mixed) count. Predictions of a kind that is not
+  speech (title, term, other) are not quotations and are not counted. An unmatched prediction that falls on one of the
   article's ``unattributed_quoted_spans`` (by the same overlap rule) is ignored.
 * A matched quote's speaker is right when the predicted mention overlaps the gold source
   span, or the predicted speaker name matches the gold mention by the token rule (case
@@ -30,12 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Article, Quote
+from .model import SPEECH_KINDS, Article, Quote
 
 _EDGE = " \t\r\n\u00a0.,;:!?\"'“”‘’«»`()[]{}—–-…"
 _TOKEN = re.compile(r"\w+")
 _POSSESSIVE = re.compile(r"['’]s?\b")  # "Clinton's" is the name Clinton
 THRESHOLDS = (0.5, 0.7, 0.9)
+
 
 
 class EvalError(Exception):
@@ -92,7 +93,7 @@ def match(gold: list[tuple[int, int]], pred: list[tuple[int, int]]) -> list[tupl
 class Report:
     articles: int = 0
     gold: int = 0
-    predicted: int = 0  # counted predictions (scare and ignored ones left out)
+    predicted: int = 0  # counted predictions (non-speech and ignored ones left out)
     ignored: int = 0
     matched: int = 0
     exact: int = 0
@@ -226,7 +227,7 @@ def evaluate(
         article = _article(row)
         text = article.text
         t0 = time.perf_counter()
-        preds = [q for q in extractor(article) if q.kind != "scare"]
+        preds = [q for q in extractor(article) if q.kind in SPEECH_KINDS]
         rep.seconds += time.perf_counter() - t0
         rep.articles += 1
         rep.chars += len(text.encode("utf-8"))
@@ -330,8 +331,6 @@ def evaluate_path(gold_path: Path, canonical_path: Path | None = None, keep_erro
 
 
 # -- every quoted span labelled speech or not (realnews) ------------------------------
-
-SPEECH_KINDS = ("direct", "partial")
 
 
 def covers(pred: tuple[int, int], span: tuple[int, int]) -> bool:

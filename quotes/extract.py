@@ -1,26 +1,45 @@
-"""The default extractor: quotation marks paired, quotes attributed, pure Python."""
+"""The default extractor: quotation marks paired, quotes attributed, speech told from
+titles and terms. Pure Python."""
 from __future__ import annotations
 
 from .attribute import attribute
-from .layout import analyse
+from .layout import Layout, analyse
 from .marks import find_spans
 from .model import Article, Quote
+from .speech import SpeechModel, classify
 
 
-def extract(article: Article) -> list[Quote]:
-    """Every quotation in ``article`` with its speaker, cue, method and confidence.
+def extract(article: Article, *, speech: SpeechModel | None | bool = True) -> list[Quote]:
+    """Every quoted span in ``article``: quotations with their speaker, cue, method and
+    confidence, and spans that are not speech (kind title, term or other, no speaker).
 
     ``quote.text == article.text[quote.start:quote.end]`` for every quote. Quotes in page
     furniture (navigation, bullet lists, related-story blurbs) are left out. A multi-
     paragraph quote comes back as one quote per paragraph, each later part pointing at the
-    part before through ``continues``.
+    part before through ``continues``. ``speech``: the model telling speech from the rest
+    (True: the bundled one; False: every span is taken for speech, as attributed).
     """
     text = article.text or ""
     if not text.strip():
         return []
     layout = analyse(text)
     spans = find_spans(text, [(b.start, b.end) for b in layout.blocks])
-    return attribute(text, layout, spans)
+    quotes = attribute(text, layout, spans)
+    if speech is not False:
+        classify(text, quotes, places(text, layout, quotes), None if speech is True else speech)
+    return quotes
+
+
+def places(text: str, layout: Layout, quotes: list[Quote]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(sentence, paragraph) offsets of each quote."""
+    out = []
+    for q in quotes:
+        block = next(((b.start, b.end) for b in layout.blocks if b.start <= q.start < b.end), (0, len(text)))
+        ctx = q.context or ""
+        ss = text.find(ctx, max(0, q.start - len(ctx)), q.end + len(ctx)) if ctx else -1
+        sentence = (ss, ss + len(ctx)) if 0 <= ss <= q.start else block
+        out.append((sentence, block))
+    return out
 
 
 def extract_text(text: str) -> list[Quote]:

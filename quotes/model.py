@@ -5,7 +5,12 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-QUOTE_KINDS = ("direct", "partial", "scare")
+#: Kinds of quoted span: speech (``direct``, a full quotation; ``partial``, a fragment
+#: inside the writer's sentence), and the rest (``title`` of a work, product or event;
+#: ``term``: a term, scare quote, nickname or word talked about; ``other``: ids, codes).
+SPEECH_KINDS = ("direct", "partial")
+NON_SPEECH_KINDS = ("title", "term", "other")
+QUOTE_KINDS = SPEECH_KINDS + NON_SPEECH_KINDS
 SPEAKER_KINDS = ("person", "organisation", "group", "unknown")
 
 
@@ -41,7 +46,7 @@ class Quote:
     text: str
     start: int
     end: int
-    kind: str = "direct"  # direct | partial | scare
+    kind: str = "direct"  # one of QUOTE_KINDS
     paragraph: int = 0
     speaker: str | None = None
     speaker_kind: str | None = None  # person | organisation | group | unknown
@@ -57,5 +62,12 @@ class Quote:
     # earlier paragraph of a multi-paragraph quote); None for a quote that starts fresh.
     continues: int | None = None
 
+    @property
+    def speech(self) -> bool:
+        """Whether the span reports words someone said or wrote."""
+        return self.kind in SPEECH_KINDS
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d["speech"] = self.speech
+        return d

@@ -187,6 +187,9 @@ class Store:
         if "speaker_role" not in db["quotes"].columns_dict:
             # Quotes stored before roles were kept per quote have none until re-ingested.
             db["quotes"].add_column("speaker_role", str)
+        with db.conn:
+            # Earlier versions called every quoted span that is not speech "scare".
+            db.execute("update quotes set kind = 'term' where kind = 'scare'")
         self._ensure_views()
 
     def _ensure_views(self) -> None:

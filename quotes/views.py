@@ -3,7 +3,9 @@
 The store creates each view, and recreates one whose SQL has changed, when it opens
 a database for writing.
 
-- ``quotes_view``: each quote with its speaker and source article, for browsing.
+- ``quotes_view``: each quotation (speech: kinds direct and partial) with its speaker
+  and source article, for browsing. Titles, terms and other quoted spans stay in the
+  ``quotes`` table, with their kind.
 - ``quote_search``: the same columns plus the full-text ``rank``, for ranked search.
   It starts from ``quotes_fts`` and exposes the FTS5 table's hidden column (named
   after the table) as ``search``, so SQLite hands a MATCH on it to FTS5 and ``rank``
@@ -45,12 +47,16 @@ def _select(columns: list[tuple[str, str]]) -> str:
     return "\nselect\n" + ",\n".join(lines) + "\n"
 
 
+# The unary + keeps SQLite from answering through the kind index, so rows stay in id order.
+SPEECH_ONLY = "where +quotes.kind in ('direct', 'partial')\n"
+
 QUOTES_VIEW_SQL = (
     _select(QUOTE_COLUMNS)
     + """from quotes
 join articles on articles.id = quotes.article_id
 left join speakers on speakers.id = quotes.speaker_id
 """
+    + SPEECH_ONLY
 )
 
 QUOTE_SEARCH_SQL = (
@@ -60,6 +66,7 @@ join quotes on quotes.id = quotes_fts.rowid
 join articles on articles.id = quotes.article_id
 left join speakers on speakers.id = quotes.speaker_id
 """
+    + SPEECH_ONLY
 )
 
 VIEWS: dict[str, str] = {"quotes_view": QUOTES_VIEW_SQL, "quote_search": QUOTE_SEARCH_SQL}

@@ -137,7 +137,7 @@ def test_partial_and_direct_kinds():
 def test_scare_quotes_have_no_speaker():
     text = 'The so-called "miracle cure" was sold online for years.'
     q = only(text, "miracle")
-    assert q.kind == "scare"
+    assert q.kind == "term"
     assert q.speaker is None
 
 
@@ -260,7 +260,7 @@ def test_more_cues(text, words, speaker, method):
 def test_nickname_is_not_a_quotation():
     text = 'Intro.\n\n"We will win this!" Dana "Dee" Reyes shouted to the crowd.'
     q = only(text, "Dee")
-    assert q.kind == "scare"
+    assert q.kind == "term"
     assert q.speaker is None
 
 

@@ -76,8 +76,8 @@ def test_metric_arithmetic():
         Quote("Old Pier", *nick, kind="partial", confidence=0.9),
         # a false alarm
         Quote(TEXT[stray[0]:stray[1]], *stray, confidence=0.4),
-        # scare kind: not counted at all
-        Quote("Old Pier", *nick, kind="scare", confidence=0.1),
+        # not speech: not counted at all
+        Quote("Old Pier", *nick, kind="term", confidence=0.1),
     ]
     rep = evaluate([gold_row()], extractor=fixed(preds))
     s = rep.summary()
@@ -181,7 +181,7 @@ def test_span_gold_arithmetic():
         Quote(text="", start=waste[0] + 2, end=waste[1], kind="partial", speaker=None),  # found; null accepted for a described group
         Quote(text="", start=vanity[0], end=vanity[1], kind="partial", speaker="Ruth Okafor"),  # a term taken for speech
         Quote(text="", start=other[0], end=other[1], kind="direct"),  # on no labelled span
-        Quote(text="", start=0, end=len(TEXT), kind="scare"),  # not speech: never counted
+        Quote(text="", start=0, end=len(TEXT), kind="term"),  # not speech: never counted
     ]
     s = evaluate_spans([span_row()], extractor=fixed(preds)).summary()
     assert (s["speech_spans"], s["non_speech_spans"]) == (2, 2)

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from quotes.extract import extract_text
 from quotes.layout import analyse
 from quotes.marks import find_spans
+from quotes.model import QUOTE_KINDS
 
 # Text built from pieces that exercise the parser: marks of every kind, names, speech
 # verbs, punctuation, paragraph breaks, plus arbitrary unicode.
@@ -33,7 +34,7 @@ def test_extract_never_raises_and_offsets_hold(text):
     for i, q in enumerate(quotes):
         assert 0 <= q.start <= q.end <= len(text)
         assert text[q.start : q.end] == q.text
-        assert q.kind in ("direct", "partial", "scare")
+        assert q.kind in QUOTE_KINDS
         assert 0.0 <= q.confidence <= 1.0
         if q.speaker_start is not None:
             assert 0 <= q.speaker_start < q.speaker_end <= len(text)

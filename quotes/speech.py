@@ -1,0 +1,260 @@
+"""Speech or not: does a quoted span report words someone said or wrote?
+
+News puts quote marks around more than quotations: titles of films and books, terms
+and scare quotes, nicknames, words talked about as words, the writer's own imagined
+lines. Each quoted span is scored by a logistic model over a few dozen plain features
+of the span, its sentence and the attribution found for it (``speech_model.json``,
+fitted on PolNeAR's training split by ``python -m quotes.fit_speech``); a span scored
+below the model's threshold is not speech. A span that is not speech gets a kind of its
+own (``title``, ``term`` or ``other``) and no speaker.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .lexicon import SPEECH_VERBS
+from .model import NON_SPEECH_KINDS, Quote
+
+MODEL_FILE = "speech_model.json"
+
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z]+)?|\d+")
+_FIRST_SECOND = {"i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "i'm", "we're",
+                 "you're", "i've", "we've", "i'll", "we'll", "i’m", "we’re", "you’re", "i’ve", "we’ve", "i’ll", "we’ll"}
+_AUX = {"is", "are", "was", "were", "be", "been", "being", "am", "will", "would", "can", "could", "should",
+        "shall", "must", "may", "might", "have", "has", "had", "do", "does", "did", "don't", "can't", "won't",
+        "isn't", "wasn't", "didn't", "doesn't", "don’t", "can’t", "won’t", "isn’t", "wasn’t", "didn’t", "doesn’t",
+        "it's", "it’s", "that's", "that’s", "there's", "there’s", "not", "we're", "they're", "i'm"}
+_DETERMINERS = {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "your",
+                "my", "some", "any", "no", "what's", "what’s", "so-called", "two", "one"}
+_NAMING = {"called", "dubbed", "termed", "named", "known", "labelled", "labeled", "titled", "entitled", "as"}
+_BE = {"is", "was", "are", "were", "be", "been", "being", "what's", "what’s", "often", "sometimes", "also", "now",
+       "officially", "widely", "commonly", "so", "known"}
+_FUNCTION = {"and", "or", "but", "to", "of", "in", "on", "at", "for", "with", "by", "from", "as", "that", "which",
+             "who", "is", "was", "are", "were", "be", "he", "she", "they", "it", "we", "i", "you", "said", "says",
+             "the", "a", "an", "than", "if", "when", "while", "because", "so", "not", "will", "would", "has", "have",
+             "had", "can", "could", "may", "might", "should", "must", "do", "does", "did", "according", "told",
+             "added", "wrote", "this", "these", "those", "there", "then", "also", "even", "only", "just"}
+_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from", "as", "is", "vs"}
+#: Words before an opening mark that are common enough to carry a weight of their own.
+HINT_WORDS = (
+    "said", "says", "called", "dubbed", "termed", "labelled", "labeled", "named", "titled", "entitled", "known",
+    "as", "the", "a", "an", "of", "and", "or", "word", "words", "term", "phrase", "slogan", "film", "movie",
+    "book", "novel", "song", "album", "show", "series", "program", "programme", "campaign", "project",
+    "so-called", "described", "call", "calls", "calling", "describe", "describes", "was", "is", "be", "were",
+    "are", "that", "it", "its", "his", "her", "their", "our", "this", "these", "to", "in", "on", "for", "with",
+    "by", "from", "about", "like", "than", "new", "first", "operation", "plan", "act", "report", "told",
+    "wrote", "added", "asked", "tweeted", "warned", "saying", "question", "read", "reads", "reading", "sign",
+    "signs", "headline", "hashtag", "chanted", "chant", "chants", "shouted", "declared", "promised",
+)
+HINTS_AFTER = (
+    "said", "says", "he", "she", "they", "it", "and", "or", "to", "of", "in", "on", "for", "is", "was", "which",
+    "that", "the", "a", "an", "as", "told", "added", "wrote", "according", "campaign", "program", "programme",
+    "series", "show", "film", "movie", "book", "plan", "policy", "law", "act", "bill", "with", "by",
+)
+
+
+def _words(s: str) -> list[str]:
+    return _WORD.findall(s)
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f"{edges[-1]}+"
+
+
+def _occurs_elsewhere(low: str, phrase: str, start: int, end: int) -> bool:
+    """Whether ``phrase`` (lower case) stands as whole words in ``low`` outside start:end."""
+    i = low.find(phrase)
+    while i >= 0:
+        j = i + len(phrase)
+        if (j <= start or i >= end) and not (i and low[i - 1].isalnum()) and not (j < len(low) and low[j].isalnum()):
+            return True
+        i = low.find(phrase, i + 1)
+    return False
+
+
+def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[int, int],
+             low: str | None = None) -> dict[str, float]:
+    """The features of quote ``q`` of ``text`` in its sentence and paragraph (offsets);
+    ``low``: ``text.lower()``, when the caller has it."""
+    f: dict[str, float] = {}
+    inner = text[q.start : q.end]
+    words = _words(inner)
+    n = len(words)
+    lower = [w.lower() for w in words]
+    f[f"words:{_bucket(n, (1, 2, 3, 5, 8, 15, 30))}"] = 1
+    stripped = inner.rstrip()
+    if stripped[-1:] in ",.?!;:—-…":
+        f[f"ends:{stripped[-1:] if stripped[-1:] in ',.?!' else 'other'}"] = 1
+    if inner[:1].isupper():
+        f["starts-upper"] = 1
+    content = [w for w in words if w.lower() not in _SMALL]
+    if content and all(w[:1].isupper() for w in content):
+        f["title-case"] = 1
+        if n >= 2:
+            f["title-case-phrase"] = 1
+    if any(w.isdigit() for w in words):
+        f["digits"] = 1
+    letters = sum(map(str.isalpha, inner))
+    if letters < max(1, len(inner.strip())) * 0.5:
+        f["few-letters"] = 1
+    if "/" in inner or "@" in inner or "#" in inner or "http" in lower:
+        f["symbols"] = 1
+    if any(w in _FIRST_SECOND for w in lower):
+        f["first-second-person"] = 1
+    if any(w in _AUX for w in lower):
+        f["auxiliary"] = 1
+    if any(w in SPEECH_VERBS for w in lower):
+        f["speech-verb-inside"] = 1
+    # where it stands
+    ss, se = sentence
+    ps, pe = paragraph
+    before = text[max(ps, q.start - 60) : q.start].rstrip("\"“”'‘’« ")
+    after = text[q.end : min(pe, q.end + 60)].lstrip("\"“”'‘’» ")
+    if not text[ss : q.start].strip(" \"“”'‘’«»\n"):
+        f["opens-sentence"] = 1
+    if not text[q.end : se].strip(" \"“”'‘’«».,;:!?\n"):
+        f["closes-sentence"] = 1
+    if not text[ps : q.start].strip(" \"“”'‘’«»\n"):
+        f["opens-paragraph"] = 1
+    if not text[q.end : pe].strip(" \"“”'‘’«».,;:!?\n"):
+        f["closes-paragraph"] = 1
+    if before.endswith(":"):
+        f["after-colon"] = 1
+    if before.endswith(","):
+        f["after-comma"] = 1
+    if before.endswith("("):
+        f["in-parentheses"] = 1
+    prev = _words(before)[-1:]
+    if prev:
+        w = prev[0].lower()
+        f[f"prev:{w}" if w in HINT_WORDS else ("prev:Cap" if prev[0][:1].isupper() else "prev:other")] = 1
+    nxt = _words(after)[:1]
+    if nxt:
+        w = nxt[0].lower()
+        f[f"next:{w}" if w in HINTS_AFTER else ("next:Cap" if nxt[0][:1].isupper() else "next:other")] = 1
+    else:
+        f["next:none"] = 1
+    outside = (text[ss : max(ss, q.start - 1)] + " " + text[min(se, q.end + 1) : se]).lower()
+    if any(w in SPEECH_VERBS for w in _words(outside)):
+        f["speech-verb-in-sentence"] = 1
+    before_words = [w.lower() for w in _words(before)]
+    if before_words and before_words[-1] in _DETERMINERS:
+        f["after-determiner"] = 1
+    if len(before_words) >= 2 and before_words[-1] in _NAMING and before_words[-2] in _BE:
+        f["passive-naming"] = 1  # "is called", "was dubbed", "what's known as"
+    if nxt and nxt[0].islower() and nxt[0].lower() not in _FUNCTION and not after[:1] in ",.;:!?)—–-":
+        f["next-word-modified"] = 1  # the span modifies the noun after it: "severe" levels
+    if len(words) == 1 and words[0].islower():
+        f["single-lowercase-word"] = 1
+    if n >= 4 and stripped[-1:] in ".?!,":
+        f["clause"] = 1
+    phrase = " ".join(lower)
+    if phrase and len(phrase) >= 3 and _occurs_elsewhere(low if low is not None else text.lower(), phrase, q.start, q.end):
+        f["repeated" if n == 1 else "repeated-phrase"] = 1
+    if q.speaker_start is not None and ss <= q.speaker_start < se:
+        f["mention-in-sentence"] = 1
+    near = [w.lower() for w in _words(text[max(ss, q.start - 40) : q.start])[-3:] + _words(text[q.end : min(se, q.end + 40)])[:3]]
+    if any(w in SPEECH_VERBS for w in near):
+        f["speech-verb-adjacent"] = 1
+    # the words around it, by position (only those common in training get a weight)
+    for i, w in enumerate(reversed(before_words[-3:]), 1):
+        f[f"w-{i}:{w}"] = 1
+    for i, w in enumerate([w.lower() for w in _words(after)[:2]], 1):
+        f[f"w+{i}:{w}"] = 1
+    if lower:
+        f[f"first:{lower[0]}"] = 1
+    # the attribution found for it
+    f[f"method:{q.method or 'none'}"] = 1
+    if n <= 3:
+        # a short fragment is a partial quote when someone's words are reported around it
+        reported = "speech-verb-in-sentence" in f or "speech-verb-adjacent" in f
+        f["short:" + ("reported" if reported else "unreported")] = 1
+        for k in ("after-determiner", "next-word-modified", "title-case", "repeated", "mention-in-sentence"):
+            if k in f:
+                f[f"short+{k}"] = 1
+    if q.cue:
+        cue = _words(q.cue.lower())[:1]
+        if cue and cue[0] in SPEECH_VERBS:
+            f["cue-speech-verb"] = 1
+    if q.speaker_start is not None:
+        gap = q.speaker_start - q.end if q.speaker_start >= q.end else q.start - (q.speaker_end or q.start)
+        f[f"mention-gap:{_bucket(max(gap, 0), (5, 20, 60, 200))}"] = 1
+    if q.speaker:
+        f[f"speaker-kind:{q.speaker_kind or 'unknown'}"] = 1
+    if q.continues is not None:
+        f["continues"] = 1
+    return f
+
+
+class SpeechModel:
+    """Logistic weights over :func:`features`, and the threshold below which a span is
+    not speech."""
+
+    def __init__(self, weights: dict[str, float], bias: float, threshold: float, meta: dict[str, Any] | None = None):
+        self.weights = weights
+        self.bias = bias
+        self.threshold = threshold
+        self.meta = meta or {}
+
+    def probability(self, feats: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"bias": round(self.bias, 5), "threshold": round(self.threshold, 4), "meta": self.meta,
+             "weights": {k: round(v, 5) for k, v in sorted(self.weights.items()) if abs(v) >= 1e-5}},
+            indent=1, sort_keys=True,
+        ) + "\n"
+
+    @classmethod
+    def from_json(cls, data: str) -> SpeechModel:
+        d = json.loads(data)
+        return cls(dict(d["weights"]), float(d["bias"]), float(d["threshold"]), d.get("meta"))
+
+
+@lru_cache(maxsize=1)
+def default_model() -> SpeechModel:
+    return SpeechModel.from_json((resources.files(__package__) / MODEL_FILE).read_text(encoding="utf-8"))
+
+
+def non_speech_kind(text: str, q: Quote) -> str:
+    """``title``, ``term`` or ``other`` for a span that is not speech."""
+    inner = text[q.start : q.end]
+    words = _words(inner)
+    if not words or sum(map(str.isalpha, inner)) < len(inner.strip()) * 0.5:
+        return "other"  # ids, codes, numbers
+    content = [w for w in words if w.lower() not in _SMALL]
+    if content and all(w[:1].isupper() for w in content) and not (len(words) == 1 and q.start == 0):
+        return "title"
+    return "term"
+
+
+def classify(text: str, quotes: Iterable[Quote], spans: list[tuple[tuple[int, int], tuple[int, int]]],
+             model: SpeechModel | None = None) -> None:
+    """Mark the quotes that are not speech: their kind becomes title, term or other and
+    their speaker is cleared. ``spans`` gives each quote's (sentence, paragraph)."""
+    model = model or default_model()
+    low = text.lower()
+    for q, (sentence, paragraph) in zip(quotes, spans):
+        if not q.speech:
+            q.method = "not-speech"
+            continue
+        p = model.probability(features(text, q, sentence, paragraph, low))
+        if p >= model.threshold:
+            continue
+        q.kind = non_speech_kind(text, q)
+        q.speaker = q.speaker_kind = q.speaker_role = q.speaker_mention = None
+        q.speaker_start = q.speaker_end = None
+        q.cue = None
+        q.method = "not-speech"
+        q.confidence = round(1 - p, 3)

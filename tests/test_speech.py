@@ -1,0 +1,117 @@
+"""Speech or not: titles and terms in quote marks get a kind of their own, no speaker,
+and stay out of verify, the quote views and a default search."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from quotes.extract import extract_text
+from quotes.fit_speech import examples, fit, report
+from quotes.speech import default_model
+
+STORY = """Harbour town votes on the pier
+
+The council met on Tuesday to vote on the future of the old pier.
+
+"We will rebuild the pier this year, whatever it costs," said Mayor Ruth Okafor after the vote.
+
+Her critics called the plan "reckless" and said it would "bankrupt the town within a decade."
+
+The pier appears in the film "Harbour Lights of Summer", which opens at the Regal next month.
+
+The so-called "pier tax" was dropped last year.
+
+"It is a good day for the town," Okafor added.
+"""
+
+
+def by_text(quotes):
+    return {q.text.rstrip(",."): q for q in quotes}
+
+
+def test_titles_and_terms_are_not_speech_and_have_no_speaker():
+    quotes = by_text(extract_text(STORY))
+    title, term = quotes["Harbour Lights of Summer"], quotes["pier tax"]
+    assert (title.kind, term.kind) == ("title", "term")
+    for q in (title, term):
+        assert not q.speech and q.speaker is None and q.speaker_mention is None and q.cue is None
+        assert q.method == "not-speech"
+    assert quotes["We will rebuild the pier this year, whatever it costs"].speaker == "Ruth Okafor"
+    assert quotes["It is a good day for the town"].speaker == "Ruth Okafor"
+    assert quotes["reckless"].kind == "partial"
+
+
+@pytest.fixture
+def stored(tmp_path: Path) -> Path:
+    (tmp_path / "story.txt").write_text(STORY)
+    db = tmp_path / "quotes.db"
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "story.txt"), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_stored_with_their_kind_but_never_shown_as_quotes(stored: Path):
+    conn = sqlite3.connect(stored)
+    kinds = dict(conn.execute("select text, kind from quotes where kind not in ('direct', 'partial')").fetchall())
+    assert kinds == {"Harbour Lights of Summer": "title", "pier tax": "term"}
+    in_view = {r[0] for r in conn.execute("select quote from quotes_view")}
+    assert "Harbour Lights of Summer" not in in_view and "reckless" in in_view
+    assert conn.execute("select count(*) from quote_search where search match 'harbour lights'").fetchone()[0] == 0
+    assert conn.execute("select speaker_id from quotes where kind = 'title'").fetchone()[0] is None
+
+    default = run("search", "harbour lights", "--db", str(stored), "--json")
+    assert json.loads(default.stdout) == []
+    titles = json.loads(run("search", "harbour lights", "--kind", "title", "--db", str(stored), "--json").stdout)
+    assert [(h["quote"], h["kind"], h["speaker"]) for h in titles] == [("Harbour Lights of Summer", "title", None)]
+    assert len(json.loads(run("search", "kind:term", "--db", str(stored), "--json").stdout)) == 1
+    assert len(json.loads(run("search", "pier", "--db", str(stored), "--json").stdout)) == 1
+    assert len(json.loads(run("search", "pier", "--kind", "any", "--db", str(stored), "--json").stdout)) == 2
+
+    verdict = run("verify", "Harbour Lights of Summer", "--db", str(stored), "--json")
+    assert verdict.exit_code == 1 and json.loads(verdict.stdout)["verdict"] == "not_found"
+    said = run("verify", "a good day for the town", "--speaker", "Okafor", "--db", str(stored))
+    assert said.exit_code == 0 and said.output.startswith("CONFIRMED")
+
+
+def test_extract_says_which_spans_are_speech(tmp_path: Path):
+    (tmp_path / "story.txt").write_text(STORY)
+    record = json.loads(run("extract", str(tmp_path / "story.txt")).stdout)
+    speech = {q["text"].rstrip(",."): q["speech"] for q in record["quotes"]}
+    assert speech["Harbour Lights of Summer"] is False and speech["We will rebuild the pier this year, whatever it costs"]
+
+
+def test_the_bundled_model_says_how_it_was_fitted():
+    model = default_model()
+    assert model.meta["fitted_on"] == "PolNeAR train" and 0 < model.threshold <= 0.5
+    assert model.meta["speech"] > model.meta["not_speech"] > 100
+
+
+def gold(text: str, speech: list[str], other: list[str]) -> dict:
+    span = lambda w: {"start": text.index(w), "end": text.index(w) + len(w), "text": w}  # noqa: E731
+    return {"doc_id": str(abs(hash(text))), "text": text, "quotes": [span(w) for w in speech],
+            "unattributed_quoted_spans": [span(w) for w in other]}
+
+
+def test_fitting_is_reproducible_and_keeps_its_recall():
+    rows = [
+        gold(STORY, ["We will rebuild the pier this year, whatever it costs,", "reckless",
+                     "It is a good day for the town,"], ["Harbour Lights of Summer", "pier tax"]),
+        gold('Chef Ana Ruiz said: "The menu changes every week."\n\nHer cafe, "Blue Door", opened in May.\n\n'
+             '"We cook what the boats bring in," Ruiz said.', ["The menu changes every week.",
+                                                             "We cook what the boats bring in,"], ["Blue Door"]),
+    ]
+    data = examples(rows)
+    assert sorted(y for _, y in data) == [0, 0, 0, 1, 1, 1, 1, 1]
+    first, second = fit(data, steps=200, min_count=1, recall=1.0), fit(data, steps=200, min_count=1, recall=1.0)
+    assert first.to_json() == second.to_json()
+    assert all(first.probability(f) >= first.threshold for f, y in data if y == 1)
+    assert "speech recall 1.000" in report(first, data)
