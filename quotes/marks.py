@@ -81,6 +81,8 @@ def _role(text: str, i: int, j: int, mark: str) -> str:
             return "none"
     if mark == '"' and before.isdigit() and not after.isalnum():
         return "inch"
+    if mark in ("'", "’") and before in ",;:!?." and space_after:
+        return "close"  # 'We will,' said: punctuation, then the mark, then a space
     if space_before and not space_after:
         return "open"
     if space_after and not space_before:

@@ -97,3 +97,16 @@ def test_offsets_index_the_text():
 )
 def test_misused_and_nested_marks(text, expected):
     assert spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("'We will rebuild the pier,' said Ruth Okafor. 'It matters.'", ["We will rebuild the pier,", "It matters."]),
+        ("‘We will rebuild the pier,’ said Ruth Okafor. ‘It matters.’", ["We will rebuild the pier,", "It matters."]),
+        ("'Is it safe?' asked a fisherman. 'No,' she said.", ["Is it safe?", "No,"]),
+    ],
+)
+def test_single_marks_as_the_main_marks(text, expected):
+    """Outlets that quote with single marks: a mark after the closing punctuation closes."""
+    assert spans(text) == expected
