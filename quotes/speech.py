@@ -40,6 +40,20 @@ _FUNCTION = {"and", "or", "but", "to", "of", "in", "on", "at", "for", "with", "b
              "the", "a", "an", "than", "if", "when", "while", "because", "so", "not", "will", "would", "has", "have",
              "had", "can", "could", "may", "might", "should", "must", "do", "does", "did", "according", "told",
              "added", "wrote", "this", "these", "those", "there", "then", "also", "even", "only", "just"}
+# Frequent English verbs in their common forms: words reported are mostly clauses.
+_COMMON_VERBS = {
+    f for base in (
+        "go make take want need think know see come get give find tell ask work seem feel try leave call keep "
+        "let begin help talk turn start show hear play run move live believe hold bring happen write provide sit "
+        "stand lose pay meet include continue set learn change lead understand watch follow stop create speak "
+        "read allow add spend grow open walk win offer remember love consider appear buy wait serve die send "
+        "expect build stay fall cut reach kill remain suggest raise pass sell require report decide pull like "
+        "look use put mean become"
+    ).split()
+    for f in (base, base + "s", base + "ed", base + "ing", base + "d")
+} | {"went", "made", "took", "thought", "knew", "saw", "came", "got", "gave", "found", "told", "felt", "left",
+     "kept", "began", "brought", "wrote", "stood", "lost", "paid", "met", "led", "understood", "spoke", "grew",
+     "won", "bought", "fell", "sent", "built", "held", "heard", "ran", "sold", "became", "done", "gone", "seen"}
 _SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from", "as", "is", "vs"}
 #: Words before an opening mark that are common enough to carry a weight of their own.
 HINT_WORDS = (
@@ -165,6 +179,17 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
     near = [w.lower() for w in _words(text[max(ss, q.start - 40) : q.start])[-3:] + _words(text[q.end : min(se, q.end + 40)])[:3]]
     if any(w in SPEECH_VERBS for w in near):
         f["speech-verb-adjacent"] = 1
+    # governed by a speech verb in the active voice: called the plan "reckless", said
+    # it was "a mistake" (not: is called "feather lung")
+    window = before_words[-5:]
+    for k, w in enumerate(window):
+        if w in SPEECH_VERBS and not (k and window[k - 1] in _BE):
+            f["after-speech-verb"] = 1
+            if len(window) - k <= 2:
+                f["right-after-speech-verb"] = 1
+            break
+    if any(w in _COMMON_VERBS for w in lower):
+        f["verb-inside"] = 1
     # the words around it, by position (only those common in training get a weight)
     for i, w in enumerate(reversed(before_words[-3:]), 1):
         f[f"w-{i}:{w}"] = 1
