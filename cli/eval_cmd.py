@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from quotes.evaluate import EvalError, canonical_path_for, evaluate_path, evaluate_spans, is_span_gold, read_jsonl
+from quotes.evaluate import (
+    EvalError,
+    canonical_path_for,
+    evaluate_path,
+    evaluate_spans,
+    is_span_gold,
+    read_jsonl,
+)
 
 
 @click.command(name="eval")

@@ -13,8 +13,23 @@ The index is derived from SQLite and can always be rebuilt from it::
 from __future__ import annotations
 
 from . import _patches
-from .build import DriftReport, SyncReport, check, delete_documents, index_exists, rebuild, sync
-from .errors import BudgetExceeded, IndexMissing, IndexWriteError, InputTooLarge, QueryError, QuoteIndexError
+from .build import (
+    DriftReport,
+    SyncReport,
+    check,
+    delete_documents,
+    index_exists,
+    rebuild,
+    sync,
+)
+from .errors import (
+    BudgetExceeded,
+    IndexMissing,
+    IndexWriteError,
+    InputTooLarge,
+    QueryError,
+    QuoteIndexError,
+)
 from .schema import SCHEMA_VERSION, make_schema
 from .search import Hit, QuoteIndex, SearchResults
 from .verify import Evidence, Verdict, verify

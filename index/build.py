@@ -31,7 +31,14 @@ from quotes.store import Store, writer_lock
 
 from .errors import IndexMissing
 from .schema import SCHEMA_VERSION, make_schema, make_speaker_schema
-from .writing import LOCK_TIMEOUT, building_folder, open_writer, remove_leftovers, swap_in, write_errors
+from .writing import (
+    LOCK_TIMEOUT,
+    building_folder,
+    open_writer,
+    remove_leftovers,
+    swap_in,
+    write_errors,
+)
 
 META_FILE = "quotes-index.json"
 INDEX_NAME = "quotes"

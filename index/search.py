@@ -22,7 +22,13 @@ from quotes.dates import to_utc
 from quotes.model import NON_SPEECH_KINDS, QUOTE_KINDS
 from quotes.store import Store
 
-from .budget import MAX_FUZZY_CHARS, MAX_QUERY_DEPTH, check_query_size, check_query_terms, check_time
+from .budget import (
+    MAX_FUZZY_CHARS,
+    MAX_QUERY_DEPTH,
+    check_query_size,
+    check_query_terms,
+    check_time,
+)
 from .build import SPEAKERS_NAME, open_index
 from .common_words import search_common_words
 from .errors import InputTooLarge, QueryError
@@ -167,7 +173,8 @@ _FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(+\-]))([A-Za-z_]\w*):")
 
 ANY_KIND = "any"
 #: Quoted spans that are not speech: left out of a search unless asked for by kind.
-NOT_SPEECH = query.Or([query.Term("kind", k) for k in NON_SPEECH_KINDS])
+# ("scare": what an index built by an earlier version calls a term)
+NOT_SPEECH = query.Or([query.Term("kind", k) for k in (*NON_SPEECH_KINDS, "scare")])
 
 
 def check_kind(kind: str) -> str:

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .layout import Layout
-from .lexicon import NON_NAME_CAPS, ORG_NOUNS, ROLE_NOUNS, ROLE_WORDS, SPEECH_VERBS, STRONG_VERBS, TITLES, WEAK_VERBS
+from .lexicon import (
+    NON_NAME_CAPS,
+    ORG_NOUNS,
+    ROLE_NOUNS,
+    ROLE_WORDS,
+    SPEECH_VERBS,
+    STRONG_VERBS,
+    TITLES,
+    WEAK_VERBS,
+)
 from .marks import Span
 from .model import Quote
 from .names import Names, clean_role, parse, scan_names

@@ -13,7 +13,6 @@ hash of their text).
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
 import multiprocessing
 import os
 import signal
@@ -28,7 +27,7 @@ from .children import die_with
 from .dates import published_problem
 from .model import Article, Quote
 from .readers import ReadError
-from .store import AddResult, Store, writer_lock
+from .store import AddResult, Store, set_sync_pending, sync_pending, writer_lock
 
 Extractor = Callable[[Article], list[Quote]]
 
@@ -348,41 +347,6 @@ def _bad_offsets(article: Article, quotes: Sequence[Quote]) -> str | None:
         if not (0 <= q.start <= q.end <= n) or article.text[q.start : q.end] != q.text:
             return f"extractor returned offsets {q.start}:{q.end} that do not match the text"
     return None
-
-
-# -- keeping followers (the search index) in step -------------------------------
-
-SYNC_TABLE = "sync_state"
-
-
-def _ensure_sync_table(store: Store) -> None:
-    store.db.execute(
-        f"create table if not exists {SYNC_TABLE} (name text primary key, pending integer not null, updated_at text)"
-    )
-
-
-def sync_pending(store: Store, name: str = "index") -> bool:
-    """True when quotes were stored that follower ``name`` may not have seen.
-
-    A follower (the search index) is marked pending before an ingest writes anything
-    and cleared once it has caught up, so a run that dies in between leaves the mark
-    for the next run to see.
-    """
-    if SYNC_TABLE not in store.db.table_names():
-        return False
-    row = store.db.execute(f"select pending from {SYNC_TABLE} where name = ?", [name]).fetchone()
-    return bool(row and row[0])
-
-
-def set_sync_pending(store: Store, pending: bool, name: str = "index") -> None:
-    conn = store.db.conn
-    with conn:
-        _ensure_sync_table(store)
-        conn.execute(
-            f"insert into {SYNC_TABLE} (name, pending, updated_at) values (?, ?, ?)"
-            " on conflict(name) do update set pending = excluded.pending, updated_at = excluded.updated_at",
-            [name, int(pending), _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()],
-        )
 
 
 __all__ = [

@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any
 
 from .lexicon import SPEECH_VERBS
-from .model import NON_SPEECH_KINDS, Quote
+from .model import Quote
 
 MODEL_FILE = "speech_model.json"
 

@@ -189,7 +189,9 @@ class Store:
             db["quotes"].add_column("speaker_role", str)
         with db.conn:
             # Earlier versions called every quoted span that is not speech "scare".
-            db.execute("update quotes set kind = 'term' where kind = 'scare'")
+            changed = db.execute("update quotes set kind = 'term' where kind = 'scare'").rowcount
+        if changed:
+            set_sync_pending(self, True)  # their index documents are out of date: the next ingest rewrites them
         self._ensure_views()
 
     def _ensure_views(self) -> None:
@@ -384,3 +386,38 @@ def writer_lock(db_path: str | os.PathLike[str], on_wait: Callable[[], None] | N
     finally:
         _HELD.discard(lock_path)
         os.close(fd)
+
+
+# -- keeping followers (the search index) in step -------------------------------
+
+SYNC_TABLE = "sync_state"
+
+
+def _ensure_sync_table(store: Store) -> None:
+    store.db.execute(
+        f"create table if not exists {SYNC_TABLE} (name text primary key, pending integer not null, updated_at text)"
+    )
+
+
+def sync_pending(store: Store, name: str = "index") -> bool:
+    """True when quotes were stored that follower ``name`` may not have seen.
+
+    A follower (the search index) is marked pending before an ingest writes anything
+    and cleared once it has caught up, so a run that dies in between leaves the mark
+    for the next run to see.
+    """
+    if SYNC_TABLE not in store.db.table_names():
+        return False
+    row = store.db.execute(f"select pending from {SYNC_TABLE} where name = ?", [name]).fetchone()
+    return bool(row and row[0])
+
+
+def set_sync_pending(store: Store, pending: bool, name: str = "index") -> None:
+    conn = store.db.conn
+    with conn:
+        _ensure_sync_table(store)
+        conn.execute(
+            f"insert into {SYNC_TABLE} (name, pending, updated_at) values (?, ?, ?)"
+            " on conflict(name) do update set pending = excluded.pending, updated_at = excluded.updated_at",
+            [name, int(pending), _now()],
+        )

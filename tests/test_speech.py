@@ -115,3 +115,18 @@ def test_fitting_is_reproducible_and_keeps_its_recall():
     assert first.to_json() == second.to_json()
     assert all(first.probability(f) >= first.threshold for f, y in data if y == 1)
     assert "speech recall 1.000" in report(first, data)
+
+
+def test_a_database_from_an_earlier_version_has_its_scare_quotes_as_terms(stored: Path, tmp_path: Path):
+    """Earlier versions stored non-speech spans as kind "scare"; opening the database for
+    writing renames them, and the next ingest brings the index in step."""
+    conn = sqlite3.connect(stored)
+    with conn:
+        conn.execute("update quotes set kind = 'scare' where kind in ('title', 'term')")
+    conn.close()
+    (tmp_path / "more.txt").write_text('"The ferry runs again on Monday," said Captain Ines Moreau.\n')
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "more.txt"), "--db", str(stored)])
+    assert result.exit_code == 0, result.output
+    kinds = {r[0] for r in sqlite3.connect(stored).execute("select kind from quotes")}
+    assert "scare" not in kinds and "term" in kinds and "title" not in kinds
+    assert run("check", "--db", str(stored)).exit_code == 0  # the renamed spans were indexed again
