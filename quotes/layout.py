@@ -37,6 +37,10 @@ _QUOTE_MARK_RE = re.compile(r"[\"“”«»]|``|''")
 _TERMINAL = tuple(".!?\"”’'…:)")
 
 
+# A line ending with one of these ends its sentence (or paragraph), not a wrapped line.
+_LINE_END = set(".!?:;\"”’')]…")
+
+
 @dataclass
 class Block:
     """A paragraph (non-blank line) and what it is."""
@@ -165,5 +169,17 @@ def analyse(text: str) -> Layout:
                 lay.publisher = m.group(2) or None
                 lay.dateline_end = s + m.end()
         break
-    lay.blocks = [Block(s, e, kd) for (s, e), kd in zip(paras, kinds)]
+    blocks: list[Block] = []
+    wrapped = "\n\n" in text  # blank lines separate paragraphs: a single line break wraps
+    for (s, e), kd in zip(paras, kinds):
+        last = blocks[-1] if blocks else None
+        if (
+            wrapped and last is not None and kd == last.kind == "body"
+            and text[last.end : s].count("\n") == 1
+            and text[last.end - 1] not in _LINE_END and text[s].islower()
+        ):
+            last.end = e  # a sentence that runs on over the line break
+        else:
+            blocks.append(Block(s, e, kd))
+    lay.blocks = blocks
     return lay

@@ -154,18 +154,35 @@ def find_spans(text: str, paras: list[tuple[int, int]] | None = None) -> list[Sp
     spans: list[Span] = []
     pending: int | None = None  # index of a part left open at the previous paragraph's end
     uses_double = '"' in text or "“" in text or "”" in text or "``" in text or "''" in text or "«" in text
-    for p_index, (ps, pe) in enumerate(paras):
+    # Where blank lines separate paragraphs, a single line break is a wrapped line: a
+    # quote open at the end of such a line runs on into the next.
+    wrapped_lines = "\n\n" in text
+    p_index = -1
+    extend_to: int | None = None
+    while True:
+        if extend_to is None:
+            p_index += 1
+            if p_index >= len(paras):
+                break
+            ps, pe = paras[p_index]
+            first = p_index
+        else:
+            pe = paras[extend_to][1]
+            p_index = extend_to
+            extend_to = None
         marks = _marks(text, ps, pe)
         open_at: tuple[int, int] | None = None  # (mark start, mark end) of the open double
         nested: str | None = None  # family of a double-quoted span inside the open one
         single_at: tuple[int, int] | None = None
         para_spans: list[Span] = []
-        continues = None
-        # A paragraph that starts with an opening mark right after a paragraph that
-        # ended inside a quote continues that quote.
-        if pending is not None and marks and marks[0][0] == ps and marks[0][2] and marks[0][3] in ("open", "both"):
-            continues = pending
-        pending = None
+        if first == p_index:
+            # A paragraph that starts with an opening mark right after a paragraph that
+            # ended inside a quote continues that quote.
+            starts = None
+            if pending is not None and marks and marks[0][0] == ps and marks[0][2] and marks[0][3] in ("open", "both"):
+                starts = pending
+            pending = None
+        continues = starts
         k = 0
         while k < len(marks):
             i, j, double, role = marks[k]
@@ -200,7 +217,7 @@ def find_spans(text: str, paras: list[tuple[int, int]] | None = None) -> list[Sp
                     # is long; otherwise treat the earlier mark as stray.
                     open_at = (i, j)
                     continue
-                para_spans.append(_make(text, open_at, (i, j), p_index, True, continues, True))
+                para_spans.append(_make(text, open_at, (i, j), first, True, continues, True))
                 continues = None
                 open_at = None
                 single_at = None
@@ -212,18 +229,25 @@ def find_spans(text: str, paras: list[tuple[int, int]] | None = None) -> list[Sp
                         single_at = (i, j)
                     continue
                 if role in ("close", "both"):
-                    sp = _make(text, single_at, (i, j), p_index, True, None, False)
+                    sp = _make(text, single_at, (i, j), first, True, None, False)
                     sp.primary = not uses_double
                     if sp.end - sp.start >= 1:
                         para_spans.append(sp)
                     single_at = None
                 elif role == "open":
                     single_at = (i, j)
+        if (
+            open_at is not None and wrapped_lines and p_index + 1 < len(paras)
+            and text[pe : paras[p_index + 1][0]].count("\n") == 1
+            and not _opens_at(text, paras[p_index + 1][0])
+        ):
+            extend_to = p_index + 1  # pair the marks of both lines as one paragraph
+            continue
         if open_at is not None:
             # The paragraph ended inside a quote.
             s = open_at[1]
             if pe - s >= 1:
-                sp = Span(s, pe, open_at[0], pe, p_index, closed=False, continues=continues)
+                sp = Span(s, pe, open_at[0], pe, first, closed=False, continues=continues)
                 _trim(text, sp)
                 if sp.end > sp.start:
                     para_spans.append(sp)
@@ -234,6 +258,11 @@ def find_spans(text: str, paras: list[tuple[int, int]] | None = None) -> list[Sp
 
 
 _SAYS_BEFORE_RE = re.compile(r"\b(?:say|says|said|ask|asks|asked|tell|tells|told|write|writes|wrote)\s*[,:]\s*$")
+
+
+def _opens_at(text: str, i: int) -> bool:
+    """Whether a quotation mark opens at ``i``."""
+    return text[i : i + 1] in "\"“„‟«‘'`"
 
 
 def _family(mark: str) -> str:

@@ -89,3 +89,19 @@ def test_never_invents_a_name():
 def test_degenerate_inputs(text):
     for q in extract_text(text):
         assert text[q.start : q.end] == q.text
+
+
+def test_hard_wrapped_text_keeps_quote_and_speaker_together():
+    text = (
+        "Harbour town votes on the pier\n\n"
+        "The council met on Tuesday to vote on the future of the old pier, which has been closed\n"
+        'since the storm. "We will rebuild the pier this year, whatever it costs, and we will\n'
+        'do it properly," said Mayor Ruth Okafor after the vote.\n\n'
+        '"It is a waste of money," said Tom Baker, who runs a shop.\n'
+    )
+    quotes = extract_text(text)
+    assert [(q.text.replace("\n", " "), q.speaker) for q in quotes] == [
+        ("We will rebuild the pier this year, whatever it costs, and we will do it properly,", "Ruth Okafor"),
+        ("It is a waste of money,", "Tom Baker"),
+    ]
+    assert all(text[q.start : q.end] == q.text for q in quotes)

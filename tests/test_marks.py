@@ -110,3 +110,14 @@ def test_misused_and_nested_marks(text, expected):
 def test_single_marks_as_the_main_marks(text, expected):
     """Outlets that quote with single marks: a mark after the closing punctuation closes."""
     assert spans(text) == expected
+
+
+def test_a_quote_runs_on_over_a_wrapped_line():
+    """Blank lines separate paragraphs, so a single line break inside one only wraps it."""
+    text = 'Pier vote\n\nThe mayor spoke. "We will rebuild it\nthis year," she said.\n\n"Good," he said.'
+    assert spans(text) == ["We will rebuild it\nthis year,", "Good,"]
+
+
+def test_without_blank_lines_each_line_is_a_paragraph():
+    text = 'The mayor spoke. "We will rebuild it\nThe next line is its own paragraph.'
+    assert [s.closed for s in find_spans(text)] == [False]
