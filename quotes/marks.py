@@ -212,6 +212,9 @@ def find_spans(text: str, paras: list[tuple[int, int]] | None = None) -> list[Sp
                 if role == "open" and _SAYS_BEFORE_RE.search(text, max(open_at[1], i - 24), i):
                     nested = fam  # "... walks in and says, "I'd like ten," you know ..."
                     continue
+                if role == "open" and _closes_twice(text, marks, k, fam):
+                    nested = fam  # "He said "no" to me," she said: the same marks nested
+                    continue
                 if role == "open" and not _looks_like_close(text, i, j):
                     # Unbalanced: the earlier opener never closed. End it here only if it
                     # is long; otherwise treat the earlier mark as stray.
@@ -258,6 +261,13 @@ def find_spans(text: str, paras: list[tuple[int, int]] | None = None) -> list[Sp
 
 
 _SAYS_BEFORE_RE = re.compile(r"\b(?:say|says|said|ask|asks|asked|tell|tells|told|write|writes|wrote)\s*[,:]\s*$")
+
+
+def _closes_twice(text: str, marks: list[tuple[int, int, bool, str]], k: int, fam: str) -> bool:
+    """Whether the next two double marks of family ``fam`` (from ``marks[k]``) both close:
+    an opener then closes inside the open quote, which the second one closes."""
+    after = [m for m in marks[k:] if m[2] and _family(text[m[0] : m[1]]) == fam][:2]
+    return len(after) == 2 and after[0][3] == "close" and after[1][3] in ("close", "both")
 
 
 def _opens_at(text: str, i: int) -> bool:

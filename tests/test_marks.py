@@ -121,3 +121,14 @@ def test_a_quote_runs_on_over_a_wrapped_line():
 def test_without_blank_lines_each_line_is_a_paragraph():
     text = 'The mayor spoke. "We will rebuild it\nThe next line is its own paragraph.'
     assert [s.closed for s in find_spans(text)] == [False]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('"He said "no" to me," said Ruth Okafor.', ['He said "no" to me,']),
+        ('"We call it "the pier" here," she said. "Always."', ['We call it "the pier" here,', "Always."]),
+    ],
+)
+def test_quotes_nested_with_the_same_marks(text, expected):
+    assert spans(text) == expected
