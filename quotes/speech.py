@@ -23,6 +23,8 @@ from .model import Quote
 
 MODEL_FILE = "speech_model.json"
 
+# Page residue in quote marks: web addresses, handles, markup, key=value pairs.
+_RESIDUE = re.compile(r"://|^www\.|^@\w|[<>{}=]|^\S+\.(?:com|org|net|html?|php|jpg|png)\S*$", re.I)
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z]+)?|\d+")
 _FIRST_SECOND = {"i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "i'm", "we're",
                  "you're", "i've", "we've", "i'll", "we'll", "i’m", "we’re", "you’re", "i’ve", "we’ve", "i’ll", "we’ll"}
@@ -256,8 +258,8 @@ def non_speech_kind(text: str, q: Quote) -> str:
     """``title``, ``term`` or ``other`` for a span that is not speech."""
     inner = text[q.start : q.end]
     words = _words(inner)
-    if not words or sum(map(str.isalpha, inner)) < len(inner.strip()) * 0.5:
-        return "other"  # ids, codes, numbers
+    if not words or sum(map(str.isalpha, inner)) < len(inner.strip()) * 0.5 or _RESIDUE.search(inner):
+        return "other"  # ids, codes, numbers, addresses, markup
     content = [w for w in words if w.lower() not in _SMALL]
     if content and all(w[:1].isupper() for w in content) and not (len(words) == 1 and q.start == 0):
         return "title"
@@ -273,10 +275,16 @@ def classify(text: str, quotes: Iterable[Quote], spans: list[tuple[tuple[int, in
     for q, (sentence, paragraph) in zip(quotes, spans):
         if not q.speech:
             q.method = "not-speech"
+            if non_speech_kind(text, q) == "other":
+                q.kind = "other"
             continue
-        p = model.probability(features(text, q, sentence, paragraph, low))
+        token = q.text.strip()
+        residue = not any(ch.isspace() for ch in token) and (
+            bool(_RESIDUE.search(token)) or not any(ch.isalpha() for ch in token)
+        )
+        p = 0.0 if residue else model.probability(features(text, q, sentence, paragraph, low))
         if p >= model.threshold:
-            continue
+            continue  # an address, id or code standing alone is no one's words
         q.kind = non_speech_kind(text, q)
         q.speaker = q.speaker_kind = q.speaker_role = q.speaker_mention = None
         q.speaker_start = q.speaker_end = None

@@ -130,3 +130,11 @@ def test_a_database_from_an_earlier_version_has_its_scare_quotes_as_terms(stored
     kinds = {r[0] for r in sqlite3.connect(stored).execute("select kind from quotes")}
     assert "scare" not in kinds and "term" in kinds and "title" not in kinds
     assert run("check", "--db", str(stored)).exit_code == 0  # the renamed spans were indexed again
+
+
+@pytest.mark.parametrize("residue", ["https://example.org/pier", "1234567890", "www.example.org", 'class=story', "@harbourtown"])
+def test_page_residue_in_quote_marks_is_other(residue):
+    text = f'Pier vote\n\nA link read "{residue}" under the photo.\n\n"It is a good day," said Mayor Ruth Okafor.'
+    quotes = by_text(extract_text(text))
+    assert quotes[residue.rstrip(",.")].kind == "other" and quotes[residue.rstrip(",.")].speaker is None
+    assert quotes["It is a good day"].speaker == "Ruth Okafor"
