@@ -138,3 +138,21 @@ def test_page_residue_in_quote_marks_is_other(residue):
     quotes = by_text(extract_text(text))
     assert quotes[residue.rstrip(",.")].kind == "other" and quotes[residue.rstrip(",.")].speaker is None
     assert quotes["It is a good day"].speaker == "Ruth Okafor"
+
+
+async def test_the_search_page_finds_titles_only_when_asked(stored: Path):
+    from quotes_datasette.serve import make_datasette
+
+    ds = make_datasette(stored)
+    try:
+        default = (await ds.client.get("/-/quotes.json?q=harbour+lights")).json()
+        titles = (await ds.client.get("/-/quotes.json?q=harbour+lights&kind=title")).json()
+        everything = (await ds.client.get("/-/quotes.json?q=pier&kind=any")).json()
+        page = await ds.client.get("/-/quotes?q=harbour+lights&kind=title")
+    finally:
+        pool = ds.__dict__.get("_quotes_workers")
+        if pool is not None:
+            pool.close()
+    assert default["total"] == 0 and titles["total"] == 1 and everything["total"] == 2
+    assert titles["hits"][0]["kind"] == "title" and titles["hits"][0]["speaker"] is None
+    assert page.status_code == 200 and 'value="title" selected' in page.text
