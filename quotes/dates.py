@@ -25,16 +25,21 @@ def _read(value: str) -> _dt.datetime | None:
         return None
 
 
-def to_utc(d: _dt.datetime) -> _dt.datetime:
-    """``d`` as a naive UTC datetime, clamped to the ends of the calendar."""
+def _utc(d: _dt.datetime) -> tuple[_dt.datetime, str | None]:
+    """``d`` as naive UTC, and which end of the calendar it was clamped to (if any)."""
     offset = d.utcoffset()
     naive = d.replace(tzinfo=None)
     if not offset:
-        return naive
+        return naive, None
     try:
-        return naive - offset
+        return naive - offset, None
     except OverflowError:
-        return EARLIEST if offset > _dt.timedelta(0) else LATEST
+        return (EARLIEST, "first") if offset > _dt.timedelta(0) else (LATEST, "last")
+
+
+def to_utc(d: _dt.datetime) -> _dt.datetime:
+    """``d`` as a naive UTC datetime, clamped to the ends of the calendar."""
+    return _utc(d)[0]
 
 
 def parse_published(value: str | None) -> _dt.datetime | None:
@@ -53,14 +58,10 @@ def published_problem(value: str | None) -> str | None:
     d = _read(value) if isinstance(value, str) else None
     if d is None:
         return f"published {value!r} is not an ISO 8601 date; stored as given, searched as undated"
-    offset = d.utcoffset()
-    if offset:
-        try:
-            d.replace(tzinfo=None) - offset
-        except OverflowError:
-            end = "first" if offset > _dt.timedelta(0) else "last"
-            return (
-                f"published {value!r} lies outside years 1-9999 in UTC; stored as given,"
-                f" searched as the {end} moment of the calendar"
-            )
+    end = _utc(d)[1]
+    if end:
+        return (
+            f"published {value!r} lies outside years 1-9999 in UTC; stored as given,"
+            f" searched as the {end} moment of the calendar"
+        )
     return None

@@ -2,6 +2,8 @@
 titles and terms. Pure Python."""
 from __future__ import annotations
 
+import bisect
+
 from .attribute import attribute
 from .layout import Layout, analyse
 from .marks import find_spans
@@ -32,9 +34,12 @@ def extract(article: Article, *, speech: SpeechModel | None | bool = True) -> li
 
 def places(text: str, layout: Layout, quotes: list[Quote]) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """(sentence, paragraph) offsets of each quote."""
+    starts = [b.start for b in layout.blocks]
     out = []
     for q in quotes:
-        block = next(((b.start, b.end) for b in layout.blocks if b.start <= q.start < b.end), (0, len(text)))
+        k = bisect.bisect_right(starts, q.start) - 1
+        b = layout.blocks[k] if k >= 0 else None
+        block = (b.start, b.end) if b is not None and q.start < b.end else (0, len(text))
         ctx = q.context or ""
         ss = text.find(ctx, max(0, q.start - len(ctx)), q.end + len(ctx)) if ctx else -1
         sentence = (ss, ss + len(ctx)) if 0 <= ss <= q.start else block
