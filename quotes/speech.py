@@ -149,25 +149,27 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
         f["after-comma"] = 1
     if before.endswith("("):
         f["in-parentheses"] = 1
-    prev = _words(before)[-1:]
+    before_raw, after_raw = _words(before), _words(after)
+    before_words = [w.lower() for w in before_raw]
+    after_words = [w.lower() for w in after_raw[:2]]
+    prev = before_raw[-1:]
     if prev:
-        w = prev[0].lower()
+        w = before_words[-1]
         f[f"prev:{w}" if w in HINT_WORDS else ("prev:Cap" if prev[0][:1].isupper() else "prev:other")] = 1
-    nxt = _words(after)[:1]
+    nxt = after_raw[:1]
     if nxt:
-        w = nxt[0].lower()
+        w = after_words[0]
         f[f"next:{w}" if w in HINTS_AFTER else ("next:Cap" if nxt[0][:1].isupper() else "next:other")] = 1
     else:
         f["next:none"] = 1
     outside = (text[ss : max(ss, q.start - 1)] + " " + text[min(se, q.end + 1) : se]).lower()
     if any(w in SPEECH_VERBS for w in _words(outside)):
         f["speech-verb-in-sentence"] = 1
-    before_words = [w.lower() for w in _words(before)]
     if before_words and before_words[-1] in _DETERMINERS:
         f["after-determiner"] = 1
     if len(before_words) >= 2 and before_words[-1] in _NAMING and before_words[-2] in _BE:
         f["passive-naming"] = 1  # "is called", "was dubbed", "what's known as"
-    if nxt and nxt[0].islower() and nxt[0].lower() not in _FUNCTION and not after[:1] in ",.;:!?)—–-":
+    if nxt and nxt[0].islower() and after_words[0] not in _FUNCTION and not after[:1] in ",.;:!?)—–-":
         f["next-word-modified"] = 1  # the span modifies the noun after it: "severe" levels
     if len(words) == 1 and words[0].islower():
         f["single-lowercase-word"] = 1
@@ -195,7 +197,7 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
     # the words around it, by position (only those common in training get a weight)
     for i, w in enumerate(reversed(before_words[-3:]), 1):
         f[f"w-{i}:{w}"] = 1
-    for i, w in enumerate([w.lower() for w in _words(after)[:2]], 1):
+    for i, w in enumerate(after_words, 1):
         f[f"w+{i}:{w}"] = 1
     if lower:
         f[f"first:{lower[0]}"] = 1
