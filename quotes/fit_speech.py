@@ -49,7 +49,7 @@ def examples(rows: Iterable[dict[str, Any]]) -> list[Example]:
 
 
 def fit(data: list[Example], *, l2: float = 1e-3, rate: float = 0.5, steps: int = 600,
-        min_count: int = 3, recall: float = 0.97) -> SpeechModel:
+        min_count: int = 3, recall: float = 0.96) -> SpeechModel:
     counts: dict[str, int] = {}
     for feats, _ in data:
         for k in feats:
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("train", type=Path, help="polnear.train.jsonl")
     parser.add_argument("--output", type=Path, default=Path(__file__).with_name(MODEL_FILE))
-    parser.add_argument("--recall", type=float, default=0.97, help="speech recall to keep on the training examples")
+    parser.add_argument("--recall", type=float, default=0.96, help="speech recall to keep on the training examples")
     args = parser.parse_args(argv)
     data = examples(read_jsonl(args.train))
     model = fit(data, recall=args.recall)

@@ -25,6 +25,8 @@ MODEL_FILE = "speech_model.json"
 
 # Page residue in quote marks: web addresses, handles, markup, key=value pairs.
 _RESIDUE = re.compile(r"://|^www\.|^@\w|[<>{}=]|^\S+\.(?:com|org|net|html?|php|jpg|png)\S*$", re.I)
+# The opening mark of a markup attribute's value: data-id="...", href='...'
+_ATTRIBUTE_BEFORE = re.compile(r"[A-Za-z][\w:-]*=[\"'“”‘’]$")
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z]+)?|\d+")
 _FIRST_SECOND = {"i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "i'm", "we're",
                  "you're", "i've", "we've", "i'll", "we'll", "i’m", "we’re", "you’re", "i’ve", "we’ve", "i’ll", "we’ll"}
@@ -143,6 +145,10 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
         f["opens-paragraph"] = 1
     if not text[q.end : pe].strip(" \"“”'‘’«».,;:!?\n"):
         f["closes-paragraph"] = 1
+    if "opens-paragraph" in f and "closes-paragraph" in f:
+        f["whole-paragraph"] = 1
+        if stripped[-1:] in ".?!,":
+            f["whole-paragraph-sentence"] = 1
     if before.endswith(":"):
         f["after-colon"] = 1
     if before.endswith(","):
@@ -221,7 +227,63 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
         f[f"speaker-kind:{q.speaker_kind or 'unknown'}"] = 1
     if q.continues is not None:
         f["continues"] = 1
+    # a name for the thing: "the term", "a saying", "what's called", "is known as"
+    if any(w in _NAMING_NOUNS for w in before_words[-4:]):
+        f["naming-noun-before"] = 1
+    if "passive-naming" in f or (len(before_words) >= 2 and before_words[-2:] in (["what's", "called"], ["what’s", "called"], ["also", "called"], ["also", "known"], ["known", "as"])):
+        f["named-as"] = 1
+    # the sentence's own reporter: a capitalised name or pronoun right before a speech verb
+    head = text[ss : q.start]
+    if _REPORTER_BEFORE.search(head):
+        f["reporter-before"] = 1
+    tail = text[q.end : se]
+    if _REPORTER_AFTER.match(tail):
+        f["reporter-after"] = 1
+    if n <= 4 and not ("verb-inside" in f or "auxiliary" in f or "first-second-person" in f) and inner[:1].islower():
+        f["lower-noun-phrase"] = 1
+        if "reporter-before" not in f and "reporter-after" not in f:
+            f["lower-noun-phrase-unreported"] = 1
+    for w in set(lower[:12]):
+        f[f"in:{w}"] = 1
+    art = _article_context(text, low if low is not None else text.lower())
+    if art is not None:
+        f[f"article-said:{art[0]}"] = 1
+        f[f"article-writer:{art[1]}"] = 1
     return f
+
+
+_SAID = re.compile(r"\b(?:said|says|told|added|according to|wrote|tweeted|stated|explained)\b")
+_WRITER = re.compile(r"\b(?:i|my|me|i'm|i’m|i've|i’ve|you|your|you're|you’re)\b")
+_QUOTED = re.compile(r"[\"“][^\"“”]{0,600}[\"”]")
+#: Fewer words than this outside quote marks and an article says too little of itself.
+ARTICLE_WORDS = 150
+
+
+@lru_cache(maxsize=4)
+def _article_context(text: str, low: str) -> tuple[str, str] | None:
+    """How much the article reports speech (reporting words per 200 words) and how much
+    its writer speaks as themself outside quote marks (first and second person per 100
+    words), bucketed; None for a text too short to say."""
+    outside = _QUOTED.sub(" ", low)
+    words = len(outside.split())
+    if words < ARTICLE_WORDS:
+        return None
+    said = len(_SAID.findall(outside)) * 200 / words
+    writer = len(_WRITER.findall(outside)) * 100 / words
+    return (_bucket(int(said), (0, 1, 2, 4)), _bucket(int(writer), (0, 1, 3)))
+
+
+_NAMING_NOUNS = {"term", "terms", "word", "words", "phrase", "saying", "name", "names", "label", "nickname",
+                 "tagline", "slogan", "motto", "hashtag", "title", "titled", "entitled", "dubbed", "brand",
+                 "code", "button", "option", "category", "condition", "known", "song", "single", "album", "book",
+                 "film", "movie", "show", "podcast", "episode", "series", "app", "application", "program"}
+_REPORTER_BEFORE = re.compile(
+    r"(?:\b(?:he|she|they|we|I)|\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)*|\b(?:spokes\w+|officials?|statement|report))\s+"
+    r"(?:(?:also|later|then|has|had|have|was|were|is|repeatedly|previously)\s+)?(?:" 
+    + "|".join(sorted(w for w in SPEECH_VERBS if w.isalpha())) + r")\b")
+_REPORTER_AFTER = re.compile(
+    r"[\s,.;:!?\"”’']*(?:" + "|".join(sorted(w for w in SPEECH_VERBS if w.isalpha())) + r")\b|[\s,]*(?:he|she|they|it|[A-Z][a-z]+(?:\s[A-Z][a-z]+)*)\s+(?:"
+    + "|".join(sorted(w for w in SPEECH_VERBS if w.isalpha())) + r")\b")
 
 
 class SpeechModel:
@@ -256,11 +318,20 @@ def default_model() -> SpeechModel:
     return SpeechModel.from_json((resources.files(__package__) / MODEL_FILE).read_text(encoding="utf-8"))
 
 
+def _is_residue(text: str, q: Quote) -> bool:
+    """Page residue: a web address, handle, id or code with no space in it, or the value
+    of a markup attribute (``tweet-date="..."``), whatever it holds."""
+    token = q.text.strip()
+    if not any(ch.isspace() for ch in token) and (bool(_RESIDUE.search(token)) or not any(ch.isalpha() for ch in token)):
+        return True
+    return bool(_ATTRIBUTE_BEFORE.search(text, max(0, q.start - 40), q.start))
+
+
 def non_speech_kind(text: str, q: Quote) -> str:
     """``title``, ``term`` or ``other`` for a span that is not speech."""
     inner = text[q.start : q.end]
     words = _words(inner)
-    if not words or sum(map(str.isalpha, inner)) < len(inner.strip()) * 0.5 or _RESIDUE.search(inner):
+    if not words or sum(map(str.isalpha, inner)) < len(inner.strip()) * 0.5 or _RESIDUE.search(inner) or _is_residue(text, q):
         return "other"  # ids, codes, numbers, addresses, markup
     content = [w for w in words if w.lower() not in _SMALL]
     if content and all(w[:1].isupper() for w in content) and not (len(words) == 1 and q.start == 0):
@@ -280,13 +351,10 @@ def classify(text: str, quotes: Iterable[Quote], spans: list[tuple[tuple[int, in
             if non_speech_kind(text, q) == "other":
                 q.kind = "other"
             continue
-        token = q.text.strip()
-        residue = not any(ch.isspace() for ch in token) and (
-            bool(_RESIDUE.search(token)) or not any(ch.isalpha() for ch in token)
-        )
-        p = 0.0 if residue else model.probability(features(text, q, sentence, paragraph, low))
+        # an address, id or code standing alone, or a markup attribute's value, is no one's words
+        p = 0.0 if _is_residue(text, q) else model.probability(features(text, q, sentence, paragraph, low))
         if p >= model.threshold:
-            continue  # an address, id or code standing alone is no one's words
+            continue
         q.kind = non_speech_kind(text, q)
         q.speaker = q.speaker_kind = q.speaker_role = q.speaker_mention = None
         q.speaker_start = q.speaker_end = None

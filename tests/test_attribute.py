@@ -161,7 +161,7 @@ def test_empty_quotes_do_not_shift_offsets():
     "text, words, speaker, method",
     [
         # a participle after the quote leaves the speech to the clause's subject
-        ('Intro.\n\nMayor Ellen Park toured the "quiet courage" memorial, saying the town owed the crew.', "quiet courage", "Ellen Park", "sentence-cue"),
+        ('Intro.\n\nMayor Ellen Park toured the memorial to the crew\'s "quiet courage", saying the town owed them.', "quiet courage", "Ellen Park", "sentence-cue"),
         ('Intro.\n\nMayor Ellen Park hailed the vote as "historic," saying it would last.', "historic", "Ellen Park", "named-subject"),
         # lowercase role words before a post-posed name
         ('Intro.\n\n"It will pass," said former council adviser Omar Haddad.', "pass", "Omar Haddad", "post-posed"),
@@ -172,7 +172,7 @@ def test_empty_quotes_do_not_shift_offsets():
         # "according to" closing the sentence
         ('Intro.\n\nThe plan is "dead on arrival," according to Omar Haddad.', "dead on arrival", "Omar Haddad", "according-to"),
         # the sentence opening a paragraph introduces the quote that follows
-        ('Intro.\n\nMayor Ellen Park spoke next.\n\n"We start today."', "start today", "Ellen Park", "previous-paragraph"),
+        ('Intro.\n\nMayor Ellen Park spoke next.\n\n"We start today, and we will finish the work by spring."', "start today", "Ellen Park", "previous-paragraph"),
     ],
 )
 def test_more_patterns(text, words, speaker, method):

@@ -140,6 +140,17 @@ def test_page_residue_in_quote_marks_is_other(residue):
     assert quotes["It is a good day"].speaker == "Ruth Okafor"
 
 
+def test_a_markup_attribute_value_is_other_whatever_it_holds():
+    """Markup left in a page's text: an attribute's value is not a quote, even one
+    that reads like a sentence."""
+    text = ('Ferry poll\n\n<blockquote data-claim="the ferry will run all winter, the board says" class="card">'
+            'The claim was rated.\n\n"It is a good day," said Mayor Ruth Okafor.')
+    quotes = by_text(extract_text(text))
+    claim = quotes["the ferry will run all winter, the board says"]
+    assert claim.kind == "other" and claim.speaker is None
+    assert quotes["It is a good day"].speaker == "Ruth Okafor"
+
+
 async def test_the_search_page_finds_titles_only_when_asked(stored: Path):
     from quotes_datasette.serve import make_datasette
 
