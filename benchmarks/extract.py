@@ -143,12 +143,12 @@ def main() -> None:
 
     import baseline
 
-    from quotes.evaluate import _article
+    from quotes.evaluate import article_from_row
     from quotes.extract import extract
     from quotes.model import Quote
 
     rows = load(args.gold)
-    articles = [_article(r) for r in rows]
+    articles = [article_from_row(r) for r in rows]
     table = []
     for name, fn in (("quotes", extract), ("regex baseline", baseline.extract)):
         aps, mbs, cps = speed(fn, articles, args.runs)

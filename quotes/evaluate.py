@@ -201,7 +201,8 @@ def load_canonical(path: Path | None) -> dict[tuple[str, int, int], str | None]:
     return out
 
 
-def _article(row: dict[str, Any]) -> Article:
+def article_from_row(row: dict[str, Any]) -> Article:
+    """The ``Article`` of a gold JSON line (text, doc_id or id, title, publisher, date)."""
     return Article(
         text=row["text"],
         doc_id=str(row.get("doc_id") or row.get("id") or ""),
@@ -224,7 +225,7 @@ def evaluate(
     canonical = canonical or {}
     rep = Report(by_threshold={t: [0, 0] for t in THRESHOLDS})
     for row in rows:
-        article = _article(row)
+        article = article_from_row(row)
         text = article.text
         t0 = time.perf_counter()
         preds = [q for q in extractor(article) if q.kind in SPEECH_KINDS]
@@ -407,7 +408,7 @@ def evaluate_spans(
         from .extract import extract as extractor
     rep = SpanReport()
     for row in rows:
-        article = _article(row)
+        article = article_from_row(row)
         t0 = time.perf_counter()
         preds = [q for q in extractor(article) if q.kind in SPEECH_KINDS]
         rep.seconds += time.perf_counter() - t0

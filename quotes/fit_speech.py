@@ -1,4 +1,4 @@
-"""Fit the speech-or-not model (``quotes/speech_model.json``) on PolNeAR's training split.
+"""Fit the speech-or-not model (``quotes/extract/speech_model.json``) on PolNeAR's training split.
 
 Every quoted span the extractor finds in a training article is an example: speech when
 it matches an annotated quotation, not speech when it falls on one of the article's
@@ -20,10 +20,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .evaluate import _article, overlaps_enough, read_jsonl, trim
+from .evaluate import article_from_row, overlaps_enough, read_jsonl, trim
 from .extract import extract, places
-from .layout import analyse
-from .speech import MODEL_FILE, SpeechModel, features
+from .extract.layout import analyse
+from .extract.speech import MODEL_FILE, SpeechModel, features
 
 Example = tuple[dict[str, float], int]
 
@@ -31,7 +31,7 @@ Example = tuple[dict[str, float], int]
 def examples(rows: Iterable[dict[str, Any]]) -> list[Example]:
     out: list[Example] = []
     for row in rows:
-        article = _article(row)
+        article = article_from_row(row)
         text = article.text
         quotes = extract(article, speech=False)
         gold = [trim(text, g["start"], g["end"]) for g in row.get("quotes") or []]
@@ -99,7 +99,7 @@ def report(model: SpeechModel, data: list[Example]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("train", type=Path, help="polnear.train.jsonl")
-    parser.add_argument("--output", type=Path, default=Path(__file__).with_name(MODEL_FILE))
+    parser.add_argument("--output", type=Path, default=Path(__file__).parent / "extract" / MODEL_FILE)
     parser.add_argument("--recall", type=float, default=0.96, help="speech recall to keep on the training examples")
     args = parser.parse_args(argv)
     data = examples(read_jsonl(args.train))

@@ -296,7 +296,7 @@ def _read_text(data: bytes, path: str) -> Article | ReadError:
 def _apply_layout(article: Article) -> None:
     """Title, byline, dateline (and what else the layout finds) of a page text dump."""
     try:
-        from .layout import analyse
+        from .extract.layout import analyse
     except ImportError:
         return
     try:

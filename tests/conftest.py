@@ -23,6 +23,22 @@ def seed_path() -> Path:
     return sorted(SEEDS.glob("*.txt"))[0]
 
 
+def read_document(text: str):
+    """The extractor's document model of ``text``: its layout, spans and names read."""
+    from quotes.extract.document import Document
+    from quotes.extract.layout import analyse
+    from quotes.extract.marks import find_spans
+
+    layout = analyse(text)
+    return Document(text, layout, find_spans(text, [(b.start, b.end) for b in layout.blocks]))
+
+
+@pytest.fixture
+def document():
+    """``document(text)``: the extractor's ``Document`` for a text of the test's own."""
+    return read_document
+
+
 #: The capabilities by which root ignores file permissions, and prctl's operation
 #: dropping one from the bounding set (linux/capability.h, linux/prctl.h).
 CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 1, 2

@@ -287,19 +287,3 @@ def test_namesakes_resolve_to_the_one_just_named():
     )
     q = only(text, "not safe")
     assert q.speaker == "Lena Brandt"
-
-
-@pytest.mark.parametrize(
-    "mention, name, kind",
-    [
-        ("Association of Dock Workers", "Association of Dock Workers", "organisation"),
-        ("the Department of Harbours", "Department of Harbours", "organisation"),
-        # an organisation's name before a title and a person's name is the person's role
-        ("Department of Harbours Secretary Lena Brandt", "Lena Brandt", "person"),
-    ],
-)
-def test_parse_organisation_names_with_of(mention, name, kind):
-    from quotes.names import parse
-
-    men = parse(mention)
-    assert (men.name, men.kind) == (name, kind)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from quotes.extract import extract, extract_text
-from quotes.layout import analyse
+from quotes.extract.layout import analyse
 from quotes.model import Article
 
 

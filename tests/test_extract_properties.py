@@ -5,8 +5,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quotes.extract import extract_text
-from quotes.layout import analyse
-from quotes.marks import find_spans
+from quotes.extract.layout import analyse
+from quotes.extract.marks import find_spans
 from quotes.model import QUOTE_KINDS
 
 # Text built from pieces that exercise the parser: marks of every kind, names, speech

@@ -1,7 +1,7 @@
 """Page-dump analysis: title, byline, dateline, publisher, and page furniture."""
 from __future__ import annotations
 
-from quotes.layout import analyse
+from quotes.extract.layout import analyse
 
 PAGE = """Skip to main content
 

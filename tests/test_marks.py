@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from quotes.marks import find_spans
+from quotes.extract.marks import find_spans
 
 
 def spans(text: str) -> list[str]:

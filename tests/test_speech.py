@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from quotes.extract import extract_text
+from quotes.extract.speech import default_model
 from quotes.fit_speech import examples, fit, report
-from quotes.speech import default_model
 
 STORY = """Harbour town votes on the pier
 

@@ -145,7 +145,7 @@ def _parse(mention: str) -> Mention:
             return Mention(mention, name, None, "organisation", "name")
         heads = [w.strip(",.").lower() for w in words]
         kind = "person"
-        head = _head(heads)
+        head = head_noun(heads)
         if head in ORG_NOUNS or head in DOCUMENT_NOUNS or any(w in ORG_WORDS for w in words[1:4]):
             kind = "organisation"
         elif head.endswith("s") and head not in ("boss",):
@@ -209,7 +209,7 @@ def _is_capword(w: str) -> bool:
     return w[:1].isupper() or (w[:3] in ("al-", "el-") and w[3:4].isupper())
 
 
-def _head(words: list[str]) -> str:
+def head_noun(words: list[str]) -> str:
     """The head noun of a description: the last word before "of"/"for"/"at"/..."""
     cut = len(words)
     for i, w in enumerate(words):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import bisect
 
+from ..model import Article, Quote
 from .attribute import attribute
 from .layout import Layout, analyse
 from .marks import find_spans
-from .model import Article, Quote
 from .speech import SpeechModel, classify
 
 

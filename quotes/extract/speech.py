@@ -18,8 +18,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ..model import Quote
 from .lexicon import SPEECH_VERBS
-from .model import Quote
 
 MODEL_FILE = "speech_model.json"
 

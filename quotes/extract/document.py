@@ -1,0 +1,315 @@
+"""The document model: an article's text read once for attribution.
+
+In: the text, its ``Layout`` (``layout.analyse``) and its quoted ``Span``s
+(``marks.find_spans``). Out: a ``Document`` holding
+
+* ``masked``: the text with every quote overwritten by "#" (``mask``), so that the frame
+  around a quote ("X said", "according to X") reads as plain words;
+* ``blocks`` (body, heading and title paragraphs) and ``sentences``, as sorted, disjoint
+  (start, end) offsets, with ``block_of`` and ``sentence_of`` to look one up;
+* ``names`` (the article's ``Names``), ``mentions`` (every name found, in order) and
+  ``subjects`` (the mentions that open a sentence: the likeliest antecedents of "he" and
+  "she"), with genders learnt from the pronouns that follow a subject;
+* caches that the resolution stage fills (``speakers``, ``subject_ents``,
+  ``person_ents``, ``acronyms``).
+
+Helpers for the stages after it: ``tokens`` (the words of a stretch of masked text),
+``is_cap``, ``clamp`` and ``WINDOW`` (how far from a quote attribution looks),
+``prev_nonspace`` and ``LEAD_RE`` (the short adverbial that may open a sentence).
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from functools import cached_property
+
+from .layout import Layout
+from .lexicon import ROLE_NOUNS, ROLE_WORDS, SPEECH_VERBS, STRONG_VERBS
+from .marks import Span
+from .names import Entity, Mention, Names, scan_names
+
+_TOKEN_RE = re.compile(
+    r"(?:[Hh]e|[Ss]he|[Ii]t|[Ww]e|[Tt]hey|I|[Yy]ou|[Ww]ho)(?=['’](?:s|re|ll|d|ve|m)\b)|['’](?:s|re|ll|d|ve|m)\b|"
+    r"[A-Za-z0-9\u00C0-\u024F][\w'’\-\.&\u00C0-\u024F]*|#+|[^\w\s]"
+)
+_ABBREV = set(
+    """mr mrs ms dr st sen rep gov gen lt col sgt jr sr u.s u.n u.k a.m p.m inc co corp no
+    jan feb aug sept sep oct nov dec vs etc mt ft rev prof capt adm cmdr maj pres d.c
+    e.g i.e ph.d""".split()
+)
+_POSTPOSED_RE = re.compile(r"[,#]\s*([a-z]+)\s+(?:[\w’']+\s+){0,3}$")
+
+# he|his|him|himself (group 1) or she|her|hers|herself as whole words; the first letter
+# comes first so that the engine can skip to the next h or s
+_HE_SHE_RE = re.compile(r"[hs](?<=\b[hs])(?:(?<=h)(e|is|im|imself)\b|(?<=s)(he)\b|(?<=h)(er|ers|erself)\b)")
+LEAD_RE = re.compile(
+    r"(?:(?:On|In|At|During|After|Before|While|When|Since|Earlier|Later|Meanwhile|However|"
+    r"But|And|Still|Yet|So|Also|Then|Now|Last|This|Speaking|Asked|Instead|Indeed|Separately|"
+    r"Similarly|Afterward|Afterwards|Overnight|Today|Yesterday|Tonight|For|As|Like|Unlike|"
+    r"Despite|Although|Though|If|Because|Once|Until|Following|Under|With|Without|By|Here|There|"
+    r"Outside|Inside|Later|Back|Elsewhere|Overall|Afterward|Still)\b[^,.]{0,60},\s*(?:\d{4},\s*)?|"
+    r"(?:[\w’'-]+\s+){0,4}(?:later|ago|earlier|afterward|afterwards|since)\s*,\s*)?"
+    r"(?:(?:But|And|So|Yet|Still|Then|Now|Meanwhile|Also)\s+)?"
+)
+
+# A person introduced with an appositive role: "..., Dana Reyes, the county engineer"
+_ROLE_HEADS = (r"(?:president|chairman|chairwoman|chair|director|head|founder|leader|spokesman|spokeswoman|"
+               r"spokesperson|professor|executive|manager|chief|member|strategist|adviser|advisor|analyst|"
+               r"lawyer|attorney|official|economist|pastor|organizer|activist|owner|mayor|governor|senator|secretary)")
+_INTRODUCED_RE = re.compile(rf",\s+(?:(?:the|a|an)\s+(?:[\w\-’']+\s+){{0,4}}?{_ROLE_HEADS}\b|{_ROLE_HEADS}\s+(?:of|at|for)\b)")
+
+# Lowercase words ending in a role noun between two names: the first name modifies
+_MODIFIER_RE = re.compile(r"(?:['’]s)?((?:\s+[a-z][a-z\-]*){1,3})\s+")
+_WORD_RE = re.compile(r"[\w'’.\-]+|#+|[^\w\s]")
+_REV_WORD_RE = re.compile(r"[\w.]+")
+
+_TAIL_END_RE = re.compile(r"[^.!?#]{0,50}?(?:[.!?]|$)")
+
+# A capitalised word after a lowercase word, comma or semicolon and a space (the class
+# comes first so that the engine can skip to the next capital)
+_MIDSENTENCE_CAP_RE = re.compile(r"[A-Z](?<=[a-z,;] [A-Z])[\w'’\-]+")
+_SENTENCE_BREAK_RE = re.compile(r"[.!?][\"”’)]?(\s+)(?=[#A-Z0-9“\"‘'(])")
+_INITIALS_RE = re.compile(r"(?:[a-z]\.)+[a-z]")
+
+
+def _attrib_after(m: str, s: int, e: int, final: str = ".") -> bool:
+    """Does text at ``s`` read as a quote's attribution ("Trump asked.", "said Mr. X")?
+
+    After a quote that ends with a full stop, only a short tail counts ("..." Trump
+    said.), not a new sentence ("..." Sanders called Trump a liar.)."""
+    words = [w.rstrip(".") or w for w in _WORD_RE.findall(m, s, e)[:8]]
+    if not words:
+        return False
+    w0 = words[0]
+    if w0 in STRONG_VERBS:
+        return len(words) > 1 and (words[1][:1].isupper() or words[1] in ("the", "a", "an", "he", "she"))
+    for k, w in enumerate(words):
+        if w in STRONG_VERBS:
+            if k > 6:
+                return False
+            if final == ".":
+                vm = re.search(rf"\b{re.escape(w)}\b", m[s:e])
+                tail = m[s + vm.end() : e] if vm else ""
+                end = _TAIL_END_RE.match(tail)
+                return end is not None and (tail[:1] == "," or len(end.group().split()) <= 6)
+            return True
+        if w.lower() in ("he", "she", "they", "i", "we") and k == 0:
+            continue
+        if w.startswith("#") and len(w) <= 14 and k > 0 and words[k - 1][:1].isupper():
+            continue  # a nickname: Dana "Dee" Reyes
+        if w in ("also", "later", "then", "had", "has") or (k == 0 and w in ("the", "a", "an", "his", "her", "their", "one", "another")) or (k > 0 and w.islower() and k <= 3 and words[0] in ("the", "a", "an", "his", "her", "their", "one", "another")):
+            continue
+        if not (w[:1].isupper() or w in (",",) or w.lower() in ROLE_WORDS):
+            return False
+    return False
+
+
+def mask(text: str, spans: list[Span]) -> str:
+    """``text`` with every quote, marks included, overwritten with "#", except that a
+    quote's final punctuation stays in place of its closing mark."""
+    if all(0 <= a.outer_start <= a.outer_end <= b.outer_start for a, b in zip(spans, spans[1:])) and (
+        not spans or 0 <= spans[-1].outer_start <= spans[-1].outer_end <= len(text)
+    ):
+        parts = []
+        pos = 0
+        for sp in spans:
+            n = sp.outer_end - sp.outer_start
+            inner_last = text[sp.end - 1] if sp.end > sp.start else ""
+            parts.append(text[pos : sp.outer_start])
+            if inner_last and inner_last in ".,!?;:—-" and n:
+                parts.append("#" * (n - 1) + inner_last)
+            else:
+                parts.append("#" * n)
+            pos = sp.outer_end
+        parts.append(text[pos:])
+        return "".join(parts)
+    chars = list(text)  # spans out of order or overlapping: the later one wins
+    for sp in spans:
+        inner_last = text[sp.end - 1] if sp.end > sp.start else ""
+        n = sp.outer_end - sp.outer_start
+        fill = ["#"] * n
+        if inner_last and inner_last in ".,!?;:—-" and n:
+            fill[-1] = inner_last
+        chars[sp.outer_start : sp.outer_end] = fill
+    return "".join(chars)
+
+
+class Document:
+    """The article's text with quotes masked, its sentences and its names.
+
+    ``text``: the article text; ``layout``: its blocks (``layout.analyse(text)``);
+    ``spans``: its quoted spans (``marks.find_spans``), sorted by offset.
+    """
+
+    def __init__(self, text: str, layout: Layout, spans: list[Span]) -> None:
+        self.text = text
+        self.layout = layout
+        self.spans = spans
+        self.masked = mask(text, spans)
+        self.blocks = [(b.start, b.end) for b in layout.blocks if b.kind in ("body", "heading", "title")]
+        self._block_starts = [b[0] for b in self.blocks]
+        self.body_blocks = [(b.start, b.end) for b in layout.blocks if b.kind == "body"]
+        self._reversed = self.masked[::-1]
+        self.sentences: list[tuple[int, int]] = []
+        for s, e in self.blocks:
+            self.sentences.extend(self._split(s, e))
+        self._sentence_starts = [s for s, _ in self.sentences]
+        self.names = Names()
+        self.mentions = scan_names(
+            self.masked, [(b.start, b.end) for b in layout.blocks if b.kind == "body" or (b.kind == "title" and not _headline_case(text[b.start : b.end]))]
+        )
+        for ms, me, men in self.mentions:
+            if men.name:
+                self.names.add(men.name, men.kind, men.role, ms, men.gender)
+        self.names.finish()
+        # Mentions that open a sentence (after a short adverbial) are its subjects: the
+        # likeliest antecedents of "he" and "she".
+        starts = set()
+        for ss, se in self.sentences:
+            if layout.dateline_end and ss < layout.dateline_end <= se:
+                ss = layout.dateline_end
+            mt = LEAD_RE.match(self.masked, ss, se)
+            starts.add(mt.end() if mt else ss)
+        start_list = sorted(starts)
+        self.subjects: list[tuple[int, int, Mention]] = []
+        for n_men, (ms, me, men) in enumerate(self.mentions):
+            mod = _MODIFIER_RE.fullmatch(self.masked, me, self.mentions[n_men + 1][0]) if n_men + 1 < len(self.mentions) else None
+            if mod and mod.group(1).split()[-1] in ROLE_NOUNS and not any(w in SPEECH_VERBS for w in mod.group(1).split()):
+                continue  # "Rivera campaign spokesman Jane Roe said": Rivera only modifies
+            k = bisect.bisect_right(start_list, ms) - 1
+            if k < 0:
+                continue
+            if self.masked[me - 2 : me] in ("'s", "’s") or self.masked[me : me + 2] in ("'s", "’s"):
+                continue  # "Clinton's lawyer said": the possessor is not the subject
+            # "..., Dana Reyes, the county engineer": a person introduced is as salient as a subject
+            introduced = men.kind == "person" and men.name is not None and " " in men.name and bool(_INTRODUCED_RE.match(self.masked, me))
+            if ms - start_list[k] > 80:
+                pv = _POSTPOSED_RE.search(self.masked, max(0, ms - 40), ms)
+                if introduced or (pv and pv.group(1) in STRONG_VERBS):
+                    self.subjects.append((ms, me, men))  # "..., noted NBC's Ann Reyes."
+                continue
+            lead = self.masked[start_list[k] : ms]
+            # "Trump campaign spokesman Jason Miller said": only a role before the name
+            words = lead.split()
+            if not lead or lead.lower() == "the " or (
+                len(words) <= 6 and lead.endswith(" ") and all(
+                    w[:1].isupper() or w.lower() in ROLE_WORDS or w.lower() in ROLE_NOUNS or w in ("of", "the", "for", "and")
+                    or (w.isalpha() and w.islower() and words[-1] in ROLE_NOUNS and all(x.isalpha() and x.islower() for x in words[n:]))
+                    for n, w in enumerate(words)
+                )
+            ) or introduced:
+                self.subjects.append((ms, me, men))
+        self._learn_genders()
+        self.speakers: list[tuple[int, str]] = []  # (position, canonical person) as found
+        self.subject_ents: list[tuple[int, Entity]] | None = None
+        self._counts: dict[str, int] | None = None
+        self.person_ents: list[tuple[int, Entity]] = []
+        self.acronyms: dict[str, str] | None = None
+
+    @cached_property
+    def midsentence_caps(self) -> set[str]:
+        """Capitalised words that follow a lowercase word, a comma or a semicolon."""
+        return set(_MIDSENTENCE_CAP_RE.findall(self.masked))
+
+    def _learn_genders(self) -> None:
+        """Gender from the article itself: the pronouns that follow a person as subject."""
+        votes: dict[str, list[int]] = {}
+        starts = [s for s, _ in self.sentences]
+        for ms, me, men in self.subjects:
+            if men.kind != "person" or not men.name:
+                continue
+            ent = self.names.canonical(men.name)
+            if ent is None or ent.gender:
+                continue
+            k = bisect.bisect_right(starts, ms) - 1
+            if k < 0:
+                continue
+            end = self.sentences[k][1]
+            window = self.masked[me : min(end, me + 400)].lower()
+            v = votes.setdefault(ent.name, [0, 0])
+            for he, _, _ in _HE_SHE_RE.findall(window):
+                v[0 if he else 1] += 1
+        for name, (m, f) in votes.items():
+            ent = self.names.entities.get(name)
+            if ent is not None and not ent.gender and abs(m - f) >= 3:
+                ent.gender = "m" if m > f else "f"
+
+    def entity_counts(self) -> dict[str, int]:
+        """How often the article names each person (by canonical name)."""
+        if self._counts is None:
+            self._counts = {}
+            for ms, me, men in self.mentions:
+                if men.kind == "person" and men.name:
+                    ent = self.names.canonical(men.name)
+                    if ent is not None:
+                        self._counts[ent.name] = self._counts.get(ent.name, 0) + 1
+        return self._counts
+
+    def _split(self, s: int, e: int) -> list[tuple[int, int]]:
+        m = self.masked
+        out = []
+        start = s
+        for mt in _SENTENCE_BREAK_RE.finditer(m[s:e]):
+            dot = s + mt.start()
+            # the word before the mark: the run of [\w.] that ends there, read backwards
+            n = len(m)
+            word = _REV_WORD_RE.match(self._reversed, n - dot, n - max(start, dot - 40))
+            w = m[dot - word.end() + word.start() : dot].lower() if word else ""
+            if m[dot] == "." and (w in _ABBREV or (len(w) == 1 and w.isalpha()) or _INITIALS_RE.fullmatch(w)):
+                continue
+            if dot > 0 and m[dot - 1] == "#" and _attrib_after(m, s + mt.end(), min(e, s + mt.end() + 120), m[dot]):
+                continue  # "Why?" Trump asked.
+            end = s + mt.start(1)
+            out.append((start, end))
+            start = s + mt.end()
+        out.append((start, e))
+        return out
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        """The sentence holding ``pos`` (sentences are sorted and disjoint), else (pos, pos)."""
+        k = bisect.bisect_right(self._sentence_starts, pos) - 1
+        if k >= 0 and pos < self.sentences[k][1]:
+            return self.sentences[k]
+        return pos, pos
+
+    def block_of(self, pos: int) -> int:
+        """The index in ``blocks`` of the block holding ``pos``, else -1."""
+        k = bisect.bisect_right(self._block_starts, pos) - 1
+        if k >= 0 and pos < self.blocks[k][1]:
+            return k
+        return -1
+
+
+# How far from a quote (in characters) attribution looks: keeps the work per quote bounded
+# on pathological input (a whole page in one sentence).
+WINDOW = 400
+
+
+def clamp(sentence: tuple[int, int], sp: Span) -> tuple[int, int]:
+    """The quote's sentence, cut to a window around the quote."""
+    ss, se = sentence
+    return max(ss, sp.outer_start - WINDOW), min(se, sp.outer_end + WINDOW)
+
+
+def _headline_case(line: str) -> bool:
+    words = [w for w in line.split() if w[:1].isalpha() and len(w) > 3]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
+
+
+def tokens(text: str, s: int, e: int) -> list[tuple[int, int, str]]:
+    """The tokens of ``text[s:e]`` as (start, end, token): words (with "he's" split in
+    two), runs of "#" (a masked quote) and single punctuation marks."""
+    return [(*m.span(), m[0]) for m in _TOKEN_RE.finditer(text, s, e)]
+
+
+def is_cap(tok: str) -> bool:
+    """Does the token start like a name (a capital, or "al-"/"el-" and a capital)?"""
+    return tok[:1].isupper() or (tok[:3] in ("al-", "el-") and tok[3:4].isupper())
+
+
+def prev_nonspace(text: str, pos: int) -> int:
+    """The offset of the last non-space character before ``pos`` (0 when there is none)."""
+    pos -= 1
+    while pos > 0 and text[pos].isspace():
+        pos -= 1
+    return pos

@@ -1,0 +1,232 @@
+"""Resolution: what a speaker mention stands for.
+
+In: a ``Document`` and a mention (its text, its offset and an appositive role, if any).
+Out: ``resolve`` gives (canonical name, role, kind, form): the full name of a person or
+organisation the article names ("Medvedev" -> "Dmitry Medvedev", "IHA" -> "International
+Harbour Authority"), the person a "he" or "she" most likely means (``last_person``: the
+latest subject or speaker of that gender, weighted by how often the article names
+them), the organisation "it" or "the company" means, and the person a varied
+description means ("the Republican nominee"). ``form`` is how the mention named the
+speaker: ``name``, ``pronoun`` or ``description``; ``kind`` is ``person``,
+``organisation``, ``group``, ``place`` or ``unknown``.
+
+Resolution reads the document's names and fills its caches; the attribution stage
+records each person resolved as a speaker (``Document.speakers``), which later pronouns
+then take into account.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+
+from .document import Document
+from .lexicon import ORG_NOUNS, ROLE_NOUNS
+from .mentions import modifies
+from .names import Entity, gender_of, head_noun, parse
+
+_PRONOUN_REACH = 6000  # characters back to look for a pronoun's antecedent
+_SALIENCE_SUBJECT = 2.0
+_SALIENCE_SPEAKER = 2.5
+_DECAY = 400.0
+_FREQ = 0.1
+_LATEST_SUBJECT = 1.5
+_SURNAME_RE = re.compile(r"(?:Mc|Mac|O['’]|De|Di|La|Le)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?$")  # not a party label ("R-Ore"), not an acronym
+_NICKNAME_IN_RE = re.compile(r"(?<=\w) [\"“'‘][A-Z][\w.'’\- ]{0,10}[\"”'’](?= [A-Z])")
+_VARIATION_HEADS = {
+    "president", "senator", "governor", "nominee", "candidate", "businessman", "businesswoman",
+    "billionaire", "mogul", "congressman", "congresswoman", "mayor", "secretary", "chairman",
+    "chairwoman", "minister", "lawmaker", "frontrunner", "front-runner", "hopeful", "contender",
+    "tycoon", "developer", "incumbent", "challenger", "rival", "speaker", "leader", "democrat",
+    "republican", "lady", "judge", "justice", "general", "ambassador", "chief",
+    "executive", "founder", "star", "host", "pastor", "activist", "official",
+}
+_ACRONYM_RE = re.compile(r"[A-Z]{2,6}$")
+_INITIAL_SKIP = {"of", "for", "and", "the", "on", "in", "&"}
+
+
+def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tuple[str | None, str | None, str, str]:
+    """(canonical name, role, kind, form) for ``mention``, the text of a mention at
+    ``pos``, with ``app_role`` the role an appositive gave it ("X, a spokesman for Y")."""
+    if "#" not in mention and _NICKNAME_IN_RE.search(mention):
+        mention = _NICKNAME_IN_RE.sub("", mention)
+    if mention.isupper() and len(mention) > 3 and mention.replace(" ", "").isalpha():
+        mention = mention.title()  # "PENCE:" in a transcript
+    men = parse(mention)
+    last_word = mention.split()[-1].lower() if mention.split() else ""
+    if last_word.endswith("s") and last_word in ROLE_NOUNS and last_word not in ("boss", "press", "congress", "campaigns") and men.form != "pronoun":
+        return None, None, "group", "description"  # "Democrats", "protesters", "Other leaders"
+    if men.form == "name" and men.name:
+        toks = men.name.split()
+        if len(toks) >= 3 and all(t.isupper() for t in toks):
+            return None, None, "unknown", "description"  # a shouted headline, not a name
+    if men.form == "name" and men.name:
+        ent = doc.names.canonical(men.name, pos) if men.kind == "person" else None
+        if ent is not None and len(men.name.split()) == 1:
+            ent = _recent_namesake(doc, men.name, pos) or ent
+        if ent is not None and ent.kind == "person":
+            if app_role and not ent.role:
+                ent.role = app_role
+            return ent.name, men.role or app_role or ent.role, "person", "name"
+        if men.kind == "person" and len(men.name.split()) == 1:
+            # a lone capitalised word the article never expands (or an organisation)
+            ent2 = doc.names.entities.get(men.name)
+            kind = ent2.kind if ent2 else "person"
+            return expand(doc, men.name) if kind == "organisation" else men.name, men.role or app_role, kind, "name"
+        return expand(doc, men.name) if men.kind == "organisation" else men.name, men.role or app_role, men.kind, "name"
+    if men.form == "pronoun":
+        low = mention.lower()
+        if low == "i":
+            # outside quotation marks "I" is the writer: the byline, when there is one
+            return doc.layout.byline, None, "person", "pronoun"
+        if low in ("he", "she"):
+            gender = {"he": "m", "she": "f"}.get(low)
+            ent = last_person(doc, pos, gender)
+            if ent:
+                return ent.name, ent.role, "person", "pronoun"
+            return None, None, "person", "pronoun"
+        if low == "it":
+            ent = _last_kind(doc, pos, "organisation")
+            if ent:
+                return expand(doc, ent.name), ent.role, "organisation", "pronoun"
+        return None, None, men.kind, "pronoun"
+    # description
+    words = [w.strip(",.").lower() for w in mention.split()]
+    if "and" in words[2:-1] and words[0] in ("the", "his", "her"):
+        # "the former governor and current nominee": read the first of the two roles
+        words = words[: words.index("and", 2)]
+    head = head_noun(words)
+    if words and words[0] in ("the", "this", "that", "his", "her", "its", "their"):
+        ent = doc.names.by_role(words[1:], pos)
+        if ent is not None:
+            return ent.name, ent.role, ent.kind, "description"
+        if men.kind == "person" and len(words) <= 6 and words[0] in ("the", "his", "her", "their") and head in _VARIATION_HEADS:
+            # "the Republican nominee", "the New York businessman": news style names a
+            # person once and then varies the description
+            ent = last_person(doc, pos, gender_of(words))
+            if ent is not None:
+                return ent.name, ent.role, "person", "description"
+        if men.kind == "organisation" and len(words) <= 4:
+            ent = _last_kind(doc, pos, "organisation", head=head)
+            if ent is None and head in ORG_NOUNS:
+                # "the union": the organisation the passage is about, named as a subject
+                ent = _last_subject_org(doc, pos)
+            if ent:
+                return expand(doc, ent.name), None, "organisation", "description"
+    return None, app_role, men.kind, "description"
+
+
+def last_person(doc: Document, pos: int, gender: str | None = None) -> Entity | None:
+    """The person a "he"/"she" at ``pos`` most likely means: the latest sentence subject
+    or speaker before it, else the latest person named (``gender`` "m", "f" or None for
+    either; a person of unknown gender matches both)."""
+    subject_ents = _fill_person_ents(doc)
+    ok = lambda e: gender is None or e.gender is None or e.gender == gender
+    # Score each candidate by how recently it was a subject or speaker, and how much the
+    # article is about it (how often it is named).
+    scores: dict[str, float] = {}
+    ents: dict[str, Entity] = {}
+    lo = pos - _PRONOUN_REACH
+    first = bisect.bisect_left(subject_ents, lo, key=lambda x: x[0])
+    latest = None
+    for ms, ent in subject_ents[first:]:
+        if ms >= pos:
+            break
+        if ok(ent):
+            scores[ent.name] = max(scores.get(ent.name, 0.0), _SALIENCE_SUBJECT / (1 + (pos - ms) / _DECAY))
+            ents[ent.name] = ent
+            latest = ent.name
+    if latest is not None:
+        scores[latest] *= _LATEST_SUBJECT  # the last compatible subject is the default antecedent
+    first = bisect.bisect_left(doc.speakers, lo, key=lambda x: x[0])
+    for sp_pos, name in doc.speakers[first:]:
+        if sp_pos < pos:
+            speaker = doc.names.entities.get(name)
+            if speaker is not None and ok(speaker):
+                scores[name] = max(scores.get(name, 0.0), _SALIENCE_SPEAKER / (1 + (pos - sp_pos) / _DECAY))
+                ents[name] = speaker
+    first = bisect.bisect_left(doc.person_ents, lo, key=lambda x: x[0])
+    for ms, ent in doc.person_ents[first:]:
+        if ms >= pos:
+            break
+        if ok(ent):
+            scores[ent.name] = max(scores.get(ent.name, 0.0), 1.0 / (1 + (pos - ms) / _DECAY))
+            ents[ent.name] = ent
+    if not scores:
+        return None
+    counts = doc.entity_counts()
+    name = max(scores, key=lambda n: scores[n] * (1 + _FREQ * min(counts.get(n, 1), 10)))
+    return ents[name]
+
+
+def expand(doc: Document, name: str) -> str:
+    """An acronym's full name when the article spells it out ("IHA" -> "International
+    Harbour Authority"); any other name unchanged."""
+    short = name.removeprefix("the ")
+    if not _ACRONYM_RE.match(short):
+        return name
+    if doc.acronyms is None:
+        doc.acronyms = {}
+        for ent in doc.names.entities.values():
+            words = [w for w in ent.name.split() if w.lower() not in _INITIAL_SKIP]
+            if len(words) >= 2 and ent.kind in ("organisation", "person", "place") and all(w[:1].isupper() for w in words):
+                doc.acronyms.setdefault("".join(w[0] for w in words), ent.name)
+    return doc.acronyms.get(short, name)
+
+
+def _fill_person_ents(doc: Document) -> list[tuple[int, Entity]]:
+    """The people named as subjects, and named at all, in reading order (once per article);
+    returns the subjects."""
+    if doc.subject_ents is not None:
+        return doc.subject_ents
+    doc.subject_ents = []
+    for ms, me, men in doc.subjects:
+        if men.kind == "person" and men.name:
+            ent = doc.names.canonical(men.name, ms)
+            if ent is not None and (len(ent.tokens) >= 2 or men.role or (ent.gender and _SURNAME_RE.match(ent.name))):
+                doc.subject_ents.append((ms, ent))
+    doc.person_ents = []
+    for ms, me, men in doc.mentions:
+        if men.kind == "person" and men.name:
+            ent = doc.names.canonical(men.name)
+            if ent is not None and (len(ent.tokens) >= 2 or (ent.gender and _SURNAME_RE.match(ent.name))):
+                doc.person_ents.append((ms, ent))
+    return doc.subject_ents
+
+
+def _recent_namesake(doc: Document, surname: str, pos: int, within: int = 400) -> Entity | None:
+    """Of two people sharing a surname, the one just named as a sentence's subject
+    ("Chief Lena Brandt says ... Brandt added" after an earlier Paul Brandt)."""
+    subject_ents = _fill_person_ents(doc)
+    best = None
+    first = bisect.bisect_left(subject_ents, pos - within, key=lambda x: x[0])
+    for ms, ent in subject_ents[first:]:
+        if ms >= pos:
+            break
+        if len(ent.tokens) >= 2 and ent.tokens[-1] == surname:
+            best = ent
+    return best
+
+
+def _last_kind(doc: Document, pos: int, kind: str, head: str | None = None, within: int | None = None) -> Entity | None:
+    """The entity of the latest mention of ``kind`` before ``pos`` (whose name holds
+    ``head``, when given)."""
+    best = None
+    for ms, me, men in doc.mentions:
+        if ms >= pos:
+            break
+        if within is not None and pos - ms > within:
+            continue
+        if men.kind == kind and men.name and (head is None or head in men.name.lower()):
+            best = doc.names.entities.get(men.name)
+    return best
+
+
+def _last_subject_org(doc: Document, pos: int, within: int = 1500) -> Entity | None:
+    """The latest organisation named (in full) as a sentence subject before ``pos``."""
+    best = None
+    for ms, me, men in doc.subjects:
+        if ms >= pos:
+            break
+        if pos - ms <= within and men.kind == "organisation" and men.name and len(men.name.split()) >= 2 and not modifies(doc.masked, me):
+            best = doc.names.entities.get(men.name)
+    return best

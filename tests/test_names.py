@@ -1,0 +1,76 @@
+"""Canonical names: a mention split into role and name, its kind and gender, and the
+article's names gathered so that a short name finds its full form."""
+from __future__ import annotations
+
+import pytest
+
+from quotes.extract.names import Names, gender_of, head_noun, parse, scan_names
+
+
+@pytest.mark.parametrize(
+    "mention, name, role, kind, form",
+    [
+        ("Maria Lopez", "Maria Lopez", None, "person", "name"),
+        ("Sen. Maria Lopez", "Maria Lopez", "Sen", "person", "name"),
+        ("former mayor Tom Baker", "Tom Baker", "former mayor", "person", "name"),
+        ("spokesman Omar Haddad", "Omar Haddad", "spokesman", "person", "name"),
+        ("the harbour master", None, None, "person", "description"),
+        ("she", None, None, "person", "pronoun"),
+        ("Delaware", "Delaware", None, "place", "name"),
+        ("Association of Dock Workers", "Association of Dock Workers", None, "organisation", "name"),
+        ("the Department of Harbours", "Department of Harbours", None, "organisation", "name"),
+        # an organisation's name before a title and a person's name is the person's role
+        ("Department of Harbours Secretary Lena Brandt", "Lena Brandt", "Department of Harbours Secretary", "person", "name"),
+    ],
+)
+def test_parse(mention, name, role, kind, form):
+    men = parse(mention)
+    assert (men.name, men.kind, men.form) == (name, kind, form)
+    if role is not None:
+        assert men.role == role
+
+
+@pytest.mark.parametrize(
+    "mention, gender",
+    [("Maria Lopez", "f"), ("former mayor Tom Baker", "m"), ("Robin Okafor", None)],
+)
+def test_parse_gender_from_first_names(mention, gender):
+    assert parse(mention).gender == gender
+
+
+@pytest.mark.parametrize(
+    "words, gender",
+    [(["the", "chairwoman"], "f"), (["the", "chairman"], "m"), (["the", "official"], None)],
+)
+def test_gender_of_descriptions(words, gender):
+    assert gender_of(words) == gender
+
+
+@pytest.mark.parametrize(
+    "words, head",
+    [
+        (["the", "spokesman", "for", "the", "union"], "spokesman"),
+        (["the", "union", "leader"], "leader"),
+        (["the", "new", "report"], "report"),
+    ],
+)
+def test_head_noun(words, head):
+    assert head_noun(words) == head
+
+
+def test_short_names_find_their_full_form():
+    names = Names()
+    names.add("Maria Lopez", "person", None, 0, "f")
+    names.add("Lopez", "person", None, 40, None)
+    names.add("Tom Baker", "person", None, 80, "m")
+    names.finish()
+    assert names.canonical("Lopez").name == "Maria Lopez"
+    assert names.canonical("Maria Lopez").name == "Maria Lopez"
+    assert names.canonical("Baker").name == "Tom Baker"
+    assert names.canonical("Nobody Else") is None
+
+
+def test_scan_names_reads_only_the_given_blocks():
+    text = "Maria Lopez met Tom Baker.\n\nAna Ruiz left."
+    assert [text[s:e] for s, e, _ in scan_names(text, [(0, len(text))])] == ["Maria Lopez", "Tom Baker", "Ana Ruiz"]
+    assert [m.name for _, _, m in scan_names(text, [(0, 26)])] == ["Maria Lopez", "Tom Baker"]

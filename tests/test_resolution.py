@@ -1,0 +1,89 @@
+"""Resolution: a mention to the person or organisation it stands for."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from quotes.extract.resolution import expand, last_person, resolve
+
+TWO = "Maria Lopez opened the bridge on Monday. Tom Baker cut the ribbon. Later she spoke and he waved."
+
+
+def resolved(doc, mention: str, nth: int = 0):
+    """``resolve`` for the ``nth`` occurrence (as a whole word) of ``mention``."""
+    pos = [m.start() for m in re.finditer(rf"\b{re.escape(mention)}\b", doc.text)][nth]
+    return resolve(doc, mention, pos, None)
+
+
+@pytest.mark.parametrize(
+    "text, mention, nth, expected",
+    [
+        # a pronoun: the last named person of that gender
+        (TWO, "she", 0, ("Maria Lopez", None, "person", "pronoun")),
+        (TWO, "he", 0, ("Tom Baker", None, "person", "pronoun")),
+        ("Maria Lopez spoke on Monday. Nobody answered. She said fees rise.", "She", 0, ("Maria Lopez", None, "person", "pronoun")),
+        # a surname: the full name the article gave before
+        ("Maria Lopez opened the bridge. Lopez said it was late.", "Lopez", 1, ("Maria Lopez", None, "person", "name")),
+        # of two namesakes, the one just named as a subject
+        (
+            "Paul Brandt retired in May. Chief Lena Brandt says the crew is ready. Brandt added that fees rise.",
+            "Brandt", 2, ("Lena Brandt", "Chief", "person", "name"),
+        ),
+        # "the company", "the union", "it": the organisation named
+        ("The Harbour Freight Company cut 200 jobs. The company said demand fell.", "The company", 0,
+         ("Harbour Freight Company", None, "organisation", "description")),
+        ("Dockside Shipping Inc. cut 200 jobs on Monday. The company said demand fell.", "The company", 0,
+         ("Dockside Shipping Inc", None, "organisation", "description")),
+        ("The Dock Workers Union voted on Monday. The union said pay must rise.", "The union", 0,
+         ("Dock Workers Union", None, "organisation", "description")),
+        ("Dockside Shipping Inc. cut 200 jobs on Monday. It said demand fell.", "It", 0,
+         ("Dockside Shipping Inc", None, "organisation", "pronoun")),
+        # a description: the person named with that role
+        ("Senator Maria Lopez spoke. The senator said fees rise.", "The senator", 0, ("Maria Lopez", "Senator", "person", "description")),
+        # an acronym the article spells out
+        ("The International Harbour Authority raised fees. The IHA said costs rose.", "IHA", 0,
+         ("International Harbour Authority", None, "organisation", "name")),
+        # plural role nouns are groups, not people
+        ("Protesters gathered at the pier.", "Protesters", 0, (None, None, "group", "description")),
+        ("The bridge opened. Then she spoke.", "she", 0, (None, None, "person", "pronoun")),
+    ],
+)
+def test_resolve(document, text, mention, nth, expected):
+    assert resolved(document(text), mention, nth) == expected
+
+
+def test_i_outside_quotes_is_the_byline(document):
+    doc = document("By Ann Reyes\n\nThe bridge opened. I watched.")
+    assert resolved(doc, "I") == ("Ann Reyes", None, "person", "pronoun")
+
+
+def test_last_person_by_gender(document):
+    doc = document(TWO)
+    pos = len(TWO)
+    assert last_person(doc, pos, "f").name == "Maria Lopez"
+    assert last_person(doc, pos, "m").name == "Tom Baker"
+    assert last_person(doc, 0, "m") is None  # nobody named yet
+
+
+def test_a_speaker_resolved_is_the_likelier_antecedent(document):
+    text = "The pier opened on Monday with Maria Lopez and Ana Ruiz there. Nobody else came. Later she spoke."
+    doc = document(text)
+    pos = text.index("she")
+    assert last_person(doc, pos, "f").name == "Ana Ruiz"  # the nearer of two named
+    doc.speakers.append((text.index("Nobody"), "Maria Lopez"))  # as the attribution stage records
+    assert last_person(doc, pos, "f").name == "Maria Lopez"
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("IHA", "International Harbour Authority"),
+        ("the IHA", "International Harbour Authority"),
+        ("XYZ", "XYZ"),  # never spelt out
+        ("Harbour Board", "Harbour Board"),  # not an acronym
+    ],
+)
+def test_expand(document, name, expected):
+    doc = document("The International Harbour Authority raised fees on Monday.")
+    assert expand(doc, name) == expected
