@@ -23,7 +23,7 @@ from typing import Any
 from .evaluate import article_from_row, overlaps_enough, read_jsonl, trim
 from .extract import extract, places
 from .extract.layout import analyse
-from .extract.speech import MODEL_FILE, SpeechModel, features
+from .extract.speech import MODEL_FILE, ArticleWords, SpeechModel, features
 
 Example = tuple[dict[str, float], int]
 
@@ -36,6 +36,7 @@ def examples(rows: Iterable[dict[str, Any]]) -> list[Example]:
         quotes = extract(article, speech=False)
         gold = [trim(text, g["start"], g["end"]) for g in row.get("quotes") or []]
         other = [trim(text, u["start"], u["end"]) for u in row.get("unattributed_quoted_spans") or []]
+        words = ArticleWords(text, quotes)
         for q, (sentence, paragraph) in zip(quotes, places(text, analyse(text), quotes)):
             span = trim(text, q.start, q.end)
             if any(overlaps_enough(span, g) for g in gold):
@@ -44,7 +45,7 @@ def examples(rows: Iterable[dict[str, Any]]) -> list[Example]:
                 label = 0
             else:
                 continue
-            out.append((features(text, q, sentence, paragraph), label))
+            out.append((features(text, q, sentence, paragraph, words), label))
     return out
 
 

@@ -99,22 +99,55 @@ def _occurs_elsewhere(low: str, phrase: str, start: int, end: int) -> bool:
     return False
 
 
+class ArticleWords:
+    """An article read once for the features of its quotes: ``words(a, b)`` gives the
+    words within ``text[a:b]``; ``context`` how the article speaks outside its quotes."""
+
+    def __init__(self, text: str, quotes: Iterable[Quote] = ()):
+        self.text = text
+        self.low = text.lower()
+        self.context = self._context(sorted((q.start, q.end) for q in quotes))
+
+    def words(self, a: int, b: int) -> list[str]:
+        return _WORD.findall(self.text, a, b)
+
+    def _context(self, quoted: list[tuple[int, int]]) -> tuple[str, str] | None:
+        """How much the article reports speech (reporting words per 200 words) and how
+        much its writer speaks as themself outside quote marks (first and second person
+        per 100 words), bucketed; None for a text too short to say."""
+        said = writer = words = 0
+        pos = 0
+        low = self.low
+        for start, end in [*quoted, (len(low), len(low))]:
+            if start > pos:
+                words += low.count(" ", pos, start)
+                said += sum(low.count(w, pos, start) for w in _SAID)
+                writer += sum(low.count(w, pos, start) for w in _WRITER)
+            pos = max(pos, end)
+        if words < ARTICLE_WORDS:
+            return None
+        return (_bucket(said * 200 // words, (0, 1, 2, 4)), _bucket(writer * 100 // words, (0, 1, 3)))
+
+
 def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[int, int],
-             low: str | None = None) -> dict[str, float]:
+             article: ArticleWords | None = None) -> dict[str, float]:
     """The features of quote ``q`` of ``text`` in its sentence and paragraph (offsets);
-    ``low``: ``text.lower()``, when the caller has it."""
+    ``article``: the article's words, when the caller has them."""
+    art = article if article is not None else ArticleWords(text, [q])
+    words_in = art.words
     f: dict[str, float] = {}
     inner = text[q.start : q.end]
-    words = _words(inner)
+    words = words_in(q.start, q.end)
     n = len(words)
-    lower = [w.lower() for w in words]
+    lower = _WORD.findall(art.low, q.start, q.end)
+    lower_set = set(lower)
     f[f"words:{_bucket(n, (1, 2, 3, 5, 8, 15, 30))}"] = 1
     stripped = inner.rstrip()
     if stripped[-1:] in ",.?!;:—-…":
         f[f"ends:{stripped[-1:] if stripped[-1:] in ',.?!' else 'other'}"] = 1
     if inner[:1].isupper():
         f["starts-upper"] = 1
-    content = [w for w in words if w.lower() not in _SMALL]
+    content = [w for w in words[:12] if w.lower() not in _SMALL]
     if content and all(w[:1].isupper() for w in content):
         f["title-case"] = 1
         if n >= 2:
@@ -126,17 +159,18 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
         f["few-letters"] = 1
     if "/" in inner or "@" in inner or "#" in inner or "http" in lower:
         f["symbols"] = 1
-    if any(w in _FIRST_SECOND for w in lower):
+    if not lower_set.isdisjoint(_FIRST_SECOND):
         f["first-second-person"] = 1
-    if any(w in _AUX for w in lower):
+    if not lower_set.isdisjoint(_AUX):
         f["auxiliary"] = 1
-    if any(w in SPEECH_VERBS for w in lower):
+    if not lower_set.isdisjoint(SPEECH_VERBS):
         f["speech-verb-inside"] = 1
     # where it stands
     ss, se = sentence
     ps, pe = paragraph
-    before = text[max(ps, q.start - 60) : q.start].rstrip("\"“”'‘’« ")
-    after = text[q.end : min(pe, q.end + 60)].lstrip("\"“”'‘’» ")
+    b0, a1 = max(ps, q.start - 60), min(pe, q.end + 60)
+    before = text[b0 : q.start].rstrip("\"“”'‘’« ")
+    after = text[q.end : a1].lstrip("\"“”'‘’» ")
     if not text[ss : q.start].strip(" \"“”'‘’«»\n"):
         f["opens-sentence"] = 1
     if not text[q.end : se].strip(" \"“”'‘’«».,;:!?\n"):
@@ -155,7 +189,7 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
         f["after-comma"] = 1
     if before.endswith("("):
         f["in-parentheses"] = 1
-    before_raw, after_raw = _words(before), _words(after)
+    before_raw, after_raw = words_in(b0, q.start), words_in(q.end, a1)
     before_words = [w.lower() for w in before_raw]
     after_words = [w.lower() for w in after_raw[:2]]
     prev = before_raw[-1:]
@@ -168,8 +202,10 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
         f[f"next:{w}" if w in HINTS_AFTER else ("next:Cap" if nxt[0][:1].isupper() else "next:other")] = 1
     else:
         f["next:none"] = 1
-    outside = (text[ss : max(ss, q.start - 1)] + " " + text[min(se, q.end + 1) : se]).lower()
-    if any(w in SPEECH_VERBS for w in _words(outside)):
+    head = words_in(max(ss, q.start - 150), q.start)  # the sentence's words near the span
+    tail = words_in(q.end, min(se, q.end + 150))
+    head_low, tail_low = [w.lower() for w in head], [w.lower() for w in tail]
+    if not SPEECH_VERBS.isdisjoint(head_low) or not SPEECH_VERBS.isdisjoint(tail_low):
         f["speech-verb-in-sentence"] = 1
     if before_words and before_words[-1] in _DETERMINERS:
         f["after-determiner"] = 1
@@ -182,12 +218,11 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
     if n >= 4 and stripped[-1:] in ".?!,":
         f["clause"] = 1
     phrase = " ".join(lower)
-    if phrase and len(phrase) >= 3 and _occurs_elsewhere(low if low is not None else text.lower(), phrase, q.start, q.end):
+    if phrase and len(phrase) >= 3 and _occurs_elsewhere(art.low, phrase, q.start, q.end):
         f["repeated" if n == 1 else "repeated-phrase"] = 1
     if q.speaker_start is not None and ss <= q.speaker_start < se:
         f["mention-in-sentence"] = 1
-    near = [w.lower() for w in _words(text[max(ss, q.start - 40) : q.start])[-3:] + _words(text[q.end : min(se, q.end + 40)])[:3]]
-    if any(w in SPEECH_VERBS for w in near):
+    if not SPEECH_VERBS.isdisjoint(head_low[-3:] + tail_low[:3]):
         f["speech-verb-adjacent"] = 1
     # governed by a speech verb in the active voice: called the plan "reckless", said
     # it was "a mistake" (not: is called "feather lung")
@@ -198,7 +233,7 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
             if len(window) - k <= 2:
                 f["right-after-speech-verb"] = 1
             break
-    if any(w in _COMMON_VERBS for w in lower):
+    if not lower_set.isdisjoint(_COMMON_VERBS):
         f["verb-inside"] = 1
     # the words around it, by position (only those common in training get a weight)
     for i, w in enumerate(reversed(before_words[-3:]), 1):
@@ -232,12 +267,10 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
         f["naming-noun-before"] = 1
     if "passive-naming" in f or (len(before_words) >= 2 and before_words[-2:] in (["what's", "called"], ["what’s", "called"], ["also", "called"], ["also", "known"], ["known", "as"])):
         f["named-as"] = 1
-    # the sentence's own reporter: a capitalised name or pronoun right before a speech verb
-    head = text[ss : q.start]
-    if _REPORTER_BEFORE.search(head):
+    # the sentence's own reporter: a name, pronoun or source noun right before a speech verb
+    if _reports(head):
         f["reporter-before"] = 1
-    tail = text[q.end : se]
-    if _REPORTER_AFTER.match(tail):
+    if tail and (tail[0].lower() in SPEECH_VERBS or _reports(tail[:2])):
         f["reporter-after"] = 1
     if n <= 4 and not ("verb-inside" in f or "auxiliary" in f or "first-second-person" in f) and inner[:1].islower():
         f["lower-noun-phrase"] = 1
@@ -245,45 +278,41 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
             f["lower-noun-phrase-unreported"] = 1
     for w in set(lower[:12]):
         f[f"in:{w}"] = 1
-    art = _article_context(text, low if low is not None else text.lower())
-    if art is not None:
-        f[f"article-said:{art[0]}"] = 1
-        f[f"article-writer:{art[1]}"] = 1
+    if art.context is not None:
+        f[f"article-said:{art.context[0]}"] = 1
+        f[f"article-writer:{art.context[1]}"] = 1
     return f
 
 
-_SAID = re.compile(r"\b(?:said|says|told|added|according to|wrote|tweeted|stated|explained)\b")
-_WRITER = re.compile(r"\b(?:i|my|me|i'm|i’m|i've|i’ve|you|your|you're|you’re)\b")
-_QUOTED = re.compile(r"[\"“][^\"“”]{0,600}[\"”]")
+# Counted as substrings, with the space before (and after) them: the article's voice
+_SAID = (" said", " says", " told", " added", " according to", " wrote", " tweeted", " stated", " explained")
+_WRITER = (" i ", " my ", " me ", " you ", " your ", " i'm ", " i’m ")
 #: Fewer words than this outside quote marks and an article says too little of itself.
 ARTICLE_WORDS = 150
-
-
-@lru_cache(maxsize=4)
-def _article_context(text: str, low: str) -> tuple[str, str] | None:
-    """How much the article reports speech (reporting words per 200 words) and how much
-    its writer speaks as themself outside quote marks (first and second person per 100
-    words), bucketed; None for a text too short to say."""
-    outside = _QUOTED.sub(" ", low)
-    words = len(outside.split())
-    if words < ARTICLE_WORDS:
-        return None
-    said = len(_SAID.findall(outside)) * 200 / words
-    writer = len(_WRITER.findall(outside)) * 100 / words
-    return (_bucket(int(said), (0, 1, 2, 4)), _bucket(int(writer), (0, 1, 3)))
 
 
 _NAMING_NOUNS = {"term", "terms", "word", "words", "phrase", "saying", "name", "names", "label", "nickname",
                  "tagline", "slogan", "motto", "hashtag", "title", "titled", "entitled", "dubbed", "brand",
                  "code", "button", "option", "category", "condition", "known", "song", "single", "album", "book",
                  "film", "movie", "show", "podcast", "episode", "series", "app", "application", "program"}
-_REPORTER_BEFORE = re.compile(
-    r"(?:\b(?:he|she|they|we|I)|\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)*|\b(?:spokes\w+|officials?|statement|report))\s+"
-    r"(?:(?:also|later|then|has|had|have|was|were|is|repeatedly|previously)\s+)?(?:" 
-    + "|".join(sorted(w for w in SPEECH_VERBS if w.isalpha())) + r")\b")
-_REPORTER_AFTER = re.compile(
-    r"[\s,.;:!?\"”’']*(?:" + "|".join(sorted(w for w in SPEECH_VERBS if w.isalpha())) + r")\b|[\s,]*(?:he|she|they|it|[A-Z][a-z]+(?:\s[A-Z][a-z]+)*)\s+(?:"
-    + "|".join(sorted(w for w in SPEECH_VERBS if w.isalpha())) + r")\b")
+_REPORTERS = {"he", "she", "they", "we", "i", "spokesman", "spokeswoman", "spokesperson", "official", "officials",
+              "statement", "report"}
+_BETWEEN = {"also", "later", "then", "has", "had", "have", "was", "were", "is", "repeatedly", "previously"}
+
+
+def _reports(words: list[str]) -> bool:
+    """Whether ``words`` hold a speech verb right after its reporter (a capitalised
+    name, a pronoun, a source noun), an adverb or auxiliary allowed between."""
+    for i in range(1, len(words)):
+        if words[i].lower() not in SPEECH_VERBS:
+            continue
+        j = i - 1
+        if j and words[j].lower() in _BETWEEN:
+            j -= 1
+        w = words[j]
+        if w[:1].isupper() or w.lower() in _REPORTERS:
+            return True
+    return False
 
 
 class SpeechModel:
@@ -344,7 +373,8 @@ def classify(text: str, quotes: Iterable[Quote], spans: list[tuple[tuple[int, in
     """Mark the quotes that are not speech: their kind becomes title, term or other and
     their speaker is cleared. ``spans`` gives each quote's (sentence, paragraph)."""
     model = model or default_model()
-    low = text.lower()
+    quotes = list(quotes)
+    article = ArticleWords(text, quotes)
     for q, (sentence, paragraph) in zip(quotes, spans):
         if not q.speech:
             q.method = "not-speech"
@@ -352,7 +382,7 @@ def classify(text: str, quotes: Iterable[Quote], spans: list[tuple[tuple[int, in
                 q.kind = "other"
             continue
         # an address, id or code standing alone, or a markup attribute's value, is no one's words
-        p = 0.0 if _is_residue(text, q) else model.probability(features(text, q, sentence, paragraph, low))
+        p = 0.0 if _is_residue(text, q) else model.probability(features(text, q, sentence, paragraph, article))
         if p >= model.threshold:
             continue
         q.kind = non_speech_kind(text, q)
