@@ -248,9 +248,9 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
         # a short fragment is a partial quote when someone's words are reported around it
         reported = "speech-verb-in-sentence" in f or "speech-verb-adjacent" in f
         f["short:" + ("reported" if reported else "unreported")] = 1
-        for k in ("after-determiner", "next-word-modified", "title-case", "repeated", "mention-in-sentence"):
-            if k in f:
-                f[f"short+{k}"] = 1
+        for name in ("after-determiner", "next-word-modified", "title-case", "repeated", "mention-in-sentence"):
+            if name in f:
+                f[f"short+{name}"] = 1
     if q.cue:
         cue = _words(q.cue.lower())[:1]
         if cue and cue[0] in SPEECH_VERBS:
