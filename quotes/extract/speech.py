@@ -130,10 +130,9 @@ class ArticleWords:
 
 
 def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[int, int],
-             article: ArticleWords | None = None) -> dict[str, float]:
+             art: ArticleWords) -> dict[str, float]:
     """The features of quote ``q`` of ``text`` in its sentence and paragraph (offsets);
-    ``article``: the article's words, when the caller has them."""
-    art = article if article is not None else ArticleWords(text, [q])
+    ``art``: the article read once, with all its quotes (the same for fitting and use)."""
     words_in = art.words
     f: dict[str, float] = {}
     inner = text[q.start : q.end]
