@@ -54,6 +54,11 @@ class Quote:
     speaker_mention: str | None = None
     speaker_start: int | None = None
     speaker_end: int | None = None
+    # For a speaker mentioned by a pronoun or a description ("he", "the company"): the
+    # mention of the name it was resolved to, as written, with its offsets.
+    antecedent_mention: str | None = None
+    antecedent_start: int | None = None
+    antecedent_end: int | None = None
     cue: str | None = None
     method: str | None = None
     confidence: float = 0.0

@@ -87,3 +87,32 @@ def test_a_speaker_resolved_is_the_likelier_antecedent(document):
 def test_expand(document, name, expected):
     doc = document("The International Harbour Authority raised fees on Monday.")
     assert expand(doc, name) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected_mention, speaker",
+    [
+        # "he": the latest mention of the person he was resolved to, a surname included
+        ('Maria Lopez and Tom Baker met on Monday. Baker left early. "It went well," he said.', "Baker", "Tom Baker"),
+        # a possessive mention gives the name without its "'s"
+        ('Maria Lopez\'s plan passed on Monday. "We waited years," she said.', "Maria Lopez", "Maria Lopez"),
+        # "the company": the organisation named before
+        ('Dockside Shipping Inc. cut 200 jobs on Monday. "Demand fell," the company said.', "Dockside Shipping Inc", "Dockside Shipping Inc"),
+    ],
+)
+def test_antecedent_offsets_point_at_the_name(text, expected_mention, speaker):
+    from quotes.extract import extract_text
+
+    (q,) = extract_text(text)
+    assert q.speaker == speaker
+    assert q.antecedent_mention == expected_mention
+    assert text[q.antecedent_start : q.antecedent_end] == expected_mention
+    assert q.antecedent_end <= q.speaker_start
+
+
+def test_a_named_speaker_has_no_antecedent():
+    from quotes.extract import extract_text
+
+    (q,) = extract_text('"Demand fell," said Maria Lopez, who runs the port.')
+    assert q.speaker == "Maria Lopez"
+    assert (q.antecedent_mention, q.antecedent_start, q.antecedent_end) == (None, None, None)

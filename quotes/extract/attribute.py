@@ -18,7 +18,7 @@ from .document import Document, clamp
 from .layout import Layout
 from .marks import Span
 from .mentions import Found, owned_noun
-from .resolution import resolve
+from .resolution import antecedent, resolve
 
 # Confidence by method: the share of quotes attributed that way whose speaker was right,
 # measured on a development corpus of news articles (see quotes/evaluate.py), rounded.
@@ -78,6 +78,11 @@ def attribute(text: str, layout: Layout, spans: list[Span]) -> list[Quote]:
             if kind not in ("person", "organisation", "group", "unknown"):
                 kind = "organisation" if kind == "place" else "unknown"
             q.speaker, q.speaker_role, q.speaker_kind = name, role, kind
+            if name and form in ("pronoun", "description") and owner is None:
+                ante = antecedent(doc, name, kind, f.start)
+                if ante is not None:
+                    q.antecedent_start, q.antecedent_end = ante
+                    q.antecedent_mention = text[ante[0] : ante[1]]
             if name and kind == "person" and name in doc.names.entities:
                 doc.speakers.append((f.start, name))
             if form == "pronoun" and f.method in ("named-subject", "post-posed"):

@@ -115,6 +115,23 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
     return None, app_role, men.kind, "description"
 
 
+def antecedent(doc: Document, name: str, kind: str | None, pos: int) -> tuple[int, int] | None:
+    """Offsets of the latest mention before ``pos`` that names ``name`` (the person or
+    organisation a pronoun or description there was resolved to)."""
+    first = bisect.bisect_left(doc.mentions, pos, key=lambda x: x[0])
+    for ms, me, men in reversed(doc.mentions[:first]):
+        if not men.name:
+            continue
+        if kind == "person":
+            ent = doc.names.canonical(men.name)
+            hit = ent is not None and ent.name == name
+        else:
+            hit = men.name == name or expand(doc, men.name) == name
+        if hit:
+            return ms, me - 2 if doc.text[me - 2 : me] in ("'s", "’s") else me
+    return None
+
+
 def last_person(doc: Document, pos: int, gender: str | None = None) -> Entity | None:
     """The person a "he"/"she" at ``pos`` most likely means: the latest sentence subject
     or speaker before it, else the latest person named (``gender`` "m", "f" or None for

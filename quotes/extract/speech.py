@@ -387,6 +387,7 @@ def classify(text: str, quotes: Iterable[Quote], spans: list[tuple[tuple[int, in
         q.kind = non_speech_kind(text, q)
         q.speaker = q.speaker_kind = q.speaker_role = q.speaker_mention = None
         q.speaker_start = q.speaker_end = None
+        q.antecedent_mention = q.antecedent_start = q.antecedent_end = None
         q.cue = None
         q.method = "not-speech"
         q.confidence = round(1 - p, 3)
