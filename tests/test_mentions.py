@@ -38,6 +38,8 @@ def found(doc, finder, words: str):
         # an appositive gives the speaker's role
         ('"Prices will rise," Omar Haddad, a spokesman for the port, said.', ("Omar Haddad", "said", "named-subject", "spokesman for the port")),
         ('"Prices will rise," said Omar Haddad, a spokesman for the port.', ("Omar Haddad", "said", "post-posed", "spokesman for the port")),
+        # ... and the verb may end the sentence after it
+        ('"Prices will rise," Omar Haddad, chief of Dock-Side, adds.', ("Omar Haddad", "adds", "named-subject", None)),
         # a new sentence after the quote is not its attribution
         ('"We are ready." The ferry left.', None),
     ],

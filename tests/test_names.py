@@ -21,6 +21,16 @@ from quotes.extract.names import Names, gender_of, head_noun, parse, scan_names
         ("the Department of Harbours", "Department of Harbours", None, "organisation", "name"),
         # an organisation's name before a title and a person's name is the person's role
         ("Department of Harbours Secretary Lena Brandt", "Lena Brandt", "Department of Harbours Secretary", "person", "name"),
+        # an office "Title of ...", then the name; without a name, the office is a description
+        ("Secretary of Harbours Tom Baker", "Tom Baker", "Secretary of Harbours", "person", "name"),
+        ("Minister of Ports and Canals Ada Okafor", "Ada Okafor", "Minister of Ports and Canals", "person", "name"),
+        ("Secretary of Harbours", None, None, "person", "description"),
+        # an organisation, lowercase role words, the name
+        ("Dockside administrator Tom Baker", "Tom Baker", "Dockside administrator", "person", "name"),
+        ("Harbourline chief executive Ada Okafor", "Ada Okafor", "Harbourline chief executive", "person", "name"),
+        # an age is not part of the name; "of" a place is a role
+        ("52-year-old Tom Baker of Dover", "Tom Baker", None, "person", "name"),
+        ("Tom Baker of the Dock Workers Union", "Tom Baker", "of the Dock Workers Union", "person", "name"),
     ],
 )
 def test_parse(mention, name, role, kind, form):

@@ -47,6 +47,23 @@ def resolved(doc, mention: str, nth: int = 0):
         # plural role nouns are groups, not people
         ("Protesters gathered at the pier.", "Protesters", 0, (None, None, "group", "description")),
         ("The bridge opened. Then she spoke.", "she", 0, (None, None, "person", "pronoun")),
+        # a description that names an organisation by itself
+        ("The bridge opened. The Freedonian harbour ministry said fees rise.", "The Freedonian harbour ministry", 0,
+         ("Freedonian harbour ministry", None, "organisation", "description")),
+        ("The bridge opened. The Harbour Daily said fees rise.", "The Harbour Daily", 0,
+         ("Harbour Daily", None, "organisation", "description")),
+        # a spokesperson speaks for the organisation, named or described
+        ("Dockside Shipping Inc. cut jobs. A spokesman for the company said demand fell.", "A spokesman for the company", 0,
+         ("Dockside Shipping Inc", "spokesman", "organisation", "description")),
+        ("A spokeswoman for the Harbour Authority said demand fell.", "A spokeswoman for the Harbour Authority", 0,
+         ("Harbour Authority", "spokeswoman", "organisation", "description")),
+        # ... but a person's description stays one
+        ("The bridge opened. The Freedonian nominee said fees rise.", "The Freedonian nominee", 0, (None, None, "person", "description")),
+        # "they" for an organisation just named as a subject, not across a group named since
+        ("Harbour Freight Productions denied it on Monday. They said the port was wrong.", "They", 0,
+         ("Harbour Freight Productions", None, "organisation", "pronoun")),
+        ("Harbour Freight Productions denied it. Officials at the port disagreed. They said so.", "They", 0,
+         (None, None, "group", "pronoun")),
     ],
 )
 def test_resolve(document, text, mention, nth, expected):

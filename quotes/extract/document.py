@@ -50,6 +50,10 @@ LEAD_RE = re.compile(
     r"Outside|Inside|Later|Back|Elsewhere|Overall|Afterward|Still)\b[^,.]{0,60},\s*(?:\d{4},\s*)?|"
     r"(?:[\w’'-]+\s+){0,4}(?:later|ago|earlier|afterward|afterwards|since)\s*,\s*)?"
     r"(?:(?:But|And|So|Yet|Still|Then|Now|Meanwhile|Also)\s+)?"
+    # a time with no comma after it: "Last week", "On Monday", "Earlier this month"
+    r"(?:(?:Last|This|Next|Late|Early|Earlier|Later|On)\s+(?:this\s+|last\s+|on\s+)?(?:week|month|year|night|weekend|"
+    r"morning|afternoon|evening|summer|spring|fall|autumn|winter|Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday)\s+(?=[A-Z]))?"
 )
 
 # A person introduced with an appositive role: "..., Dana Reyes, the county engineer"

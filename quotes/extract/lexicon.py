@@ -119,6 +119,9 @@ ROLE_NOUNS = set(
     person people panel board court jury""".split()
 )
 
+ROLE_NOUNS |= {"administrator", "engineer", "counselor", "counsellor", "commissioner", "coach", "investor",
+               "physician", "surgeon", "teacher", "principal", "producer", "developer", "designer",
+               "co-founder", "cofounder", "inventor", "entrepreneur", "superintendent", "treasurer"}
 ROLE_NOUNS |= {"commission", "office", "bureau", "service", "organization", "board", "court",
                "fund", "bank", "church", "league", "coalition", "alliance", "movement", "center",
                "colleague", "colleagues", "adviser", "narrator", "host", "co-host", "pundit",
@@ -193,7 +196,12 @@ ORG_WORDS = set(
     Television Radio Broadcasting Airlines Motors Bureau Police Army Navy Force
     Forces Command Embassy Consulate Secretariat Cabinet FBI CIA NSA NATO CNN BBC AP
     AFP NBC CBS ABC MSNBC NPR PBS RNC DNC GOP EU UN U.N. IMF WHO ISIS County City District
-    Township Province Headquarters Federation Society Conference Caucus Academy""".split()
+    Township Province Headquarters Federation Society Conference Caucus Academy
+    Robotics Technologies Technology Labs Laboratories Systems Networks Studios Games
+    Entertainment Productions Pictures Records Pharmaceuticals Therapeutics Capital
+    Ventures Holdings Partners Industries Enterprises Solutions Software Electronics
+    Communications Energy Airways Railways Institution Museum Library Hospital Clinic
+    Council Trust Commission Ltd Ltd. PLC plc GmbH AG SA""".split()
 )
 
 PRONOUNS_PERSON = {"he", "she", "him", "her", "i"}

@@ -207,8 +207,8 @@ def post(doc: Document, sp: Span, se: int, opens_clause: bool = True) -> Found |
         for n, (ts, te, tw) in enumerate(tail):
             if tw in (".", "!", "?", ";") or tw.startswith("#"):
                 break
-            if tw in STRONG_VERBS and n >= 3:
-                f.cue, f.cue_pos, f.method = tw, ts, "named-subject"
+            if tw.rstrip(".") in STRONG_VERBS and n >= 3:  # "..., adds." ends on the verb
+                f.cue, f.cue_pos, f.method = tw.rstrip("."), ts, "named-subject"
                 return f
     lm = _COMMA_VERB_RE.match(m[q:lim])
     if lm and lm.group(1) in STRONG_VERBS and not lm.group(1).endswith("ing"):

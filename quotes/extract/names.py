@@ -125,6 +125,34 @@ def _parse(mention: str) -> Mention:
         return Mention(mention, None, None, "organisation", "pronoun")
     words = m.split()
     first = words[0].lower() if words else ""
+    if len(words) > 1 and _AGE_RE.match(words[0]):
+        # "43-year-old Martin Taylor": the age is a description, not a name
+        inner = _parse(" ".join(words[1:]))
+        if inner.form == "name" and inner.kind == "person":
+            inner.text = mention
+            inner.role = words[0] + (" " + inner.role if inner.role else "")
+            return inner
+    if len(words) >= 3 and words[0] in TITLES and words[1] == "of":
+        # "Secretary of State Mike Pompeo", "Director of National Intelligence Dan Coats"
+        at = _name_start(words, 2)
+        if at is not None:
+            inner = _parse(" ".join(words[at:]))
+            if inner.form == "name" and inner.kind == "person":
+                inner.text = mention
+                inner.role = " ".join(words[:at] + ([inner.role] if inner.role else []))
+                return inner
+        elif all(_is_capword(w) or w in _SMALL_WORDS for w in words[2:]):
+            return Mention(mention, None, m, "person", "description")  # "Secretary of State", no name
+    if words and words[0][:1].isupper() and _is_capword(words[-1]):
+        # "NASA administrator Jim Bridenstine": an organisation, its role words, the name
+        low_at = [i for i, w in enumerate(words) if w[:1].islower() and w not in _NAME_PARTICLES]
+        if low_at and low_at[-1] < len(words) - 1 and any(words[i] in ROLE_NOUNS or words[i] in ROLE_WORDS and words[i] not in _SMALL_WORDS for i in low_at):
+            cut = low_at[-1] + 1
+            inner = _parse(" ".join(words[cut:]))
+            if inner.form == "name" and inner.kind == "person" and inner.name:
+                inner.text = mention
+                inner.role = " ".join(words[:cut] + ([inner.role] if inner.role else []))
+                return inner
     if words and words[0][:1].islower() and first not in _DESC_DETS and _is_capword(words[-1]):
         # "union leader Sam Ortiz": lowercase role words, then the name
         cut = max((i for i, w in enumerate(words) if not _is_capword(w)), default=-1) + 1
@@ -199,6 +227,29 @@ def gender_of(tokens: list[str]) -> str | None:
             return "f"
         break
     return None
+
+
+_SMALL_WORDS = {"of", "the", "for", "and", "at", "in", "on", "to", "a", "an", "&"}
+_AGE_RE = re.compile(r"\d+-year-old$")
+_NAME_PARTICLES = {"de", "da", "van", "von", "der", "den", "del", "della", "la", "le", "bin", "ibn", "al", "el", "di", "du", "dos", "das", "ter"}
+
+
+def _name_start(words: list[str], lo: int) -> int | None:
+    """Where a person's name begins at the end of "Title of Office Words Name": at the
+    last given name the lexicon knows, else the last two capitalised words (or a
+    particle before the surname); None when no name follows the office."""
+    for i in range(len(words) - 1, lo - 1, -1):
+        low = words[i].lower()
+        if (low in MALE_NAMES or low in FEMALE_NAMES) and i < len(words) - 1 and all(
+            _is_capword(w) or w in _NAME_PARTICLES for w in words[i:]
+        ):
+            return i
+    at = len(words) - 2
+    while at - 1 >= lo and words[at - 1] in _NAME_PARTICLES:
+        at -= 2
+    if at <= lo or not all(_is_capword(w) or w in _NAME_PARTICLES for w in words[at:]):
+        return None
+    return at
 
 
 _DESC_DETS = {"the", "a", "an", "one", "another", "his", "her", "their", "its", "our", "some", "several",

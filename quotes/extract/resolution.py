@@ -20,10 +20,11 @@ import bisect
 import re
 
 from .document import Document
-from .lexicon import ORG_NOUNS, ROLE_NOUNS
+from .lexicon import ORG_NOUNS, ROLE_NOUNS, TITLES
 from .mentions import modifies
 from .names import Entity, gender_of, head_noun, parse
 
+_THEY_REACH = 400  # characters back to an organisation "they" may mean
 _PRONOUN_REACH = 6000  # characters back to look for a pronoun's antecedent
 _SALIENCE_SUBJECT = 2.0
 _SALIENCE_SPEAKER = 2.5
@@ -88,8 +89,21 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
             ent = _last_kind(doc, pos, "organisation")
             if ent:
                 return expand(doc, ent.name), ent.role, "organisation", "pronoun"
+        if low == "they":
+            # "they" for an organisation, as British English writes of companies and
+            # bodies: only when an organisation is the latest named subject, just before
+            ent = _latest_subject(doc, pos, within=_THEY_REACH)
+            if ent is not None and ent.kind == "organisation":
+                return expand(doc, ent.name), None, "organisation", "pronoun"
         return None, None, men.kind, "pronoun"
     # description
+    proper = _proper_description(mention)
+    if proper is not None:
+        return proper, None, "organisation", "description"
+    spoken_for = _spokesperson_for(doc, mention, pos)
+    if spoken_for is not None:
+        head = next((w for w in mention.lower().split() if w.strip(",.") in _SPOKES_HEADS), "spokesperson")
+        return spoken_for, head.strip(",."), "organisation", "description"
     words = [w.strip(",.").lower() for w in mention.split()]
     if "and" in words[2:-1] and words[0] in ("the", "his", "her"):
         # "the former governor and current nominee": read the first of the two roles
@@ -113,6 +127,63 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
             if ent:
                 return expand(doc, ent.name), None, "organisation", "description"
     return None, app_role, men.kind, "description"
+
+
+_DETS = ("the", "a", "an")
+_SPOKES_HEADS = {"spokesman": "spokesman", "spokeswoman": "spokeswoman", "spokesperson": "spokesperson",
+                 "spokespeople": "spokespeople", "representative": "representative"}
+_SPOKES_FOR_RE = re.compile(r"(?:an?|the)\s+(?:spokes(?:man|woman|person)|representative)\s+(?:for|of|from|at)\s+(.+)$", re.IGNORECASE)
+
+
+def _proper_description(mention: str) -> str | None:
+    """The name an organisation's description gives by itself: "the French foreign
+    ministry", "Russia's foreign ministry", "the People's Daily" (a capitalised word
+    and an organisation's head noun, or capitalised words only); else None."""
+    words = mention.strip(" ,.").split()
+    if words and words[0].lower() in _DETS:
+        words = words[1:]
+    if len(words) < 2:
+        return None
+    head = words[-1].lower()
+    caps = [w for w in words[:-1] if w[:1].isupper()]
+    if head in ORG_NOUNS and head not in ("group", "team", "staff", "party") and caps and all(
+        w[:1].isupper() or w.islower() and w.isalpha() for w in words[:-1]
+    ) and not any(w.lower() in ROLE_NOUNS and w.lower() not in ORG_NOUNS for w in words[:-1]):
+        return " ".join(words)
+    if all(w[:1].isupper() or w in ("of", "for", "and", "on") for w in words) and words[-1][:1].isupper() and words[-1] not in TITLES:
+        return " ".join(words)
+    return None
+
+
+def _spokesperson_for(doc: Document, mention: str, pos: int) -> str | None:
+    """The organisation a spokesperson speaks for: "a spokesman for the company", "a
+    spokesperson for the Harbour Authority", "a company spokeswoman", "a Dockside
+    spokesman"; None when the mention names none the article makes knowable."""
+    m = _SPOKES_FOR_RE.match(mention.strip(" ,."))
+    if m:
+        org = m.group(1).strip()
+        words = org.split()
+        if words[0].lower() == "the" and len(words) == 2 and words[1].lower() in ORG_NOUNS:
+            ent = _last_kind(doc, pos, "organisation", head=words[1].lower()) or _last_subject_org(doc, pos)
+            return expand(doc, ent.name) if ent else None
+        men = parse(org)
+        if men.form == "name" and men.kind == "organisation" and men.name:
+            return expand(doc, men.name)
+        return _proper_description(org)
+    words = mention.strip(" ,.").split()
+    if len(words) == 3 and words[0].lower() in _DETS and words[2].lower() in _SPOKES_HEADS:
+        mod = words[1]
+        if mod.lower() in ORG_NOUNS and mod.islower():
+            ent = _last_kind(doc, pos, "organisation", head=mod) or _last_subject_org(doc, pos)
+            if ent is None:
+                ent = _latest_subject(doc, pos, within=_THEY_REACH)
+                ent = ent if ent is not None and ent.kind == "organisation" else None
+            return expand(doc, ent.name) if ent else None
+        if mod[:1].isupper() and not mod.endswith(("'s", "’s")):
+            ent = doc.names.entities.get(mod)
+            if ent is not None and ent.kind == "organisation" or parse(mod).kind == "organisation":
+                return expand(doc, mod)
+    return None
 
 
 def antecedent(doc: Document, name: str, kind: str | None, pos: int) -> tuple[int, int] | None:
@@ -236,6 +307,27 @@ def _last_kind(doc: Document, pos: int, kind: str, head: str | None = None, with
         if men.kind == kind and men.name and (head is None or head in men.name.lower()):
             best = doc.names.entities.get(men.name)
     return best
+
+
+def _latest_subject(doc: Document, pos: int, within: int) -> Entity | None:
+    """The entity of the latest mention opening a sentence before ``pos`` (within
+    ``within`` characters), when no plural description opens a sentence after it."""
+    best = None
+    for ms, me, men in doc.subjects:
+        if ms >= pos:
+            break
+        if pos - ms <= within and men.name:
+            best = (ms, doc.names.entities.get(men.name))
+    if best is None:
+        return None
+    ss = doc.sentence_of(best[0])[1]
+    for s0, _ in doc.sentences[bisect.bisect_left(doc._sentence_starts, ss) :]:
+        if s0 >= pos:
+            break
+        first = doc.masked[s0 : s0 + 40].split()[:3]
+        if any(w.lower().strip(",") in ROLE_NOUNS and w.lower().endswith("s") for w in first):
+            return None  # "Officials ...": a group the pronoun may mean
+    return best[1]
 
 
 def _last_subject_org(doc: Document, pos: int, within: int = 1500) -> Entity | None:
