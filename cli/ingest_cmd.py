@@ -482,9 +482,9 @@ def extract(
     offsets (start, end), kind, speaker, speaker_mention with its offsets, cue,
     method and confidence; for a speaker_mention such as "he" or "the company",
     antecedent_mention is the mention of the name it was resolved to, with its
-    offsets (antecedent_start, antecedent_end). doc_id is the JSON id/doc_id, else the file path (PATH:LINE
-    for a JSON line without one). Offsets index the text exactly as given: the JSON
-    "text" field, or a text file's decoded contents.
+    offsets (antecedent_start, antecedent_end). doc_id is the JSON id/doc_id, else
+    the file path (PATH:LINE for a JSON line without one). Offsets index the text
+    exactly as given: the JSON "text" field, or a text file's decoded contents.
 
     \b
     Examples:

@@ -246,7 +246,8 @@ def _article_count(items: list[Evidence]) -> int:
 
 #: What evidence shows of a quote beyond its indexed row.
 EVIDENCE_COLUMNS = (
-    "speaker_mention", "speaker_start", "speaker_end", "antecedent_mention", "antecedent_start", "antecedent_end", "cue",
+    "speaker_mention", "speaker_start", "speaker_end",
+    "antecedent_mention", "antecedent_start", "antecedent_end", "cue",
 )
 
 
