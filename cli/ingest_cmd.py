@@ -43,7 +43,8 @@ INDEX_LIMIT_MB = 64
 
 QUOTE_FIELDS = (
     "text", "start", "end", "kind", "speaker", "speaker_mention", "speaker_start", "speaker_end",
-    "cue", "method", "confidence", "paragraph", "speaker_kind", "speaker_role", "context", "continues", "speech",
+    "cue", "method", "confidence", "paragraph", "speaker_kind", "speaker_role",
+    "antecedent_mention", "antecedent_start", "antecedent_end", "context", "continues", "speech",
 )
 
 
@@ -479,9 +480,11 @@ def extract(
 
     One line per article: {"doc_id", "quotes": [...]}, each quote with its text,
     offsets (start, end), kind, speaker, speaker_mention with its offsets, cue,
-    method and confidence. doc_id is the JSON id/doc_id, else the file path (PATH:LINE
-    for a JSON line without one). Offsets index the text exactly as given: the JSON
-    "text" field, or a text file's decoded contents.
+    method and confidence; for a speaker_mention such as "he" or "the company",
+    antecedent_mention is the mention of the name it was resolved to, with its
+    offsets (antecedent_start, antecedent_end). doc_id is the JSON id/doc_id, else
+    the file path (PATH:LINE for a JSON line without one). Offsets index the text
+    exactly as given: the JSON "text" field, or a text file's decoded contents.
 
     \b
     Examples:

@@ -176,7 +176,10 @@ def _evidence_lines(e: dict[str, Any]) -> list[str]:
     if e.get("speaker_role"):
         who += f", {e['speaker_role']}"
     if e.get("speaker_mention") and e["speaker_mention"] != e["speaker"]:
-        who += f" (written: {e['speaker_mention']!r})"
+        written = f"written: {e['speaker_mention']!r}"
+        if e.get("antecedent_mention"):
+            written += f", resolved to {e['antecedent_mention']!r} at offset {e['antecedent_start']}"
+        who += f" ({written})"
     lines = [
         f"  quote:    \u201c{e['quote']}\u201d",
         f"  speaker:  {who}" + (f"; cue: {e['cue']}" if e.get("cue") else ""),

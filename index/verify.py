@@ -37,6 +37,13 @@ class Evidence:
     quote: str  # the stored quote
     speaker: str | None  # canonical
     speaker_mention: str | None  # as written in the article
+    speaker_start: int | None  # the mention in the article text
+    speaker_end: int | None
+    # For a pronoun or description: the mention of the name it was resolved to, and its
+    # offsets in the article text.
+    antecedent_mention: str | None
+    antecedent_start: int | None
+    antecedent_end: int | None
     speaker_role: str | None
     cue: str | None
     title: str | None
@@ -202,6 +209,11 @@ def _evidence(row: dict[str, Any], span: tuple[int, int], toks: list[Token],
         quote=row["text"],
         speaker=row.get("speaker"),
         speaker_mention=row.get("speaker_mention"),
+        speaker_start=row.get("speaker_start"),
+        speaker_end=row.get("speaker_end"),
+        antecedent_mention=row.get("antecedent_mention"),
+        antecedent_start=row.get("antecedent_start"),
+        antecedent_end=row.get("antecedent_end"),
         speaker_role=row.get("speaker_role"),
         cue=row.get("cue"),
         title=row.get("title"),
@@ -232,22 +244,32 @@ def _article_count(items: list[Evidence]) -> int:
     return len({e.article_id for e in items})
 
 
+#: What evidence shows of a quote beyond its indexed row.
+EVIDENCE_COLUMNS = (
+    "speaker_mention", "speaker_start", "speaker_end",
+    "antecedent_mention", "antecedent_start", "antecedent_end", "cue",
+)
+
+
 def _rows(store: Store, ids: list[int]) -> list[dict[str, Any]]:
-    """Quote rows with speaker and article, plus the mention and cue, from SQLite: speech
+    """Quote rows with speaker and article, plus the EVIDENCE_COLUMNS, from SQLite: speech
     only (titles and terms in quote marks are no one's words)."""
     if not ids:
         return []
     rows = [r for r in iter_rows(store, ids) if r.get("kind") in SPEECH_KINDS]
+    # A database from an earlier version, served read-only as it is, may lack some.
+    have = store.db["quotes"].columns_dict
+    columns = [c for c in EVIDENCE_COLUMNS if c in have]
     extra = {
-        r[0]: (r[1], r[2])
+        r[0]: dict(zip(columns, r[1:]))
         for i in range(0, len(ids), 500)
         for r in store.db.execute(
-            f"select id, speaker_mention, cue from quotes where id in ({','.join('?' * len(ids[i:i + 500]))})",
+            f"select id, {', '.join(columns)} from quotes where id in ({','.join('?' * len(ids[i:i + 500]))})",
             ids[i : i + 500],
         )
     }
     for row in rows:
-        row["speaker_mention"], row["cue"] = extra.get(row["id"], (None, None))
+        row.update(extra.get(row["id"], {}))
     return rows
 
 

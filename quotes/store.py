@@ -50,12 +50,19 @@ QUOTE_COLUMNS = {
     "speaker_role": str,
     "speaker_start": int,
     "speaker_end": int,
+    "antecedent_mention": str,
+    "antecedent_start": int,
+    "antecedent_end": int,
     "cue": str,
     "method": str,
     "confidence": float,
     "context": str,
     "continues_quote_id": int,
 }
+
+#: Quote columns added since the first schema: a database made before gains them, empty
+#: for the quotes it holds, when opened for writing.
+ADDED_QUOTE_COLUMNS = ("speaker_role", "antecedent_mention", "antecedent_start", "antecedent_end")
 
 
 PRONOUNS = {
@@ -184,15 +191,25 @@ class Store:
     def _migrate(self) -> None:
         """Bring a database made by an earlier version up to the current schema."""
         db = self.db
-        if "speaker_role" not in db["quotes"].columns_dict:
-            # Quotes stored before roles were kept per quote have none until re-ingested.
-            db["quotes"].add_column("speaker_role", str)
+        if any(c not in db["quotes"].columns_dict for c in ADDED_QUOTE_COLUMNS):
+            self._add_quote_columns()
         with db.conn:
             # Earlier versions called every quoted span that is not speech "scare".
             changed = db.execute("update quotes set kind = 'term' where kind = 'scare'").rowcount
         if changed:
             set_sync_pending(self, True)  # their index documents are out of date: the next ingest rewrites them
         self._ensure_views()
+
+    def _add_quote_columns(self) -> None:
+        """Add the missing ADDED_QUOTE_COLUMNS in one transaction: all or none."""
+        conn = self.db.conn
+        with conn:
+            conn.execute("begin immediate")
+            # Read again inside the write lock: another process may have added them.
+            have = self.db["quotes"].columns_dict
+            for name in ADDED_QUOTE_COLUMNS:
+                if name not in have:
+                    self.db["quotes"].add_column(name, QUOTE_COLUMNS[name])
 
     def _ensure_views(self) -> None:
         db = self.db
@@ -262,11 +279,13 @@ class Store:
             cont = quote_ids[q.continues] if q.continues is not None and 0 <= q.continues < i else None
             cur = conn.execute(
                 'insert into quotes (article_id, speaker_id, text, start, "end", paragraph, kind,'
-                " speaker_mention, speaker_role, speaker_start, speaker_end, cue, method, confidence, context,"
-                " continues_quote_id) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " speaker_mention, speaker_role, speaker_start, speaker_end, antecedent_mention,"
+                " antecedent_start, antecedent_end, cue, method, confidence, context,"
+                " continues_quote_id) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     article_id, speaker_ids[i], q.text, q.start, q.end, q.paragraph, q.kind,
-                    q.speaker_mention, q.speaker_role or None, q.speaker_start, q.speaker_end, q.cue, q.method,
+                    q.speaker_mention, q.speaker_role or None, q.speaker_start, q.speaker_end,
+                    q.antecedent_mention, q.antecedent_start, q.antecedent_end, q.cue, q.method,
                     round(float(q.confidence), 3), q.context, cont,
                 ],
             )

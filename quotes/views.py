@@ -4,8 +4,10 @@ The store creates each view, and recreates one whose SQL has changed, when it op
 a database for writing.
 
 - ``quotes_view``: each quotation (speech: kinds direct and partial) with its speaker
-  and source article, for browsing. Titles, terms and other quoted spans stay in the
-  ``quotes`` table, with their kind.
+  and source article, for browsing, and the evidence for the speaker: the mention as
+  written and, for a pronoun or description, the mention of the name it was resolved
+  to (``antecedent_mention``), each with its offsets in the article text. Titles,
+  terms and other quoted spans stay in the ``quotes`` table, with their kind.
 - ``quote_search``: the same columns plus the full-text ``rank``, for ranked search.
   It starts from ``quotes_fts`` and exposes the FTS5 table's hidden column (named
   after the table) as ``search``, so SQLite hands a MATCH on it to FTS5 and ``rank``
@@ -24,6 +26,7 @@ QUOTE_COLUMNS: list[tuple[str, str]] = [
     ("speakers.name", "speaker"),
     ("quotes.speaker_role", "speaker_role"),
     ("quotes.speaker_mention", "speaker_mention"),
+    ("quotes.antecedent_mention", "antecedent_mention"),
     ("quotes.cue", "cue"),
     ("quotes.kind", "kind"),
     ("quotes.confidence", "confidence"),
@@ -35,6 +38,10 @@ QUOTE_COLUMNS: list[tuple[str, str]] = [
     ("quotes.article_id", "article_id"),
     ("quotes.start", "start"),
     ('quotes."end"', "end"),
+    ("quotes.speaker_start", "speaker_start"),
+    ("quotes.speaker_end", "speaker_end"),
+    ("quotes.antecedent_start", "antecedent_start"),
+    ("quotes.antecedent_end", "antecedent_end"),
     ("quotes.context", "context"),
 ]
 

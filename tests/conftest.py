@@ -159,3 +159,34 @@ def large_indexed(large_indexed_template: Path, tmp_path: Path) -> Path:
     copy_database(large_indexed_template, target)
     shutil.copytree(large_indexed_template.with_name("quotes.index"), tmp_path / "quotes.index")
     return target
+
+
+#: An article where "she" is resolved to Maria Lopez, last named as "Lopez" (53-58).
+FERRY = {
+    "id": "ferry-1",
+    "title": "Ferry terminal opens",
+    "publisher": "Harbour Gazette",
+    "published": "2024-05-02",
+    "text": (
+        "Maria Lopez opened the new ferry terminal on Monday. Lopez left early."
+        ' "The crossing took eleven minutes," she said.\n\n'
+        '"The boats will run every hour," said Tom Baker, the harbour master.'
+    ),
+}
+FERRY_ANTECEDENT = ("Lopez", 53, 58)  # the mention "she" (107-110) was resolved to
+
+
+@pytest.fixture
+def ferry_db(db_path: Path) -> Path:
+    """``FERRY`` ingested by ``quotes ingest`` (extracted, stored and indexed)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from cli.main import cli
+
+    source = db_path.with_name("ferry.jsonl")
+    source.write_text(json.dumps(FERRY) + "\n")
+    result = CliRunner().invoke(cli, ["ingest", str(source), "--db", str(db_path), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    return db_path

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FERRY_ANTECEDENT
 from datasette import hookimpl
 from datasette.plugins import pm
 from datasette.utils import escape_fts
@@ -853,6 +854,48 @@ async def test_verify_page_shows_the_changed_words(ds):
     html = (await ds.client.get("/-/quotes/verify", params={"words": "The steel arrived very late", "speaker": "Okafor"})).text
     assert 'id="verdict">altered<' in html
     assert '<del title="claimed">very</del>' in html
+
+
+@pytest.fixture
+async def ferry(ferry_db):
+    """Datasette serving FERRY, as `quotes ingest` stored and indexed it."""
+    datasette = make_datasette(ferry_db, index_dir=ferry_db.with_name("quotes.index"))
+    await datasette.invoke_startup()
+    return datasette
+
+
+async def test_views_show_and_filter_the_antecedent(ferry):
+    for view in ("quotes_view", "quote_search"):
+        data = (await ferry.client.get(f"/quotes/{view}.json?_shape=objects&antecedent_mention__notblank=1")).json()
+        assert [(r["speaker"], r["speaker_mention"], r["speaker_start"], r["speaker_end"]) for r in data["rows"]] == [
+            ("Maria Lopez", "she", 107, 110)]
+        row = data["rows"][0]
+        assert (row["antecedent_mention"], row["antecedent_start"], row["antecedent_end"]) == FERRY_ANTECEDENT
+    html = (await ferry.client.get("/quotes/quotes_view?antecedent_mention=Lopez")).text
+    assert row_ids(html) == [1]
+    assert '<td class="col-antecedent_mention type-str">Lopez</td>' in html
+
+
+async def test_quote_page_shows_the_antecedent(ferry):
+    html = (await ferry.client.get("/quotes/quotes/1")).text
+    for column, value in zip(("antecedent_mention", "antecedent_start", "antecedent_end"), FERRY_ANTECEDENT):
+        assert re.search(rf'<td class="col-{column} type-\w+">{value}</td>', html), column
+    assert 'data-column-description="For a speaker mentioned as a pronoun or a description' in html
+
+
+async def test_verify_evidence_says_what_a_pronoun_was_resolved_to(ferry):
+    params = {"words": "The crossing took eleven minutes", "speaker": "Maria Lopez"}
+    html = (await ferry.client.get("/-/quotes/verify", params=params)).text
+    assert 'id="verdict">confirmed<' in html
+    assert (
+        "<strong>Maria Lopez</strong> (as \u201cshe\u201d, <span class=\"quotes-antecedent\">resolved to"
+        " \u201cLopez\u201d at offset 53</span>), said" in html
+    )
+    (e,) = (await ferry.client.get("/-/quotes/verify.json", params=params)).json()["verdict"]["evidence"]
+    assert (e["speaker_mention"], e["speaker_start"], e["speaker_end"]) == ("she", 107, 110)
+    assert (e["antecedent_mention"], e["antecedent_start"], e["antecedent_end"]) == FERRY_ANTECEDENT
+    named = (await ferry.client.get("/-/quotes/verify", params={"words": "The boats will run every hour"})).text
+    assert "<strong>Tom Baker</strong>, said" in named and "quotes-antecedent" not in named
 
 
 async def test_verify_empty_form_and_bad_input(ds):

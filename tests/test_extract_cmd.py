@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FERRY, FERRY_ANTECEDENT
 from test_ingest import jsonl, story
 from test_readers import HTML
 
@@ -58,6 +59,17 @@ def test_jsonl_doc_ids_and_offsets(tmp_path: Path) -> None:
         ]
         for q in record["quotes"]:
             assert row["text"][q["start"] : q["end"]] == q["text"]
+
+
+def test_a_pronoun_carries_its_antecedent() -> None:
+    result = run("-", input=jsonl([FERRY]))
+    assert result.exit_code == 0, result.output
+    [record] = lines(result.stdout)
+    she, baker = record["quotes"]
+    assert (she["speaker"], she["speaker_mention"], she["speaker_start"]) == ("Maria Lopez", "she", 107)
+    assert (she["antecedent_mention"], she["antecedent_start"], she["antecedent_end"]) == FERRY_ANTECEDENT
+    assert FERRY["text"][she["antecedent_start"] : she["antecedent_end"]] == "Lopez"
+    assert (baker["antecedent_mention"], baker["antecedent_start"], baker["antecedent_end"]) == (None, None, None)
 
 
 def test_stdin_and_with_text(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from conftest import FERRY, FERRY_ANTECEDENT
 
 from quotes.model import Article, Quote
 from quotes.store import Store, StoreError
@@ -157,6 +158,90 @@ def test_database_from_an_earlier_version_is_brought_up_to_date(db_path):
     assert store.db.execute("select quote, speaker, speaker_role from quotes_view").fetchall() == [
         ("the dam holds", "Li Chen", None)]
     assert store.db.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_antecedent_is_stored_with_its_offsets(ferry_db):
+    store = Store(ferry_db)
+    rows = store.db.execute(
+        "select speaker_mention, speaker_start, antecedent_mention, antecedent_start, antecedent_end"
+        " from quotes order by id"
+    ).fetchall()
+    assert rows == [("she", 107, *FERRY_ANTECEDENT), ("Tom Baker", 156, None, None, None)]
+    assert FERRY["text"][53:58] == "Lopez"
+    assert store.db.execute(
+        "select speaker, antecedent_mention, antecedent_start, antecedent_end from quotes_view"
+        " where antecedent_mention is not null"
+    ).fetchall() == [("Maria Lopez", *FERRY_ANTECEDENT)]
+
+
+def make_old_schema(store: Store) -> None:
+    """Leave the database as the version before antecedents left it."""
+    with store.db.conn:
+        for view in store.db.view_names():
+            store.db.execute(f"drop view [{view}]")
+        for column in ("antecedent_mention", "antecedent_start", "antecedent_end"):
+            store.db.execute(f"alter table quotes drop column {column}")
+        store.db.execute(
+            "create view quotes_view as select quotes.id as quote_id, quotes.text as quote,"
+            " quotes.speaker_mention from quotes"
+        )
+
+
+def test_database_without_antecedents_is_upgraded_in_place(db_path):
+    store = Store(db_path)
+    store.add(*make('Li Chen spoke. "The dam holds," he said.', [("The dam holds,", "Li Chen", "he")]))
+    make_old_schema(store)
+    store.db.conn.close()
+    with sqlite3.connect(db_path) as conn:
+        assert "antecedent_mention" not in {r[1] for r in conn.execute("pragma table_info(quotes)")}
+
+    store = Store(db_path)
+    columns = store.db["quotes"].columns_dict
+    assert {"antecedent_mention": str, "antecedent_start": int, "antecedent_end": int}.items() <= columns.items()
+    # The quote stored before keeps its words and has no antecedent; the views show the columns.
+    assert store.db.execute(
+        "select quote, speaker_mention, antecedent_mention, antecedent_start, antecedent_end from quotes_view"
+    ).fetchall() == [("The dam holds,", "he", None, None, None)]
+    assert "antecedent_mention" in {r[1] for r in store.db.execute("pragma table_info(quote_search)")}
+    text = 'Ada Ruiz opened the school. Ruiz stayed late. "We start now," she said.'
+    article, quotes = make(text, [("We start now,", "Ada Ruiz", "she")])
+    quotes[0].antecedent_mention, quotes[0].antecedent_start, quotes[0].antecedent_end = "Ruiz", 28, 32
+    store.add(article, quotes)
+    assert store.db.execute(
+        "select antecedent_mention, antecedent_start, antecedent_end from quotes_view where quote = 'We start now,'"
+    ).fetchone() == ("Ruiz", 28, 32)
+    assert text[28:32] == "Ruiz"
+    assert store.db.execute("pragma integrity_check").fetchone()[0] == "ok"
+    store.db.conn.close()
+    Store(db_path).db.conn.close()  # opening it again changes nothing
+
+
+def test_upgrade_adds_all_the_columns_or_none(db_path):
+    """An upgrade stopped part way (SQLite refuses its second column) leaves the old
+    schema as it was; the next opening upgrades it."""
+
+    class Refusing(Store):
+        def ensure_schema(self) -> None:
+            alters = []
+
+            def authorize(action: int, *args: object) -> int:
+                if action == sqlite3.SQLITE_ALTER_TABLE:
+                    alters.append(args)
+                    if len(alters) == 2:
+                        return sqlite3.SQLITE_DENY
+                return sqlite3.SQLITE_OK
+
+            self.db.conn.set_authorizer(authorize)
+            super().ensure_schema()
+
+    store = Store(db_path)
+    make_old_schema(store)
+    store.db.conn.close()
+    with pytest.raises(StoreError, match="not authorized"):
+        Refusing(db_path)
+    with sqlite3.connect(db_path) as conn:
+        assert not {"antecedent_mention", "antecedent_start"} & {r[1] for r in conn.execute("pragma table_info(quotes)")}
+    assert {"antecedent_mention", "antecedent_start", "antecedent_end"} <= set(Store(db_path).db["quotes"].columns_dict)
 
 
 @pytest.mark.parametrize("folder", ["plain", "what? #1", "rate%20card"])

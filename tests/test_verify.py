@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FERRY_ANTECEDENT
+from test_store import make_old_schema
 
 from cli.main import cli
 from index import QueryError, sync, verify
@@ -242,6 +244,37 @@ def test_cli_json(store, db_path):
     assert data["verdict"] == "altered"
     assert data["evidence"][0]["quote"] == HARBOUR
     assert data["diff_text"]
+
+
+CROSSING = "The crossing took eleven minutes"
+
+
+def test_cli_evidence_says_what_a_pronoun_was_resolved_to(ferry_db):
+    result = run(ferry_db, CROSSING, "--speaker", "Lopez")
+    assert result.exit_code == 0, result.output
+    assert "  speaker:  Maria Lopez (written: 'she', resolved to 'Lopez' at offset 53); cue: said\n" in result.output
+
+
+def test_cli_json_evidence_carries_the_antecedent(ferry_db):
+    result = run(ferry_db, CROSSING, "--json")
+    assert result.exit_code == 0, result.output
+    (e,) = json.loads(result.stdout)["evidence"]
+    assert (e["speaker"], e["speaker_mention"], e["speaker_start"], e["speaker_end"]) == ("Maria Lopez", "she", 107, 110)
+    assert (e["antecedent_mention"], e["antecedent_start"], e["antecedent_end"]) == FERRY_ANTECEDENT
+    named = run(ferry_db, "The boats will run every hour", "--speaker", "Tom Baker")
+    assert "  speaker:  Tom Baker, harbour master; cue: said\n" in named.output
+    (e,) = json.loads(run(ferry_db, "The boats will run every hour", "--json").stdout)["evidence"]
+    assert (e["speaker_mention"], e["antecedent_mention"], e["antecedent_start"]) == ("Tom Baker", None, None)
+
+
+def test_evidence_from_a_database_served_as_an_earlier_version_left_it(ferry_db):
+    """A read-only copy is never upgraded: its evidence has no antecedent, and no error."""
+    store = Store(ferry_db)
+    make_old_schema(store)
+    store.db.conn.close()
+    reader = Store(ferry_db, read_only=True)
+    (e,) = verify(reader, ferry_db.with_name("quotes.index"), CROSSING).evidence
+    assert (e.speaker, e.speaker_mention, e.speaker_start, e.antecedent_mention) == ("Maria Lopez", "she", 107, None)
 
 
 def test_cli_help_documents_exit_status():
