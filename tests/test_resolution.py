@@ -133,3 +133,16 @@ def test_a_named_speaker_has_no_antecedent():
     (q,) = extract_text('"Demand fell," said Maria Lopez, who runs the port.')
     assert q.speaker == "Maria Lopez"
     assert (q.antecedent_mention, q.antecedent_start, q.antecedent_end) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("CPS", "Freedonian Centre for Port Safety"),  # defined in parentheses, whatever its initials
+        ("the Freedonian CPS", "Freedonian Centre for Port Safety"),  # its modifier is part of the name
+        ("the Ruritanian CPS", "the Ruritanian CPS"),  # another one
+    ],
+)
+def test_expand_an_acronym_the_article_defines(document, name, expected):
+    doc = document("The Freedonian Centre for Port Safety (CPS) met on Monday.")
+    assert expand(doc, name) == expected

@@ -42,6 +42,8 @@ _VARIATION_HEADS = {
     "executive", "founder", "star", "host", "pastor", "activist", "official",
 }
 _ACRONYM_RE = re.compile(r"[A-Z]{2,6}$")
+# A name and the acronym it is given: "Centre for Port Safety (CPS)"
+_DEFINED_RE = re.compile(r"((?:[A-Z][\w’'\-]*|of|for|and|the|on|&)(?:[ ](?:[A-Z][\w’'\-]*|of|for|and|the|on|&)){1,9}) \(([A-Z]{2,6})\)")
 _INITIAL_SKIP = {"of", "for", "and", "the", "on", "in", "&"}
 
 
@@ -99,7 +101,7 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
     # description
     proper = _proper_description(mention)
     if proper is not None:
-        return proper, None, "organisation", "description"
+        return expand(doc, proper), None, "organisation", "description"
     spoken_for = _spokesperson_for(doc, mention, pos)
     if spoken_for is not None:
         head = next((w for w in mention.lower().split() if w.strip(",.") in _SPOKES_HEADS), "spokesperson")
@@ -249,16 +251,30 @@ def last_person(doc: Document, pos: int, gender: str | None = None) -> Entity | 
 def expand(doc: Document, name: str) -> str:
     """An acronym's full name when the article spells it out ("IHA" -> "International
     Harbour Authority"); any other name unchanged."""
-    short = name.removeprefix("the ")
-    if not _ACRONYM_RE.match(short):
+    short = name.removeprefix("the ").removeprefix("The ")
+    words = short.split()
+    if not words or not _ACRONYM_RE.match(words[-1]):
         return name
     if doc.acronyms is None:
         doc.acronyms = {}
+        # "the Harbour Safety Agency (HSA)": the article defines it
+        for m in _DEFINED_RE.finditer(doc.text):
+            full = m.group(1).split()
+            while full and (full[0].lower() in _INITIAL_SKIP or not full[0][:1].isupper()):
+                full = full[1:]
+            if len(full) >= 2:
+                doc.acronyms.setdefault(m.group(2), " ".join(full))
         for ent in doc.names.entities.values():
-            words = [w for w in ent.name.split() if w.lower() not in _INITIAL_SKIP]
-            if len(words) >= 2 and ent.kind in ("organisation", "person", "place") and all(w[:1].isupper() for w in words):
-                doc.acronyms.setdefault("".join(w[0] for w in words), ent.name)
-    return doc.acronyms.get(short, name)
+            ws = [w for w in ent.name.split() if w.lower() not in _INITIAL_SKIP]
+            if len(ws) >= 2 and ent.kind in ("organisation", "person", "place") and all(w[:1].isupper() for w in ws):
+                doc.acronyms.setdefault("".join(w[0] for w in ws), ent.name)
+    full_name = doc.acronyms.get(words[-1])
+    if full_name is None:
+        return name
+    if len(words) == 1:
+        return full_name
+    # "the Harbour HSA" for the Harbour Safety Agency: the modifier is part of its name
+    return full_name if full_name.startswith(" ".join(words[:-1]) + " ") else name
 
 
 def _fill_person_ents(doc: Document) -> list[tuple[int, Entity]]:
