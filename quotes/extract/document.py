@@ -216,26 +216,43 @@ class Document:
         return set(_MIDSENTENCE_CAP_RE.findall(self.masked))
 
     def _learn_genders(self) -> None:
-        """Gender from the article itself: the pronouns that follow a person as subject."""
+        """Gender from the article itself: the pronouns that follow a person as subject,
+        and those that follow any mention of a person up to the next sentence's end, when
+        no other person is named in between."""
         votes: dict[str, list[int]] = {}
-        starts = [s for s, _ in self.sentences]
-        for ms, me, men in self.subjects:
-            if men.kind != "person" or not men.name:
-                continue
+        alone: dict[str, list[int]] = {}
+        starts = self._sentence_starts
+        persons = [(ms, me, men) for ms, me, men in self.mentions if men.kind == "person" and men.name]
+        subjects = {ms for ms, _, _ in self.subjects}
+        for n, (ms, me, men) in enumerate(persons):
             ent = self.names.canonical(men.name)
             if ent is None or ent.gender:
                 continue
             k = bisect.bisect_right(starts, ms) - 1
             if k < 0:
                 continue
-            end = self.sentences[k][1]
-            window = self.masked[me : min(end, me + 400)].lower()
-            v = votes.setdefault(ent.name, [0, 0])
-            for he, _, _ in _HE_SHE_RE.findall(window):
+            if ms in subjects:
+                window = self.masked[me : min(self.sentences[k][1], me + 400)].lower()
+                v = votes.setdefault(ent.name, [0, 0])
+                for he, _, _ in _HE_SHE_RE.findall(window):
+                    v[0 if he else 1] += 1
+            end = self.sentences[min(k + 1, len(self.sentences) - 1)][1]
+            for ns, _, other in persons[n + 1 :]:
+                if ns >= end:
+                    break
+                if self.names.canonical(other.name) is not ent:
+                    end = ns
+                    break
+            v = alone.setdefault(ent.name, [0, 0])
+            for he, _, _ in _HE_SHE_RE.findall(self.masked[me : min(end, me + 600)].lower()):
                 v[0 if he else 1] += 1
         for name, (m, f) in votes.items():
             ent = self.names.entities.get(name)
             if ent is not None and not ent.gender and abs(m - f) >= 3:
+                ent.gender = "m" if m > f else "f"
+        for name, (m, f) in alone.items():
+            ent = self.names.entities.get(name)
+            if ent is not None and not ent.gender and max(m, f) >= 2 and min(m, f) * 4 <= max(m, f):
                 ent.gender = "m" if m > f else "f"
 
     def entity_counts(self) -> dict[str, int]:
