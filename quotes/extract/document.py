@@ -222,10 +222,10 @@ class Document:
         votes: dict[str, list[int]] = {}
         alone: dict[str, list[int]] = {}
         starts = self._sentence_starts
-        persons = [(ms, me, men) for ms, me, men in self.mentions if men.kind == "person" and men.name]
+        persons = [(ms, me, men.name) for ms, me, men in self.mentions if men.kind == "person" and men.name]
         subjects = {ms for ms, _, _ in self.subjects}
-        for n, (ms, me, men) in enumerate(persons):
-            ent = self.names.canonical(men.name)
+        for n, (ms, me, name) in enumerate(persons):
+            ent = self.names.canonical(name)
             if ent is None or ent.gender:
                 continue
             k = bisect.bisect_right(starts, ms) - 1
@@ -240,7 +240,7 @@ class Document:
             for ns, _, other in persons[n + 1 :]:
                 if ns >= end:
                     break
-                if self.names.canonical(other.name) is not ent:
+                if self.names.canonical(other) is not ent:
                     end = ns
                     break
             v = alone.setdefault(ent.name, [0, 0])
