@@ -40,6 +40,8 @@ def found(doc, finder, words: str):
         ('"Prices will rise," said Omar Haddad, a spokesman for the port.', ("Omar Haddad", "said", "post-posed", "spokesman for the port")),
         # ... and the verb may end the sentence after it
         ('"Prices will rise," Omar Haddad, chief of Dock-Side, adds.', ("Omar Haddad", "adds", "named-subject", None)),
+        # an organisation and a role noun before the name belong to the mention
+        ('"Prices will rise," said Dockside administrator Omar Haddad.', ("Dockside administrator Omar Haddad", "said", "post-posed", None)),
         # a new sentence after the quote is not its attribution
         ('"We are ready." The ferry left.', None),
     ],

@@ -614,6 +614,10 @@ def _np_forward(doc: Document, p: int, limit: int, after_verb: bool = False) -> 
         while k < len(toks):
             w = toks[k][2]
             if is_cap(w) or (w.lower() in ROLE_WORDS and w.islower() and k + 1 < len(toks) and (is_cap(toks[k + 1][2]) or toks[k + 1][2].lower() in ROLE_WORDS)) or (
+                # "NASA administrator Jim Bridenstine": a role noun between organisation and name
+                w in ROLE_NOUNS and not w.endswith("s") and k > lead and k + 1 < len(toks) and is_cap(toks[k + 1][2])
+                and toks[k + 1][2].rstrip(".") not in NON_NAME_CAPS
+            ) or (
                 w.startswith("#") and k > lead and k + 1 < len(toks) and is_cap(toks[k + 1][2]) and _NICKNAME_RE.fullmatch(doc.text, toks[k][0], toks[k][1])
             ) or (
                 w.lower() in ("de", "van", "von", "der", "del", "la", "le", "bin", "al", "el", "di", "du", "da") and k + 1 < len(toks) and is_cap(toks[k + 1][2]) and k > 0
