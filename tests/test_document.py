@@ -67,6 +67,23 @@ def test_names_mentions_and_subjects(document):
 
 
 @pytest.mark.parametrize(
+    "text, subject",
+    [
+        # a role before the name, known or told by its ending, leaves the name the subject
+        ("Freedonian chief negotiator Dana Reyes said talks resume.", "Dana Reyes"),
+        ("Veteran campaigner Dana Reyes said talks resume.", "Dana Reyes"),
+        ("Port spokesman Dana Reyes said talks resume.", "Dana Reyes"),
+        # a time that opens the sentence, with or without a comma
+        ("Last week Dana Reyes said talks resume.", "Dana Reyes"),
+        ("On Monday, Dana Reyes said talks resume.", "Dana Reyes"),
+    ],
+)
+def test_the_subject_after_a_role_or_a_time(document, text, subject):
+    doc = document(text)
+    assert subject in [text[s:e] for s, e, _ in doc.subjects]
+
+
+@pytest.mark.parametrize(
     "pronouns, gender",
     [
         ("she cut the ribbon, she waved and later she spoke to her crew", "f"),

@@ -198,7 +198,7 @@ class Document:
             if not lead or lead.lower() == "the " or (
                 len(words) <= 6 and lead.endswith(" ") and all(
                     w[:1].isupper() or w.lower() in ROLE_WORDS or w.lower() in ROLE_NOUNS or w in ("of", "the", "for", "and")
-                    or (w.isalpha() and w.islower() and words[-1] in ROLE_NOUNS and all(x.isalpha() and x.islower() for x in words[n:]))
+                    or (w.isalpha() and w.islower() and is_role_noun(words[-1]) and all(x.isalpha() and x.islower() for x in words[n:]))
                     for n, w in enumerate(words)
                 )
             ) or introduced:
@@ -321,6 +321,20 @@ def tokens(text: str, s: int, e: int) -> list[tuple[int, int, str]]:
     """The tokens of ``text[s:e]`` as (start, end, token): words (with "he's" split in
     two), runs of "#" (a masked quote) and single punctuation marks."""
     return [(*m.span(), m[0]) for m in _TOKEN_RE.finditer(text, s, e)]
+
+
+_AGENT_ENDINGS = ("or", "er", "ist", "ian", "ant", "ent")
+_NOT_AGENTS = {"under", "after", "over", "never", "other", "rather", "either", "neither", "whether", "later", "former",
+               "center", "major", "minor", "prior", "senior", "junior", "recent", "urgent", "current", "silent",
+               "distant", "giant", "brilliant", "vibrant", "important", "elegant", "significant", "different"}
+
+
+def is_role_noun(word: str) -> bool:
+    """Is a lowercase word a role a person is named by: a known role noun, or an agent
+    noun by its ending ("negotiator", "campaigner", "lobbyist", "historian")?"""
+    return word in ROLE_NOUNS or (
+        len(word) > 5 and word.isalpha() and word.islower() and word.endswith(_AGENT_ENDINGS) and word not in _NOT_AGENTS
+    )
 
 
 def is_cap(tok: str) -> bool:
