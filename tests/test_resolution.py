@@ -127,6 +127,24 @@ def test_antecedent_offsets_point_at_the_name(text, expected_mention, speaker):
     assert q.antecedent_end <= q.speaker_start
 
 
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # a relative pronoun speaks for the name before it, an appositive or a date between
+        ('Reporters called the Harbour Police Department, which said "412 boats" were checked.', "Harbour Police Department"),
+        ('Reporters called the Harbour Police Department which said "412 boats" were checked.', "Harbour Police Department"),
+        ('The board hired Tom Baker, the harbour master, who called it "a disaster."', "Tom Baker"),
+        ('The board hired Tom Baker, who in 2019 called it "a disaster."', "Tom Baker"),
+    ],
+)
+def test_who_and_which_speak_for_their_antecedent(text, speaker):
+    from quotes.extract import extract_text
+
+    (q,) = extract_text(text)
+    assert q.speaker_mention in ("who", "which")
+    assert q.speaker == speaker
+
+
 def test_a_named_speaker_has_no_antecedent():
     from quotes.extract import extract_text
 

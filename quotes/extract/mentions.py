@@ -46,6 +46,9 @@ _PREPS = {
     "without", "within", "despite", "through", "across", "around", "beyond", "since", "until",
     "except", "near", "off", "onto", "per", "amid",
 }
+_TIME_WORDS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "week", "month", "year",
+               "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December"}
 _SKIP_BACK = {
     "also", "then", "later", "has", "had", "have", "was", "is", "would", "will", "once",
     "recently", "again", "further", "previously", "repeatedly", "just", "reportedly",
@@ -476,6 +479,10 @@ def _np_back(doc: Document, s: int, v: int, loose: bool = False) -> Found | None
                 return inner
     while i >= 0 and toks[i][2].endswith("ly") and toks[i][2].islower() and len(toks[i][2]) > 4:
         i -= 1
+    if i >= 2 and toks[i - 1][2] in ("in", "on", "last") and (toks[i][2].isdigit() or toks[i][2] in _TIME_WORDS) and toks[i - 2][2].lower() in ("who", "which"):
+        i -= 2  # "McConnell, who in 2010 said"
+    while i >= 0 and toks[i][2].lower() in _SKIP_BACK and toks[i][2][:1].islower():
+        i -= 1
     if i >= 2 and toks[i][2] == "and" and toks[i - 1][2].islower() and toks[i - 1][2].endswith(("ed", "ied")) and toks[i - 2][2] not in (",",):
         i -= 2  # "he laughed and said"
     if i < 0:
@@ -516,13 +523,18 @@ def _np_end(doc: Document, toks: list[tuple[int, int, str]], i: int, loose: bool
         return None
     t = toks[i][2]
     low = t.lower()
-    if low in _PRONOUNS:
+    if low in _PRONOUNS or low == "which" and i > 0 and is_cap(toks[i - 1 if toks[i - 1][2] != "," else max(i - 2, 0)][2]):
         if i > 0 and toks[i - 1][2].lower() in _PREPS:
             return None
         f = Found(toks[i][0], toks[i][1], None, None, None, "pronoun")
         if low in ("who", "which") and i > 0:
             k = i - 2 if toks[i - 1][2] == "," else i - 1
             ante = _np_end(doc, toks, k)
+            if (ante is None or ante.method == "description") and toks[i - 1][2] == ",":
+                # "McConnell, now the majority leader, who said": the name before the appositive
+                j = next((j for j in range(k, max(k - 10, 0), -1) if toks[j][2] == ","), None)
+                named = _np_end(doc, toks, j - 1) if j else None
+                ante = named if named is not None and named.method == "named-subject" else ante
             if ante is None:
                 return None
             f.antecedent = (ante.start, ante.end)
