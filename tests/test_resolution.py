@@ -47,6 +47,9 @@ def resolved(doc, mention: str, nth: int = 0):
         # plural role nouns are groups, not people
         ("Protesters gathered at the pier.", "Protesters", 0, (None, None, "group", "description")),
         ("The bridge opened. Then she spoke.", "she", 0, (None, None, "person", "pronoun")),
+        # an epithet for the person the passage is about
+        ("Tom Baker played on Monday. Afterwards the singer thanked the crowd.", "the singer", 0,
+         ("Tom Baker", None, "person", "description")),
         # a description that names an organisation by itself
         ("The bridge opened. The Freedonian harbour ministry said fees rise.", "The Freedonian harbour ministry", 0,
          ("Freedonian harbour ministry", None, "organisation", "description")),
@@ -142,6 +145,22 @@ def test_who_and_which_speak_for_their_antecedent(text, speaker):
 
     (q,) = extract_text(text)
     assert q.speaker_mention in ("who", "which")
+    assert q.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ('Two ferries sank, the Freedonian army said in a statement. "The cause is unknown," the statement said.', "Freedonian army"),
+        ('Maria Lopez issued a statement on Monday. "We regret it," the statement said.', "Maria Lopez"),
+        ('"We regret it," the statement said.', None),  # nobody said to have issued one
+    ],
+)
+def test_the_statement_speaks_for_whoever_issued_it(text, speaker):
+    from quotes.extract import extract_text
+
+    q = extract_text(text)[-1]
+    assert q.speaker_mention == "the statement"
     assert q.speaker == speaker
 
 

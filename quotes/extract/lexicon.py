@@ -140,7 +140,7 @@ ORG_NOUNS = set(
     foundation institute university newspaper network website magazine paper
     team staff board court jury panel office bureau commission service corporation
     corp inc llc co bank fund church center centre league coalition alliance movement
-    network times post journal news tribune herald gazette press reuters""".split()
+    network times post journal news tribune herald gazette press reuters army military navy""".split()
 )
 DOCUMENT_NOUNS = set(
     """report statement survey poll study memo letter document filing lawsuit complaint

@@ -20,10 +20,11 @@ import bisect
 import re
 
 from .document import Document
-from .lexicon import ORG_NOUNS, ROLE_NOUNS, TITLES
-from .mentions import modifies
+from .lexicon import DOCUMENT_NOUNS, ORG_NOUNS, ROLE_NOUNS, TITLES
+from .mentions import _np_back, modifies
 from .names import Entity, gender_of, head_noun, parse
 
+_DOCUMENT_REACH = 600  # characters back to where "the statement" was said to be issued
 _THEY_REACH = 400  # characters back to an organisation "they" may mean
 _PRONOUN_REACH = 6000  # characters back to look for a pronoun's antecedent
 _SALIENCE_SUBJECT = 2.0
@@ -41,6 +42,9 @@ _VARIATION_HEADS = {
     "tycoon", "developer", "incumbent", "challenger", "rival", "speaker", "leader", "democrat",
     "republican", "lady", "judge", "justice", "general", "ambassador", "chief",
     "executive", "founder", "star", "host", "pastor", "activist", "official",
+    # epithets for a person already named: "the singer", "the researcher"
+    "singer", "guitarist", "musician", "artist", "actor", "actress", "rapper", "comedian", "author",
+    "novelist", "filmmaker", "coach", "athlete", "scientist", "researcher", "professor", "economist",
 }
 _ACRONYM_RE = re.compile(r"[A-Z]{2,6}$")
 # A name and the acronym it is given: "Centre for Port Safety (CPS)"
@@ -107,6 +111,9 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
     if spoken_for is not None:
         head = next((w for w in mention.lower().split() if w.strip(",.") in _SPOKES_HEADS), "spokesperson")
         return spoken_for, head.strip(",."), "organisation", "description"
+    issued = _document_source(doc, mention, pos)
+    if issued is not None:
+        return issued
     words = [w.strip(",.").lower() for w in mention.split()]
     if "and" in words[2:-1] and words[0] in ("the", "his", "her"):
         # "the former governor and current nominee": read the first of the two roles
@@ -156,6 +163,27 @@ def _proper_description(mention: str) -> str | None:
     if all(w[:1].isupper() or w in ("of", "for", "and", "on") for w in words) and words[-1][:1].isupper() and words[-1] not in TITLES:
         return " ".join(words)
     return None
+
+
+def _document_source(doc: Document, mention: str, pos: int) -> tuple[str | None, str | None, str, str] | None:
+    """Who issued "the statement" (the letter, the report) a mention at ``pos`` names:
+    whoever the sentences just before say spoke "in a statement" or "issued a statement"."""
+    words = mention.strip(" ,.").lower().split()
+    if len(words) != 2 or words[0] != "the" or words[1] not in DOCUMENT_NOUNS:
+        return None
+    lo = max(0, pos - _DOCUMENT_REACH)
+    hits = [m for m in re.finditer(rf"\b(?:said|says|wrote|announced) in an? {words[1]}\b|\b(?:issued|released|sent|published) an? {words[1]}\b", doc.masked[lo:pos])]
+    if not hits:
+        return None
+    verb_at = lo + hits[-1].start()
+    f = _np_back(doc, doc.sentence_of(verb_at)[0], verb_at, loose=True)
+    if f is None or f.method == "pronoun" and f.antecedent is None:
+        return None
+    start, end = f.antecedent or (f.start, f.end)
+    name, role, kind, form = resolve(doc, doc.text[start:end], start, None)
+    if name is None or kind not in ("person", "organisation"):
+        return None
+    return name, role, kind, "description"
 
 
 def _spokesperson_for(doc: Document, mention: str, pos: int) -> str | None:
