@@ -180,7 +180,7 @@ def _document_source(doc: Document, mention: str, pos: int) -> tuple[str | None,
     if f is None or f.method == "pronoun" and f.antecedent is None:
         return None
     start, end = f.antecedent or (f.start, f.end)
-    name, role, kind, form = resolve(doc, doc.text[start:end], start, None)
+    name, role, kind, _ = resolve(doc, doc.text[start:end], start, None)
     if name is None or kind not in ("person", "organisation"):
         return None
     return name, role, kind, "description"
