@@ -31,6 +31,27 @@ from quotes.extract.names import Names, gender_of, head_noun, parse, scan_names
         # an age is not part of the name; "of" a place is a role
         ("52-year-old Tom Baker of Dover", "Tom Baker", None, "person", "name"),
         ("Tom Baker of the Dock Workers Union", "Tom Baker", "of the Dock Workers Union", "person", "name"),
+        # a party, a rival's epithet, a place or a party label are not part of the name
+        ("Republican Maria Lopez", "Maria Lopez", "Republican", "person", "name"),
+        ("Rival Maria Lopez", "Maria Lopez", "Rival", "person", "name"),
+        ("Ohio Tom Baker", "Tom Baker", "Ohio", "person", "name"),
+        ("Maria Lopez (D-Ore.)", "Maria Lopez", "D-Ore.", "person", "name"),
+        ("Singer-guitarists Tom Baker", "Tom Baker", "Singer-guitarists", "person", "name"),
+        ("9/11 widow Ada Okafor", "Ada Okafor", "9/11 widow", "person", "name"),
+        ("Dockside Administrator Tom Baker", "Tom Baker", "Dockside Administrator", "person", "name"),
+        # a given name that is also a word stays a name
+        ("Hunter S. Baker", "Hunter S. Baker", None, "person", "name"),
+        ("Baker Mayfield", "Baker Mayfield", None, "person", "name"),
+        # a possessive's apostrophe is not part of the name
+        ("Tom Davis'", "Tom Davis", None, "person", "name"),
+        # headlines, plain words and state abbreviations are no one's name
+        ("Harbour Has Reopened Its Gates", None, None, "unknown", "description"),
+        ("Teachers", None, None, "group", "description"),
+        ("Freedonians", None, None, "group", "description"),
+        ("Republican", None, None, "group", "description"),
+        ("Md.", None, None, "unknown", "description"),
+        # ... but an organisation's head word stays its short name ("Police said")
+        ("Police", "Police", None, "organisation", "name"),
     ],
 )
 def test_parse(mention, name, role, kind, form):

@@ -24,7 +24,7 @@ import re
 from functools import cached_property
 
 from .layout import Layout
-from .lexicon import ROLE_NOUNS, ROLE_WORDS, SPEECH_VERBS, STRONG_VERBS
+from .lexicon import ROLE_NOUNS, ROLE_WORDS, SPEECH_VERBS, STRONG_VERBS, is_role_noun
 from .marks import Span
 from .names import Entity, Mention, Names, scan_names
 
@@ -252,7 +252,7 @@ class Document:
                 ent.gender = "m" if m > f else "f"
         for name, (m, f) in alone.items():
             ent = self.names.entities.get(name)
-            if ent is not None and not ent.gender and max(m, f) >= 2 and min(m, f) * 4 <= max(m, f):
+            if ent is not None and not ent.gender and max(m, f) >= 3 and min(m, f) * 4 <= max(m, f):
                 ent.gender = "m" if m > f else "f"
 
     def entity_counts(self) -> dict[str, int]:
@@ -321,20 +321,6 @@ def tokens(text: str, s: int, e: int) -> list[tuple[int, int, str]]:
     """The tokens of ``text[s:e]`` as (start, end, token): words (with "he's" split in
     two), runs of "#" (a masked quote) and single punctuation marks."""
     return [(*m.span(), m[0]) for m in _TOKEN_RE.finditer(text, s, e)]
-
-
-_AGENT_ENDINGS = ("or", "er", "ist", "ian", "ant", "ent")
-_NOT_AGENTS = {"under", "after", "over", "never", "other", "rather", "either", "neither", "whether", "later", "former",
-               "center", "major", "minor", "prior", "senior", "junior", "recent", "urgent", "current", "silent",
-               "distant", "giant", "brilliant", "vibrant", "important", "elegant", "significant", "different"}
-
-
-def is_role_noun(word: str) -> bool:
-    """Is a lowercase word a role a person is named by: a known role noun, or an agent
-    noun by its ending ("negotiator", "campaigner", "lobbyist", "historian")?"""
-    return word in ROLE_NOUNS or (
-        len(word) > 5 and word.isalpha() and word.islower() and word.endswith(_AGENT_ENDINGS) and word not in _NOT_AGENTS
-    )
 
 
 def is_cap(tok: str) -> bool:

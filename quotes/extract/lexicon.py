@@ -119,7 +119,7 @@ ROLE_NOUNS = set(
     person people panel board court jury""".split()
 )
 
-ROLE_NOUNS |= {"administrator", "engineer", "counselor", "counsellor", "commissioner", "coach", "investor",
+ROLE_NOUNS |= {"citizen", "citizens", "guitarist", "guitarists", "administrator", "engineer", "counselor", "counsellor", "commissioner", "coach", "investor",
                "physician", "surgeon", "teacher", "principal", "producer", "developer", "designer",
                "co-founder", "cofounder", "inventor", "entrepreneur", "superintendent", "treasurer"}
 ROLE_NOUNS |= {"commission", "office", "bureau", "service", "organization", "board", "court",
@@ -140,7 +140,7 @@ ORG_NOUNS = set(
     foundation institute university newspaper network website magazine paper
     team staff board court jury panel office bureau commission service corporation
     corp inc llc co bank fund church center centre league coalition alliance movement
-    network times post journal news tribune herald gazette press reuters army military navy""".split()
+    network times post journal news tribune herald gazette press reuters army military navy police""".split()
 )
 DOCUMENT_NOUNS = set(
     """report statement survey poll study memo letter document filing lawsuit complaint
@@ -280,3 +280,23 @@ PLACES = set(
      "United Kingdom", "U.K.", "Los Angeles", "San Francisco", "Las Vegas", "Washington, D.C.",
      "D.C.", "Wall Street", "Capitol Hill", "White House", "Saudi Arabia", "North Korea",
      "South Korea", "Middle East", "Silicon Valley", "New Orleans", "St. Louis", "Des Moines"}
+
+
+_AGENT_ENDINGS = ("or", "er", "ist", "ian", "ant", "ent")
+_NOT_AGENTS = {"under", "after", "over", "never", "other", "rather", "either", "neither", "whether", "later", "former",
+               "center", "major", "minor", "prior", "senior", "junior", "recent", "urgent", "current", "silent",
+               "distant", "giant", "brilliant", "vibrant", "important", "elegant", "significant", "different"}
+
+
+def is_role_noun(word: str) -> bool:
+    """Is a lowercase word a role a person is named by: a known role noun, or an agent
+    noun by its ending ("negotiator", "campaigner", "lobbyist", "historian")?"""
+    return word in ROLE_NOUNS or (
+        len(word) > 5 and word.isalpha() and word.islower() and word.endswith(_AGENT_ENDINGS) and word not in _NOT_AGENTS
+    )
+
+#: Capitalised function words a name never holds: a headline in title case holds them
+HEADLINE_WORDS = {"Has", "Have", "Had", "Is", "Are", "Was", "Were", "Will", "Would", "Can", "Could", "Should",
+                   "Him", "Them", "Their", "His", "Her", "Its", "Our", "Your", "My", "On", "In", "To", "With",
+                   "From", "About", "Over", "Into", "After", "Before", "Says", "Said", "Why", "How", "What",
+                   "Not", "No", "Just", "Most", "More", "Who", "That", "This", "These", "Those", "Thoughts"}

@@ -21,7 +21,9 @@ from .lexicon import (
     PLACES,
     ROLE_NOUNS,
     ROLE_WORDS,
+    HEADLINE_WORDS,
     TITLES,
+    is_role_noun,
 )
 
 _PARTICLES = r"(?:de|da|van|von|der|den|del|della|la|le|bin|ibn|al|el|di|du|dos|das|ter|st\.)"
@@ -68,6 +70,10 @@ def split_role(tokens: list[str]) -> tuple[list[str], list[str]]:
     for i, t in enumerate(tokens[:-1]):
         if t in TITLES or t.lower() in ROLE_WORDS and not t[:1].isupper():
             last_title = i
+        elif i and i < len(tokens) - 2 and t[:1].isupper() and is_role_noun(t.lower()) and t.lower() not in ORG_NOUNS and (
+            t.lower() not in MALE_NAMES and t.lower() not in FEMALE_NAMES
+        ):
+            last_title = i  # "NASA Administrator Jim Bridenstine"
     if last_title < 0:
         return [], tokens
     return tokens[: last_title + 1], tokens[last_title + 1 :]
@@ -123,8 +129,36 @@ def _parse(mention: str) -> Mention:
         return Mention(mention, None, None, "group" if low != "who" else "unknown", "pronoun")
     if low == "it":
         return Mention(mention, None, None, "organisation", "pronoun")
+    label = _PARTY_LABEL_RE.search(m)
+    if label and label.start() > 0:
+        # "Claire McCaskill (D-Mo.)": the party and state are a role
+        inner = _parse(m[: label.start()])
+        if inner.form == "name" and inner.kind == "person":
+            inner.text = mention
+            inner.role = ((inner.role + " ") if inner.role else "") + label.group(1)
+            return inner
+    if m.endswith(("s'", "s’")):
+        m = m[:-1]  # "Davis'": a possessive, not part of the name
     words = m.split()
     first = words[0].lower() if words else ""
+    if any(w in HEADLINE_WORDS for w in words[1:]):
+        return Mention(mention, None, None, "unknown", "description")  # a headline, not a name
+    if len(words) == 1 and (_plain_word(words[0]) and first not in ORG_NOUNS or _STATE_ABBR_RE.match(words[0])):
+        # "Teachers", "Republican", "Md.": a word, not a name ("Police", "the Commission"
+        # stay the short names of the organisations the article names)
+        kind = "group" if words[0].endswith("s") or first in _PARTY_WORDS else "unknown"
+        return Mention(mention, None, None, kind, "description")
+    if len(words) >= 3 and _is_capword(words[1]) and words[0] not in TITLES and (
+        _plain_word(words[0]) and first not in ORG_NOUNS or words[0] in PLACES or _ACRONYM_RE.match(words[0])
+    ):
+        # "Republican Donald Trump", "Rival Hillary Clinton", "Britain Liu Xiaming", "NASA Steve Clarke"
+        inner = _parse(" ".join(words[1:]))
+        if inner.form == "name" and inner.kind == "person" and inner.name and len(inner.name.split()) >= 2 and (
+            not _ACRONYM_RE.match(words[0]) or words[1].lower() in MALE_NAMES or words[1].lower() in FEMALE_NAMES
+        ):
+            inner.text = mention
+            inner.role = words[0] + (" " + inner.role if inner.role else "")
+            return inner
     if len(words) > 1 and _AGE_RE.match(words[0]):
         # "43-year-old Martin Taylor": the age is a description, not a name
         inner = _parse(" ".join(words[1:]))
@@ -153,7 +187,7 @@ def _parse(mention: str) -> Mention:
                 inner.text = mention
                 inner.role = " ".join(words[:cut] + ([inner.role] if inner.role else []))
                 return inner
-    if words and words[0][:1].islower() and first not in _DESC_DETS and _is_capword(words[-1]):
+    if words and (words[0][:1].islower() or words[0][:1].isdigit()) and first not in _DESC_DETS and _is_capword(words[-1]):
         # "union leader Sam Ortiz": lowercase role words, then the name
         cut = max((i for i, w in enumerate(words) if not _is_capword(w)), default=-1) + 1
         if 0 < cut < len(words):
@@ -227,6 +261,27 @@ def gender_of(tokens: list[str]) -> str | None:
             return "f"
         break
     return None
+
+
+_PARTY_LABEL_RE = re.compile(r"\s*\(([DRI](?:-[A-Z][\w.]*)?)\)$")
+_STATE_ABBR_RE = re.compile(r"^[A-Z][a-z]{1,3}\.?$(?<=\.)|^(?:Del|Md|Va|Pa|Fla|Ill|Mich|Calif|Conn|Mass|Tenn|Wis|Ky|La|Mo|Ga|Ala|Ariz|Colo|Ind|Kan|Minn|Miss|Mont|Neb|Nev|Okla|Ore|Wash|Wyo)\.?$")
+_PARTY_WORDS = {"republican", "democrat", "democratic", "independent", "libertarian", "gop", "tory", "labour",
+                "conservative", "liberal", "socialist", "progressive", "populist"}
+
+
+
+def _plain_word(word: str) -> bool:
+    """Is a capitalised word a role, party or people rather than a name ("Rival",
+    "Republican", "Teachers", "Singer-guitarists", "Mexicans")?"""
+    low = word.lower().rstrip(".,")
+    parts = low.split("-")
+    singular = [p[:-1] if p.endswith("s") and len(p) > 3 else p for p in parts]
+    if low in MALE_NAMES or low in FEMALE_NAMES:
+        return False  # "Hunter", "Taylor", "Christian": given names first
+    return all(
+        p in ROLE_NOUNS or q in ROLE_NOUNS or p in _PARTY_WORDS or (p in ROLE_WORDS and p not in _SMALL_WORDS) or q in ROLE_NOUNS or q in _PARTY_WORDS
+        for p, q in zip(parts, singular)
+    ) or (low.endswith("ans") and len(low) > 6 and low[:-1] not in ROLE_NOUNS and word[:1].isupper() and not word.isupper())
 
 
 _SMALL_WORDS = {"of", "the", "for", "and", "at", "in", "on", "to", "a", "an", "&"}

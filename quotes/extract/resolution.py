@@ -20,7 +20,7 @@ import bisect
 import re
 
 from .document import Document
-from .lexicon import DOCUMENT_NOUNS, ORG_NOUNS, ROLE_NOUNS, TITLES
+from .lexicon import DOCUMENT_NOUNS, HEADLINE_WORDS, ORG_NOUNS, ROLE_NOUNS, TITLES
 from .mentions import _np_back, modifies
 from .names import Entity, gender_of, head_noun, parse
 
@@ -152,7 +152,7 @@ def _proper_description(mention: str) -> str | None:
     words = mention.strip(" ,.").split()
     if words and words[0].lower() in _DETS:
         words = words[1:]
-    if len(words) < 2:
+    if len(words) < 2 or any(w in HEADLINE_WORDS for w in words):
         return None
     head = words[-1].lower()
     caps = [w for w in words[:-1] if w[:1].isupper()]
