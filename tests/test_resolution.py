@@ -138,6 +138,7 @@ def test_antecedent_offsets_point_at_the_name(text, expected_mention, speaker):
         ('Reporters called the Harbour Police Department which said "412 boats" were checked.', "Harbour Police Department"),
         ('The board hired Tom Baker, the harbour master, who called it "a disaster."', "Tom Baker"),
         ('The board hired Tom Baker, who in 2019 called it "a disaster."', "Tom Baker"),
+        ('The board met with Tom Baker, now the harbour master, who called it "a disaster."', "Tom Baker"),
     ],
 )
 def test_who_and_which_speak_for_their_antecedent(text, speaker):

@@ -529,11 +529,11 @@ def _np_end(doc: Document, toks: list[tuple[int, int, str]], i: int, loose: bool
         f = Found(toks[i][0], toks[i][1], None, None, None, "pronoun")
         if low in ("who", "which") and i > 0:
             k = i - 2 if toks[i - 1][2] == "," else i - 1
-            ante = _np_end(doc, toks, k)
+            ante = _np_end(doc, toks, k, after_prep=True)  # "a meeting with Lopez, who said"
             if (ante is None or ante.method == "description") and toks[i - 1][2] == ",":
                 # "McConnell, now the majority leader, who said": the name before the appositive
                 j = next((j for j in range(k, max(k - 10, 0), -1) if toks[j][2] == ","), None)
-                named = _np_end(doc, toks, j - 1) if j else None
+                named = _np_end(doc, toks, j - 1, after_prep=True) if j else None
                 ante = named if named is not None and named.method == "named-subject" else ante
             if ante is None:
                 return None
