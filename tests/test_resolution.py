@@ -67,6 +67,10 @@ def resolved(doc, mention: str, nth: int = 0):
          ("Harbour Freight Productions", None, "organisation", "pronoun")),
         ("Harbour Freight Productions denied it. Officials at the port disagreed. They said so.", "They", 0,
          (None, None, "group", "pronoun")),
+        # "they" for two people named together as the subject; not for a person and others
+        ("Sens. Ann Roe (D-Ore.) and Tom Baker (R-Ohio) wrote on Monday. They said so.", "They", 0,
+         ("Ann Roe and Tom Baker", None, "group", "pronoun")),
+        ("Ann Roe and her staff met on Monday. They said so.", "They", 0, (None, None, "group", "pronoun")),
     ],
 )
 def test_resolve(document, text, mention, nth, expected):

@@ -25,7 +25,10 @@ from .mentions import _np_back, modifies
 from .names import Entity, gender_of, head_noun, parse
 
 _DOCUMENT_REACH = 600  # characters back to where "the statement" was said to be issued
-_THEY_REACH = 400  # characters back to an organisation "they" may mean
+_THEY_REACH = 400
+_PAIR_REACH = 600
+_PARTY_LABEL_RE = re.compile(r"[DRI]-[A-Z]")
+_AND_RE = re.compile(r"(?:\s*\([^()]{1,20}\))?,?\s+and\s+(?:[A-Z][a-z]*\.\s+)?")  # characters back to an organisation "they" may mean
 _PRONOUN_REACH = 6000  # characters back to look for a pronoun's antecedent
 _SALIENCE_SUBJECT = 2.0
 _SALIENCE_SPEAKER = 2.5
@@ -102,6 +105,9 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
             ent = _latest_subject(doc, pos, within=_THEY_REACH)
             if ent is not None and ent.kind == "organisation":
                 return expand(doc, ent.name), None, "organisation", "pronoun"
+            pair = _latest_pair(doc, pos, within=_PAIR_REACH)
+            if pair is not None:
+                return pair, None, "group", "pronoun"
         return None, None, men.kind, "pronoun"
     # description
     proper = _proper_description(mention)
@@ -375,6 +381,27 @@ def _latest_subject(doc: Document, pos: int, within: int) -> Entity | None:
         if any(w.lower().strip(",") in ROLE_NOUNS and w.lower().endswith("s") for w in first):
             return None  # "Officials ...": a group the pronoun may mean
     return best[1]
+
+
+def _latest_pair(doc: Document, pos: int, within: int) -> str | None:
+    """"A and B" when the latest sentence subject before ``pos`` is one of two people
+    named together ("Sens. Ann Roe and Tom Baker wrote ... they said")."""
+    subjects = [x for x in doc.subjects if x[0] < pos]
+    if not subjects or pos - subjects[-1][0] > within:
+        return None
+    ms = subjects[-1][0]
+    people = [x for x in doc.mentions if x[2].kind == "person" and x[2].name and not _PARTY_LABEL_RE.match(x[2].name)]
+    k = next((n for n, x in enumerate(people) if x[0] == ms), None)
+    if k is None:
+        return None
+    for a, b in ((k - 1, k), (k, k + 1)):
+        if a < 0 or b >= len(people) or people[b][0] >= pos:
+            continue
+        if _AND_RE.fullmatch(doc.masked, people[a][1], people[b][0]):
+            first, second = doc.names.canonical(people[a][2].name or ""), doc.names.canonical(people[b][2].name or "")
+            if first is not None and second is not None and first is not second:
+                return f"{first.name} and {second.name}"
+    return None
 
 
 def _last_subject_org(doc: Document, pos: int, within: int = 1500) -> Entity | None:
