@@ -11,9 +11,9 @@ from quotes.evaluate import (
     EvalError,
     canonical_path_for,
     evaluate_path,
-    evaluate_spans,
     is_span_gold,
     read_jsonl,
+    span_reports,
 )
 
 
@@ -36,7 +36,8 @@ def eval_(gold: Path, canonical_path: Path | None, as_json: bool, errors: bool) 
     (span and speaker both right, the headline figure) and non-speech rejected. With
     "spans" (every quoted span labelled speech or not, with kind, speaker and basis):
     speech precision and recall, non-speech rejected by type, speaker accuracy by kind
-    and by basis, and joint F1.
+    and by basis, and joint F1; when the speech model was fitted on some of its
+    articles, the held-out ones and the fitted ones are also scored apart.
 
     \b
     Example:
@@ -45,9 +46,11 @@ def eval_(gold: Path, canonical_path: Path | None, as_json: bool, errors: bool) 
         quotes eval polnear.dev.jsonl --errors | less
         quotes eval polnear.dev.jsonl --json
     """
+    parts: dict = {}
     try:
         if is_span_gold(gold):
-            report = evaluate_spans(read_jsonl(gold), keep_errors=errors)
+            parts = span_reports(read_jsonl(gold), keep_errors=errors)
+            report = parts.pop("all")
         else:
             if canonical_path is None:
                 canonical_path = canonical_path_for(gold)
@@ -55,6 +58,8 @@ def eval_(gold: Path, canonical_path: Path | None, as_json: bool, errors: bool) 
     except EvalError as e:
         raise click.ClickException(str(e)) from None
     summary = report.summary()
+    for name, part in parts.items():
+        summary[name] = part.summary()  # held_out, fitted: the speech model's own split
     if errors:
         for err in report.errors:
             if as_json:
@@ -110,7 +115,7 @@ def _span_lines(s: dict, gold: Path) -> str:
     def parts(table: dict, n: str, v: str) -> str:
         return ", ".join(f"{k} {pct(x[v])} (n={x[n]})" for k, x in table.items())
 
-    return "\n".join([
+    lines = [
         f"{gold.name}: {s['articles']} articles, {s['speech_spans']} speech and {s['non_speech_spans']} non-speech quoted spans",
         f"speech   P {pct(s['speech_precision'])}  R {pct(s['speech_recall'])}  F1 {pct(s['speech_f1'])}"
         f"   ({s['unlabelled_predictions']} predictions on no labelled span)",
@@ -119,7 +124,16 @@ def _span_lines(s: dict, gold: Path) -> str:
         f"         by basis: {parts(s['speaker_accuracy_by_basis'], 'found', 'accuracy')}",
         f"JOINT    P {pct(s['joint_precision'])}  R {pct(s['joint_recall'])}  F1 {pct(s['joint_f1'])}",
         f"speed    {s['articles_per_second']} articles/s (extraction only, one process)",
-    ])
+    ]
+    for name, label in (("held_out", "held out"), ("fitted", "fitted  ")):
+        if name in s:
+            h = s[name]
+            lines.append(
+                f"{label} ({h['articles']} articles the speech model was {'not ' if name == 'held_out' else ''}fitted on): "
+                f"speech P {pct(h['speech_precision'])} R {pct(h['speech_recall'])}, non-speech rejected "
+                f"{pct(h['non_speech_rejected'])}, speaker {pct(h['speaker_accuracy'])}, joint F1 {pct(h['joint_f1'])}"
+            )
+    return "\n".join(lines)
 
 
 COMMANDS = [eval_]

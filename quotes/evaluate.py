@@ -22,6 +22,8 @@ Definitions:
 """
 from __future__ import annotations
 
+import hashlib
+
 import json
 import re
 import time
@@ -471,6 +473,26 @@ def _span_err(what: str, row: dict[str, Any], g: dict[str, Any], q: Quote | None
         "method": q.method if q else None,
         "context": text[max(0, s - 100) : min(len(text), e + 100)].replace("\n", " "),
     }
+
+
+def fitting_half(doc_id: str) -> bool:
+    """Whether an article of a labelled-spans file is in the half the speech model may be
+    fitted on (fixed by the doc_id's hash; the other half is held out)."""
+    return int(hashlib.sha1(doc_id.encode("utf-8")).hexdigest(), 16) % 2 == 0
+
+
+def span_reports(rows: Iterable[dict[str, Any]], keep_errors: bool = False) -> dict[str, SpanReport]:
+    """``evaluate_spans`` on every article (``all``) and, when the bundled speech model
+    was fitted on some of them, on the ``held_out`` and the ``fitted`` ones apart."""
+    from .extract.speech import default_model
+
+    rows = list(rows)
+    fitted = set(default_model().meta.get("fitted_articles") or ())
+    out = {"all": evaluate_spans(rows, keep_errors=keep_errors)}
+    if fitted & {str(r.get("doc_id")) for r in rows}:
+        out["held_out"] = evaluate_spans([r for r in rows if str(r.get("doc_id")) not in fitted])
+        out["fitted"] = evaluate_spans([r for r in rows if str(r.get("doc_id")) in fitted])
+    return out
 
 
 def is_span_gold(path: Path) -> bool:

@@ -13,12 +13,14 @@ from quotes.evaluate import (
     evaluate,
     evaluate_path,
     evaluate_spans,
+    fitting_half,
     is_span_gold,
     match,
     names_match,
     overlaps_enough,
     trim,
 )
+from quotes.extract.speech import default_model
 from quotes.model import Article, Quote
 
 TEXT = (
@@ -203,3 +205,26 @@ def test_span_gold_from_the_command_line(tmp_path):
     assert data["format"] == "spans" and data["speech_spans"] == 2 and data["speech_recall"] == 1.0
     text = CliRunner().invoke(eval_, [str(gold)])
     assert "non-speech rejected" in text.output and "JOINT" in text.output
+
+
+def test_the_half_a_model_may_be_fitted_on_is_fixed_by_the_doc_id():
+    ids = [f"article-{n}" for n in range(200)]
+    halves = [fitting_half(i) for i in ids]
+    assert halves == [fitting_half(i) for i in ids]  # the same every time
+    assert 70 < sum(halves) < 130  # about half
+
+
+def test_eval_scores_the_articles_the_speech_model_was_not_fitted_on_apart(tmp_path):
+    fitted = default_model().meta.get("fitted_articles") or []
+    if not fitted:
+        pytest.skip("the bundled speech model was fitted on PolNeAR only")
+    held = next(f"held-{n}" for n in range(100) if f"held-{n}" not in fitted)
+    rows = [dict(span_row(), doc_id=fitted[0]), dict(span_row(), doc_id=held), dict(span_row(), doc_id=held + "b")]
+    gold = tmp_path / "spans.dev.jsonl"
+    gold.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    data = json.loads(CliRunner().invoke(eval_, [str(gold), "--json"]).output)
+    assert data["articles"] == 3
+    assert (data["held_out"]["articles"], data["fitted"]["articles"]) == (2, 1)
+    assert data["held_out"]["speech_spans"] == 2 * data["fitted"]["speech_spans"]
+    text = CliRunner().invoke(eval_, [str(gold)]).output
+    assert "held out (2 articles the speech model was not fitted on)" in text

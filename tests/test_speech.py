@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from cli.main import cli
 from quotes.extract import extract_text
 from quotes.extract.speech import default_model
-from quotes.fit_speech import examples, fit, report
+from quotes.evaluate import fitting_half
+from quotes.fit_speech import examples, fit, report, span_examples
 
 STORY = """Harbour town votes on the pier
 
@@ -91,8 +92,22 @@ def test_extract_says_which_spans_are_speech(tmp_path: Path):
 
 def test_the_bundled_model_says_how_it_was_fitted():
     model = default_model()
-    assert model.meta["fitted_on"] == "PolNeAR train" and 0 < model.threshold <= 0.5
+    assert model.meta["fitted_on"].startswith("PolNeAR train") and 0 < model.threshold <= 0.5
     assert model.meta["speech"] > model.meta["not_speech"] > 100
+    # the articles of the labelled-spans file it was fitted on: only from the fitting half
+    fitted = model.meta.get("fitted_articles") or []
+    assert fitted == sorted(fitted) and all(fitting_half(doc_id) for doc_id in fitted)
+
+
+def test_span_examples_and_their_weight_in_the_fit():
+    text = ('The port opened "Harbour Lights of Summer", a show. "We will rebuild the pier," '
+            'said Mayor Ruth Okafor.')
+    row = {"doc_id": "x", "text": text, "spans": [
+        {"start": text.index("Harbour"), "end": text.index(", a show") - 1, "speech": False, "type": "title"},
+        {"start": text.index("We will"), "end": text.index('," said'), "speech": True, "kind": "direct"},
+    ]}
+    data = span_examples([row])
+    assert [y for _, y in data] == [0, 1]
 
 
 def gold(text: str, speech: list[str], other: list[str]) -> dict:
