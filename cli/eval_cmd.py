@@ -9,6 +9,8 @@ import click
 
 from quotes.evaluate import (
     EvalError,
+    Report,
+    SpanReport,
     canonical_path_for,
     evaluate_path,
     is_span_gold,
@@ -46,7 +48,8 @@ def eval_(gold: Path, canonical_path: Path | None, as_json: bool, errors: bool) 
         quotes eval polnear.dev.jsonl --errors | less
         quotes eval polnear.dev.jsonl --json
     """
-    parts: dict = {}
+    parts: dict[str, SpanReport] = {}
+    report: Report | SpanReport
     try:
         if is_span_gold(gold):
             parts = span_reports(read_jsonl(gold), keep_errors=errors)

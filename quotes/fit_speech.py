@@ -30,28 +30,35 @@ from .evaluate import article_from_row, covers, fitting_half, overlaps_enough, r
 from .extract import extract, places
 from .extract.layout import analyse
 from .extract.speech import MODEL_FILE, ArticleWords, SpeechModel, features
+from .model import Quote
 
 Example = tuple[dict[str, float], int]
 
 
+def _read(row: dict[str, Any]) -> tuple[str, list[Quote], list[dict[str, float]]]:
+    """An article's text, every quoted span the extractor finds, and their features."""
+    article = article_from_row(row)
+    text = article.text
+    quotes = extract(article, speech=False)
+    words = ArticleWords(text, quotes)
+    where = places(text, analyse(text), quotes)
+    return text, quotes, [features(text, q, sentence, paragraph, words) for q, (sentence, paragraph) in zip(quotes, where)]
+
+
 def examples(rows: Iterable[dict[str, Any]]) -> list[Example]:
+    """Examples from PolNeAR articles: annotated quotations are speech, quoted spans no
+    attribution covers are not, the rest is left out."""
     out: list[Example] = []
     for row in rows:
-        article = article_from_row(row)
-        text = article.text
-        quotes = extract(article, speech=False)
+        text, quotes, feats = _read(row)
         gold = [trim(text, g["start"], g["end"]) for g in row.get("quotes") or []]
         other = [trim(text, u["start"], u["end"]) for u in row.get("unattributed_quoted_spans") or []]
-        words = ArticleWords(text, quotes)
-        for q, (sentence, paragraph) in zip(quotes, places(text, analyse(text), quotes)):
+        for q, f in zip(quotes, feats):
             span = trim(text, q.start, q.end)
             if any(overlaps_enough(span, g) for g in gold):
-                label = 1
+                out.append((f, 1))
             elif any(overlaps_enough(span, u) for u in other):
-                label = 0
-            else:
-                continue
-            out.append((features(text, q, sentence, paragraph, words), label))
+                out.append((f, 0))
     return out
 
 
@@ -59,15 +66,11 @@ def span_examples(rows: Iterable[dict[str, Any]]) -> list[Example]:
     """Examples from articles whose every quoted span is labelled speech or not."""
     out: list[Example] = []
     for row in rows:
-        article = article_from_row(row)
-        text = article.text
-        quotes = extract(article, speech=False)
-        words = ArticleWords(text, quotes)
-        where = places(text, analyse(text), quotes)
+        _, quotes, feats = _read(row)
         for g in row.get("spans") or []:
             hit = next((i for i, q in enumerate(quotes) if covers((q.start, q.end), (g["start"], g["end"]))), None)
             if hit is not None:
-                out.append((features(text, quotes[hit], *where[hit], words), int(bool(g.get("speech")))))
+                out.append((feats[hit], int(bool(g.get("speech")))))
     return out
 
 
