@@ -23,7 +23,6 @@ Definitions:
 from __future__ import annotations
 
 import hashlib
-
 import json
 import re
 import time

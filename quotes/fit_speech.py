@@ -26,7 +26,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .evaluate import article_from_row, covers, fitting_half, overlaps_enough, read_jsonl, trim
+from .evaluate import (
+    article_from_row,
+    covers,
+    fitting_half,
+    overlaps_enough,
+    read_jsonl,
+    trim,
+)
 from .extract import extract, places
 from .extract.layout import analyse
 from .extract.speech import MODEL_FILE, ArticleWords, SpeechModel, features
