@@ -4,7 +4,8 @@ News puts quote marks around more than quotations: titles of films and books, te
 and scare quotes, nicknames, words talked about as words, the writer's own imagined
 lines. Each quoted span is scored by a logistic model over a few dozen plain features
 of the span, its sentence and the attribution found for it (``speech_model.json``,
-fitted on PolNeAR's training split by ``python -m quotes.fit_speech``); a span scored
+fitted on PolNeAR's training split and half of a file of real pages whose every quoted
+span is labelled, by ``python -m quotes.fit_speech``); a span scored
 below the model's threshold is not speech. A span that is not speech gets a kind of its
 own (``title``, ``term`` or ``other``) and no speaker.
 """
