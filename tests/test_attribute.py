@@ -35,6 +35,10 @@ def check_mention(text: str, q, mention: str) -> None:
         # according to X
         ('The bridge will open "well before the summer," according to Maria Lopez.', "summer", "Maria Lopez", "Maria Lopez", "according-to"),
         ('According to Maria Lopez, "the bridge will open in May."', "bridge", "Maria Lopez", "Maria Lopez", "according-to"),
+        # words relayed: "X called it "..." , according to Y" stay X's
+        ('Maria Lopez called the plan "reckless," according to the Harbour Times.', "reckless", "Maria Lopez", "Maria Lopez", "named-subject"),
+        # a document introduced with a colon: its author's words
+        ('The vote is on Monday. From Maria Lopez’s letter: "We will win the vote, and soon."', "vote, and", "Maria Lopez", "Maria Lopez", "colon"),
         # X told CNN / said in a statement / wrote on Twitter
         ('"We are ready," Maria Lopez told CNN.', "ready", "Maria Lopez", "Maria Lopez", "named-subject"),
         ('"We are ready," Maria Lopez said in a statement.', "ready", "Maria Lopez", "Maria Lopez", "named-subject"),

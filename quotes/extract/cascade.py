@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .document import Document, clamp, prev_nonspace
+from .lexicon import STRONG_VERBS
 from .marks import Span
 from .mentions import (
     Found,
@@ -94,6 +95,11 @@ def _first_found(doc: Document, kept: list[Span], qi: int, found_for: list[Found
         seg = kept[qi - 1].outer_end
     if f is None:
         f = pre(doc, sp, ss, seg)
+    elif f.method == "according-to" and doc.masked[seg : sp.outer_start].strip(" ,:;—-\u00a0\"“"):
+        # "X called it "..." , according to Y": the words are X's; Y only relays them
+        relayed = pre(doc, sp, ss, seg)
+        if relayed is not None and relayed.method in ("named-subject", "pronoun") and (relayed.cue or "").split()[0] in STRONG_VERBS:
+            f = relayed
     if f is None and sp.continues is not None and sp.continues in index_of_span:
         prev = found_for[index_of_span[sp.continues]]
         if prev:

@@ -100,6 +100,10 @@ _THAT_ONLY_RE = re.compile(r"[\s,:]*(?:that\s*)?")
 _BY_RE = re.compile(r"\s+by\s+")
 _AND_ONLY_RE = re.compile(r"[\s,]*(?:and\s+)?")
 _COLON_INTRO_RE = re.compile(r"(?:^|[.;]\s)(?:(?:Said|Says|Added|Asked|Wrote)\s+)?([A-Z][\w.’'\- ]{1,40}):\s*$")
+_DOCUMENT_INTRO_RE = re.compile(
+    r"(?:^|(?<=[.;]\s)|(?<=^\s))(?:From|In|Read)\s+((?:the\s+)?[\w.’' -]{1,60}?)['’]s?\s+(?:latest\s+|new\s+|own\s+)?"
+    r"(?:statement|letter|remarks|speech|post|tweet|email|e-mail|testimony|interview|op-ed|memo|filing|report)\s*:\s*$"
+)
 _THAT_BETWEEN_RE = re.compile(r"\s*(?:that\s+)?")
 _THAT_CLAUSE_RE = re.compile(r"[^.;:#,]*\bthat\s+")
 _PLACE_COMMA_RE = re.compile(r",\s*(?:(?:on|in|at|last|this)\s+[\w ]{1,20}?,\s*)?")
@@ -297,6 +301,13 @@ def pre(doc: Document, sp: Span, ss: int, seg_start: int | None = None) -> Found
         if not adjacent:
             f.method = "sentence-cue" if f.method == "named-subject" else f.method
         return f
+    # a document introduced with a colon: "From the senator's statement: ..."
+    dm = _DOCUMENT_INTRO_RE.search(m, seg_start, p)
+    if dm:
+        f = _np_forward(doc, dm.start(1), dm.end(1), after_verb=True)
+        if f is not None:
+            f.cue, f.cue_pos, f.method = ":", dm.end(1), "colon"
+            return f
     # colon intro without a verb: "Trump: ..." / "Mr. Smith on the plan:"
     cm = _COLON_INTRO_RE.search(m[seg_start:p])
     if cm and not any(w[:1].islower() for w in cm.group(1).split()[:1]):
