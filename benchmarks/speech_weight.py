@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quotes.evaluate import fitting_half, read_jsonl  # noqa: E402
-from quotes.extract.speech import SpeechModel  # noqa: E402
-from quotes.fit_speech import Example, examples, fit, span_examples  # noqa: E402
+from quotes.evaluate import fitting_half, read_jsonl
+from quotes.extract.speech import SpeechModel
+from quotes.fit_speech import Example, examples, fit, span_examples
 
 EVAL = ROOT.parent / "shared" / "eval"
 
