@@ -12,6 +12,7 @@ from .lexicon import (
     DOCUMENT_NOUNS,
     FEMALE_NAMES,
     FEMALE_WORDS,
+    HEADLINE_WORDS,
     HONORIFICS,
     MALE_NAMES,
     MALE_WORDS,
@@ -21,7 +22,6 @@ from .lexicon import (
     PLACES,
     ROLE_NOUNS,
     ROLE_WORDS,
-    HEADLINE_WORDS,
     TITLES,
     is_role_noun,
 )
@@ -132,11 +132,9 @@ def _parse(mention: str) -> Mention:
     label = _PARTY_LABEL_RE.search(m)
     if label and label.start() > 0:
         # "Claire McCaskill (D-Mo.)": the party and state are a role
-        inner = _parse(m[: label.start()])
-        if inner.form == "name" and inner.kind == "person":
-            inner.text = mention
-            inner.role = ((inner.role + " ") if inner.role else "") + label.group(1)
-            return inner
+        found = _person_with_role(mention, m[: label.start()], after=label.group(1))
+        if found is not None:
+            return found
     if m.endswith(("s'", "s’")):
         m = m[:-1]  # "Davis'": a possessive, not part of the name
     words = m.split()
@@ -152,41 +150,31 @@ def _parse(mention: str) -> Mention:
         _plain_word(words[0]) and first not in ORG_NOUNS or words[0] in PLACES or _ACRONYM_RE.match(words[0])
     ):
         # "Republican Donald Trump", "Rival Hillary Clinton", "Britain Liu Xiaming", "NASA Steve Clarke"
-        inner = _parse(" ".join(words[1:]))
-        if inner.form == "name" and inner.kind == "person" and inner.name and len(inner.name.split()) >= 2 and (
-            not _ACRONYM_RE.match(words[0]) or words[1].lower() in MALE_NAMES or words[1].lower() in FEMALE_NAMES
-        ):
-            inner.text = mention
-            inner.role = words[0] + (" " + inner.role if inner.role else "")
-            return inner
+        if not _ACRONYM_RE.match(words[0]) or words[1].lower() in MALE_NAMES or words[1].lower() in FEMALE_NAMES:
+            found = _person_with_role(mention, " ".join(words[1:]), before=words[0], min_tokens=2)
+            if found is not None:
+                return found
     if len(words) > 1 and _AGE_RE.match(words[0]):
         # "43-year-old Martin Taylor": the age is a description, not a name
-        inner = _parse(" ".join(words[1:]))
-        if inner.form == "name" and inner.kind == "person":
-            inner.text = mention
-            inner.role = words[0] + (" " + inner.role if inner.role else "")
-            return inner
+        found = _person_with_role(mention, " ".join(words[1:]), before=words[0])
+        if found is not None:
+            return found
     if len(words) >= 3 and words[0] in TITLES and words[1] == "of":
         # "Secretary of State Mike Pompeo", "Director of National Intelligence Dan Coats"
         at = _name_start(words, 2)
-        if at is not None:
-            inner = _parse(" ".join(words[at:]))
-            if inner.form == "name" and inner.kind == "person":
-                inner.text = mention
-                inner.role = " ".join(words[:at] + ([inner.role] if inner.role else []))
-                return inner
-        elif all(_is_capword(w) or w in _SMALL_WORDS for w in words[2:]):
+        found = _person_with_role(mention, " ".join(words[at:]), before=" ".join(words[:at])) if at is not None else None
+        if found is not None:
+            return found
+        if at is None and all(_is_capword(w) or w in _SMALL_WORDS for w in words[2:]):
             return Mention(mention, None, m, "person", "description")  # "Secretary of State", no name
     if words and words[0][:1].isupper() and _is_capword(words[-1]):
         # "NASA administrator Jim Bridenstine": an organisation, its role words, the name
         low_at = [i for i, w in enumerate(words) if w[:1].islower() and w not in _NAME_PARTICLES]
         if low_at and low_at[-1] < len(words) - 1 and any(words[i] in ROLE_NOUNS or words[i] in ROLE_WORDS and words[i] not in _SMALL_WORDS for i in low_at):
             cut = low_at[-1] + 1
-            inner = _parse(" ".join(words[cut:]))
-            if inner.form == "name" and inner.kind == "person" and inner.name:
-                inner.text = mention
-                inner.role = " ".join(words[:cut] + ([inner.role] if inner.role else []))
-                return inner
+            found = _person_with_role(mention, " ".join(words[cut:]), before=" ".join(words[:cut]))
+            if found is not None:
+                return found
     if words and (words[0][:1].islower() or words[0][:1].isdigit()) and first not in _DESC_DETS and _is_capword(words[-1]):
         # "union leader Sam Ortiz": lowercase role words, then the name
         cut = max((i for i, w in enumerate(words) if not _is_capword(w)), default=-1) + 1
@@ -269,6 +257,16 @@ _PARTY_WORDS = {"republican", "democrat", "democratic", "independent", "libertar
                 "conservative", "liberal", "socialist", "progressive", "populist"}
 
 
+def _person_with_role(mention: str, rest: str, before: str = "", after: str = "", min_tokens: int = 1) -> Mention | None:
+    """``rest`` read as a person's name (of at least ``min_tokens`` words), with the words
+    ``before`` and ``after`` it added to the role; None when ``rest`` names no person."""
+    inner = _parse(rest)
+    if inner.form != "name" or inner.kind != "person" or not inner.name or len(inner.name.split()) < min_tokens:
+        return None
+    inner.text = mention
+    inner.role = " ".join(part for part in (before, inner.role, after) if part)
+    return inner
+
 
 def _plain_word(word: str) -> bool:
     """Is a capitalised word a role, party or people rather than a name ("Rival",
@@ -279,7 +277,7 @@ def _plain_word(word: str) -> bool:
     if low in MALE_NAMES or low in FEMALE_NAMES:
         return False  # "Hunter", "Taylor", "Christian": given names first
     return all(
-        p in ROLE_NOUNS or q in ROLE_NOUNS or p in _PARTY_WORDS or (p in ROLE_WORDS and p not in _SMALL_WORDS) or q in ROLE_NOUNS or q in _PARTY_WORDS
+        p in ROLE_NOUNS or q in ROLE_NOUNS or p in _PARTY_WORDS or q in _PARTY_WORDS or (p in ROLE_WORDS and p not in _SMALL_WORDS)
         for p, q in zip(parts, singular)
     ) or (low.endswith("ans") and len(low) > 6 and low[:-1] not in ROLE_NOUNS and word[:1].isupper() and not word.isupper())
 
