@@ -472,6 +472,12 @@ def _outer_reporter(doc: Document, earlier: list, inner_start: int, seg_start: i
     return f
 
 
+def mention_before(doc: Document, s: int, v: int) -> Found | None:
+    """The speaker mention that ends just before the verb at ``v`` (the clause read from
+    ``s``): "the Freedonian army said", "Lopez, the engineer, told"."""
+    return _np_back(doc, s, v, loose=True)
+
+
 def _np_back(doc: Document, s: int, v: int, loose: bool = False) -> Found | None:
     """The speaker mention that ends just before position ``v`` (a cue verb)."""
     toks = tokens(doc.masked, max(s, v - WINDOW), v)

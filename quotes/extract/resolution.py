@@ -21,14 +21,14 @@ import re
 
 from .document import Document
 from .lexicon import DOCUMENT_NOUNS, HEADLINE_WORDS, ORG_NOUNS, ROLE_NOUNS, TITLES
-from .mentions import _np_back, modifies
+from .mentions import mention_before, modifies
 from .names import Entity, gender_of, head_noun, parse
 
 _DOCUMENT_REACH = 600  # characters back to where "the statement" was said to be issued
-_THEY_REACH = 400
-_PAIR_REACH = 600
-_PARTY_LABEL_RE = re.compile(r"[DRI]-[A-Z]")
-_AND_RE = re.compile(r"(?:\s*\([^()]{1,20}\))?,?\s+and\s+(?:[A-Z][a-z]*\.\s+)?")  # characters back to an organisation "they" may mean
+_THEY_REACH = 400  # characters back to an organisation "they" may mean
+_PAIR_REACH = 600  # ... and to the two people named together it may mean
+_PARTY_LABEL_RE = re.compile(r"[DRI]-[A-Z]")  # "(D-Ore.)" read as a name
+_AND_RE = re.compile(r"(?:\s*\([^()]{1,20}\))?,?\s+and\s+(?:[A-Z][a-z]*\.\s+)?")
 _PRONOUN_REACH = 6000  # characters back to look for a pronoun's antecedent
 _SALIENCE_SUBJECT = 2.0
 _SALIENCE_SPEAKER = 2.5
@@ -146,8 +146,7 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
 
 
 _DETS = ("the", "a", "an")
-_SPOKES_HEADS = {"spokesman": "spokesman", "spokeswoman": "spokeswoman", "spokesperson": "spokesperson",
-                 "spokespeople": "spokespeople", "representative": "representative"}
+_SPOKES_HEADS = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "representative"}
 _SPOKES_FOR_RE = re.compile(r"(?:an?|the)\s+(?:spokes(?:man|woman|person)|representative)\s+(?:for|of|from|at)\s+(.+)$", re.IGNORECASE)
 
 
@@ -182,7 +181,7 @@ def _document_source(doc: Document, mention: str, pos: int) -> tuple[str | None,
     if not hits:
         return None
     verb_at = lo + hits[-1].start()
-    f = _np_back(doc, doc.sentence_of(verb_at)[0], verb_at, loose=True)
+    f = mention_before(doc, doc.sentence_of(verb_at)[0], verb_at)
     if f is None or f.method == "pronoun" and f.antecedent is None:
         return None
     start, end = f.antecedent or (f.start, f.end)
