@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 from ..model import Quote
@@ -28,7 +30,9 @@ _RESIDUE = re.compile(r"://|^www\.|^@\w|[<>{}=]|^\S+\.(?:com|org|net|html?|php|j
 # The opening mark of a markup attribute's value: data-id="...", href='...'
 _ATTRIBUTE_BEFORE = re.compile(r"[A-Za-z][\w:-]*=[\"'“”‘’]$")
 _SPACE = re.compile(r"\s")
-_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z]+)?|\d+")
+_LETTERS = r"A-Za-z\u00c0-\u024f"
+_WORD = re.compile(rf"[{_LETTERS}]+(?:['’][A-Za-z]+)?|\d+")
+_LETTER = re.compile(rf"[{_LETTERS}]")
 _FIRST_SECOND = {"i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "i'm", "we're",
                  "you're", "i've", "we've", "i'll", "we'll", "i’m", "we’re", "you’re", "i’ve", "we’ve", "i’ll", "we’ll"}
 _AUX = {"is", "are", "was", "were", "be", "been", "being", "am", "will", "would", "can", "could", "should",
@@ -122,6 +126,20 @@ def _letters(s: str) -> int:
     return ascii_letters + sum(map(str.isalpha, b.translate(None, _ASCII).decode("utf-8", "surrogatepass")))
 
 
+def _lowers_alike(text: str) -> bool:
+    """Whether lower-casing ``text`` keeps each character's length and its part in a word
+    (then the words of ``text.lower()`` are the words of ``text``, lower-cased)."""
+    if text.isascii():
+        return True
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
+    return all(len(c.lower()) == 1 and _word_part(c) == _word_part(c.lower()) for c in set(rest))
+
+
+def _word_part(c: str) -> tuple[bool, bool, bool, bool]:
+    """What ``_WORD`` makes of the character ``c``."""
+    return bool(_LETTER.match(c)), c.isascii() and c.isalpha(), c in "'’", bool(_DIGIT.match(c))
+
+
 class ArticleWords:
     """An article read once for the features of its quotes: ``low``, its text in lower
     case; ``context``, how the article speaks outside its quotes, and ``context_keys``,
@@ -130,9 +148,22 @@ class ArticleWords:
     def __init__(self, text: str, quotes: Iterable[Quote] = ()):
         self.text = text
         self.low = text.lower()
+        self.alike = _lowers_alike(text)
         self.context = self._context(sorted((q.start, q.end) for q in quotes))
         self.context_keys: tuple[tuple[str, int], ...] = () if self.context is None else (
             (f"article-said:{self.context[0]}", 1), (f"article-writer:{self.context[1]}", 1))
+
+    def lowered(self, a: int, b: int) -> list[str]:
+        """The words of ``text[a:b]``, each lower-cased."""
+        if self.alike:
+            return _WORD.findall(self.low, a, b)
+        return list(map(str.lower, _WORD.findall(self.text, a, b)))
+
+    def lower_words(self, words: list[str], a: int, b: int) -> list[str]:
+        """The words of ``low[a:b]``, given ``words``, those of ``text[a:b]``."""
+        if self.alike:
+            return list(map(str.lower, words))
+        return _WORD.findall(self.low, a, b)
 
     def _context(self, quoted: list[tuple[int, int]]) -> tuple[str, str] | None:
         """How much the article reports speech (reporting words per 200 words) and how
@@ -174,7 +205,7 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
     inner = text[start:end]
     words = _WORD.findall(text, start, end)
     n = len(words)
-    lower = _WORD.findall(art.low, start, end)
+    lower = art.lower_words(words, start, end)
     lower_set = set(lower)
     f[_WORDS_KEYS[min(n, len(_WORDS_KEYS) - 1)]] = 1
     stripped = inner.rstrip()
@@ -247,9 +278,8 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
         f[_NEXT_KEYS.get(w) or ("next:Cap" if after_raw[0][:1].isupper() else "next:other")] = 1
     else:
         f["next:none"] = 1
-    head = _WORD.findall(text, max(ss, start - 150), start)  # the sentence's words near the span
-    tail = _WORD.findall(text, end, min(se, end + 150))
-    head_low, tail_low = list(map(str.lower, head)), list(map(str.lower, tail))
+    h0, t1 = max(ss, start - 150), min(se, end + 150)  # the sentence's words near the span
+    head_low, tail_low = art.lowered(h0, start), art.lowered(end, t1)
     verb_before = not SPEECH_VERBS.isdisjoint(head_low)
     if verb_before or not SPEECH_VERBS.isdisjoint(tail_low):
         f["speech-verb-in-sentence"] = 1
@@ -315,10 +345,10 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
     if passive_naming or tuple(before_words[-2:]) in _NAMED_AS:
         f["named-as"] = 1
     # the sentence's own reporter: a name, pronoun or source noun right before a speech verb
-    reporter_before = verb_before and _reports(head, head_low)
+    reporter_before = verb_before and _reports(head_low, text, h0, start)
     if reporter_before:
         f["reporter-before"] = 1
-    reporter_after = bool(tail) and (tail_low[0] in SPEECH_VERBS or _reports(tail[:2], tail_low[:2]))
+    reporter_after = bool(tail_low) and (tail_low[0] in SPEECH_VERBS or _reports(tail_low[:2], text, end, t1))
     if reporter_after:
         f["reporter-after"] = 1
     if n <= 4 and not (verb_inside or "auxiliary" in f or "first-second-person" in f) and inner[:1].islower():
@@ -350,17 +380,22 @@ _REPORTERS = {"he", "she", "they", "we", "i", "spokesman", "spokeswoman", "spoke
 _BETWEEN = {"also", "later", "then", "has", "had", "have", "was", "were", "is", "repeatedly", "previously"}
 
 
-def _reports(words: list[str], low: list[str]) -> bool:
-    """Whether ``words`` (``low``: the same in lower case) hold a speech verb right after
-    its reporter (a capitalised name, a pronoun, a source noun), an adverb or auxiliary
-    allowed between."""
-    for i in range(1, len(words)):
+def _reports(low: list[str], text: str, a: int, b: int) -> bool:
+    """Whether the words of ``text[a:b]`` (``low``: in lower case) hold a speech verb right
+    after its reporter (a capitalised name, a pronoun, a source noun), an adverb or
+    auxiliary allowed between."""
+    words = None  # as written, read only to see a capital
+    for i in range(1, len(low)):
         if low[i] not in SPEECH_VERBS:
             continue
         j = i - 1
         if j and low[j] in _BETWEEN:
             j -= 1
-        if words[j][:1].isupper() or low[j] in _REPORTERS:
+        if low[j] in _REPORTERS:
+            return True
+        if words is None:
+            words = _WORD.findall(text, a, b)
+        if words[j][:1].isupper():
             return True
     return False
 
@@ -376,7 +411,8 @@ class SpeechModel:
         self.meta = meta or {}
 
     def probability(self, feats: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+        # the same products summed in the same order as weights.get(k, 0.0) * v would be
+        z = self.bias + sum(map(mul, map(self.weights.get, feats, repeat(0.0)), feats.values()))
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
     def to_json(self) -> str:
@@ -394,7 +430,10 @@ class SpeechModel:
 
 @lru_cache(maxsize=1)
 def default_model() -> SpeechModel:
-    return SpeechModel.from_json((resources.files(__package__) / MODEL_FILE).read_text(encoding="utf-8"))
+    # read beside this module (installed as package data): importlib.resources would cost
+    # more at start-up than the whole read
+    with open(os.path.join(os.path.dirname(__file__), MODEL_FILE), encoding="utf-8") as fh:
+        return SpeechModel.from_json(fh.read())
 
 
 def _is_residue(text: str, q: Quote) -> bool:
