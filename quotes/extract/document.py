@@ -172,33 +172,32 @@ class Document:
             starts.add(mt.end() if mt else ss)
         start_list = sorted(starts)
         self.subjects: list[tuple[int, int, Mention]] = []
+        masked = self.masked
         for n_men, (ms, me, men) in enumerate(self.mentions):
-            mod = _MODIFIER_RE.fullmatch(self.masked, me, self.mentions[n_men + 1][0]) if n_men + 1 < len(self.mentions) else None
+            # each test reads the text only: the cheaper ones come first
+            k = bisect.bisect_right(start_list, ms) - 1
+            if k < 0 or masked[me - 2 : me] in ("'s", "’s") or masked[me : me + 2] in ("'s", "’s"):
+                continue  # "Clinton's lawyer said": the possessor is not the subject
+            if ms - start_list[k] > 80:
+                pv = _POSTPOSED_RE.search(masked, max(0, ms - 40), ms)
+                subject = (pv is not None and pv.group(1) in STRONG_VERBS) or _introduced(masked, me, men)  # "..., noted NBC's Ann Reyes."
+            else:
+                lead = masked[start_list[k] : ms]
+                # "Trump campaign spokesman Jason Miller said": only a role before the name
+                words = lead.split()
+                subject = not lead or lead.lower() == "the " or (
+                    len(words) <= 6 and lead.endswith(" ") and all(
+                        w[:1].isupper() or w.lower() in ROLE_WORDS or w.lower() in ROLE_NOUNS or w in ("of", "the", "for", "and")
+                        or (w.isalpha() and w.islower() and words[-1] in ROLE_NOUNS and all(x.isalpha() and x.islower() for x in words[n:]))
+                        for n, w in enumerate(words)
+                    )
+                ) or _introduced(masked, me, men)
+            if not subject:
+                continue
+            mod = _MODIFIER_RE.fullmatch(masked, me, self.mentions[n_men + 1][0]) if n_men + 1 < len(self.mentions) else None
             if mod and mod.group(1).split()[-1] in ROLE_NOUNS and not any(w in SPEECH_VERBS for w in mod.group(1).split()):
                 continue  # "Rivera campaign spokesman Jane Roe said": Rivera only modifies
-            k = bisect.bisect_right(start_list, ms) - 1
-            if k < 0:
-                continue
-            if self.masked[me - 2 : me] in ("'s", "’s") or self.masked[me : me + 2] in ("'s", "’s"):
-                continue  # "Clinton's lawyer said": the possessor is not the subject
-            # "..., Dana Reyes, the county engineer": a person introduced is as salient as a subject
-            introduced = men.kind == "person" and men.name is not None and " " in men.name and bool(_INTRODUCED_RE.match(self.masked, me))
-            if ms - start_list[k] > 80:
-                pv = _POSTPOSED_RE.search(self.masked, max(0, ms - 40), ms)
-                if introduced or (pv and pv.group(1) in STRONG_VERBS):
-                    self.subjects.append((ms, me, men))  # "..., noted NBC's Ann Reyes."
-                continue
-            lead = self.masked[start_list[k] : ms]
-            # "Trump campaign spokesman Jason Miller said": only a role before the name
-            words = lead.split()
-            if not lead or lead.lower() == "the " or (
-                len(words) <= 6 and lead.endswith(" ") and all(
-                    w[:1].isupper() or w.lower() in ROLE_WORDS or w.lower() in ROLE_NOUNS or w in ("of", "the", "for", "and")
-                    or (w.isalpha() and w.islower() and words[-1] in ROLE_NOUNS and all(x.isalpha() and x.islower() for x in words[n:]))
-                    for n, w in enumerate(words)
-                )
-            ) or introduced:
-                self.subjects.append((ms, me, men))
+            self.subjects.append((ms, me, men))
         self._learn_genders()
         self.speakers: list[tuple[int, str]] = []  # (position, canonical person) as found
         self.subject_ents: list[tuple[int, Entity]] | None = None
@@ -247,21 +246,21 @@ class Document:
 
     def _split(self, s: int, e: int) -> list[tuple[int, int]]:
         m = self.masked
+        n = len(m)
         out = []
         start = s
-        for mt in _SENTENCE_BREAK_RE.finditer(m[s:e]):
-            dot = s + mt.start()
-            # the word before the mark: the run of [\w.] that ends there, read backwards
-            n = len(m)
-            word = _REV_WORD_RE.match(self._reversed, n - dot, n - max(start, dot - 40))
-            w = m[dot - word.end() + word.start() : dot].lower() if word else ""
-            if m[dot] == "." and (w in _ABBREV or (len(w) == 1 and w.isalpha()) or _INITIALS_RE.fullmatch(w)):
-                continue
-            if dot > 0 and m[dot - 1] == "#" and _attrib_after(m, s + mt.end(), min(e, s + mt.end() + 120), m[dot]):
+        for mt in _SENTENCE_BREAK_RE.finditer(m, s, e):
+            dot = mt.start()
+            if m[dot] == ".":
+                # the word before the full stop: the run of [\w.] that ends there, read backwards
+                word = _REV_WORD_RE.match(self._reversed, n - dot, n - max(start, dot - 40))
+                w = m[dot - word.end() + word.start() : dot].lower() if word else ""
+                if w in _ABBREV or (len(w) == 1 and w.isalpha()) or _INITIALS_RE.fullmatch(w):
+                    continue
+            if dot > 0 and m[dot - 1] == "#" and _attrib_after(m, mt.end(), min(e, mt.end() + 120), m[dot]):
                 continue  # "Why?" Trump asked.
-            end = s + mt.start(1)
-            out.append((start, end))
-            start = s + mt.end()
+            out.append((start, mt.start(1)))
+            start = mt.end()
         out.append((start, e))
         return out
 
@@ -289,6 +288,12 @@ def clamp(sentence: tuple[int, int], sp: Span) -> tuple[int, int]:
     """The quote's sentence, cut to a window around the quote."""
     ss, se = sentence
     return max(ss, sp.outer_start - WINDOW), min(se, sp.outer_end + WINDOW)
+
+
+def _introduced(masked: str, me: int, men: Mention) -> bool:
+    """"..., Dana Reyes, the county engineer": a person introduced with a role, as
+    salient as a subject."""
+    return men.kind == "person" and men.name is not None and " " in men.name and bool(_INTRODUCED_RE.match(masked, me))
 
 
 def _headline_case(line: str) -> bool:
