@@ -304,7 +304,16 @@ def _headline_case(line: str) -> bool:
 def tokens(text: str, s: int, e: int) -> list[tuple[int, int, str]]:
     """The tokens of ``text[s:e]`` as (start, end, token): words (with "he's" split in
     two), runs of "#" (a masked quote) and single punctuation marks."""
-    return [(*m.span(), m[0]) for m in _TOKEN_RE.finditer(text, s, e)]
+    # Only characters that begin no token (spaces, "_", letters of other scripts) lie
+    # between two tokens, so each token is found where the last one ended.
+    out = []
+    pos = s
+    find = text.find
+    for tok in _TOKEN_RE.findall(text, s, e):
+        start = find(tok, pos)
+        pos = start + len(tok)
+        out.append((start, pos, tok))
+    return out
 
 
 def is_cap(tok: str) -> bool:

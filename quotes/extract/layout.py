@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .marks import paragraphs as _paragraphs
 
@@ -25,11 +26,17 @@ _DATELINE_PAREN_RE = re.compile(r"^([A-Z][^()\n]{1,60}?)\s*\(([A-Z][\w .&'-]{1,3
 _CONTRIB_RE = re.compile(r"contributed to this (?:report|story|article)|^(?:copyright|©)|all rights reserved", re.I)
 
 
-def _credit_anywhere(text: str) -> bool:
-    """A cheap test that ``_CONTRIB_RE`` may match past the start of some line of ``text``:
-    such a match holds "contr" and "d to th", or "all r" and "rved", in letters whose only
-    case variants are their capitals (so lowercasing the whole text can't hide them)."""
-    low = text.lower()
+@lru_cache(maxsize=2)
+def lowered(text: str) -> str:
+    """``text.lower()``, kept for the article being read: more than one stage reads it."""
+    return text.lower()
+
+
+def _credit_anywhere(low: str) -> bool:
+    """A cheap test that ``_CONTRIB_RE`` may match past the start of some line of a text
+    (``low``: the text lower-cased): such a match holds "contr" and "d to th", or "all r"
+    and "rved", in letters whose only case variants are their capitals (so lowercasing
+    the text can't hide them)."""
     return ("d to th" in low and "contr" in low) or ("rved" in low and "all r" in low)
 
 
@@ -98,14 +105,14 @@ def analyse(text: str) -> Layout:
     blank_sep = text.count("\n\n")
     dense_runs = blank_sep >= 3
     kinds: list[str] = []
-    credit_words = _credit_anywhere(text)
+    credit_words = _credit_anywhere(lowered(text))
     for k, (s, e) in enumerate(paras):
         line = text[s:e]
         if _BULLET_RE.match(line) and _words(line) <= 25:
             kinds.append("list")
         elif _NAV_RE.match(line):
             kinds.append("nav")
-        elif (credit_words or line[:1] in ("c", "C", "©")) and _CONTRIB_RE.search(line):
+        elif (line[:1] in ("c", "C", "©") or (credit_words and _credit_anywhere(line.lower()))) and _CONTRIB_RE.search(line):
             kinds.append("credit")
         elif _headline_like(line):
             kinds.append("heading")
