@@ -42,15 +42,29 @@ _POSTPOSED_RE = re.compile(r"[,#]\s*([a-z]+)\s+(?:[\w’']+\s+){0,3}$")
 # he|his|him|himself (group 1) or she|her|hers|herself as whole words; the first letter
 # comes first so that the engine can skip to the next h or s
 _HE_SHE_RE = re.compile(r"[hs](?<=\b[hs])(?:(?<=h)(e|is|im|imself)\b|(?<=s)(he)\b|(?<=h)(er|ers|erself)\b)")
-LEAD_RE = re.compile(
-    r"(?:(?:On|In|At|During|After|Before|While|When|Since|Earlier|Later|Meanwhile|However|"
+_LEAD_OPENERS = (
+    r"(?:On|In|At|During|After|Before|While|When|Since|Earlier|Later|Meanwhile|However|"
     r"But|And|Still|Yet|So|Also|Then|Now|Last|This|Speaking|Asked|Instead|Indeed|Separately|"
     r"Similarly|Afterward|Afterwards|Overnight|Today|Yesterday|Tonight|For|As|Like|Unlike|"
     r"Despite|Although|Though|If|Because|Once|Until|Following|Under|With|Without|By|Here|There|"
-    r"Outside|Inside|Later|Back|Elsewhere|Overall|Afterward|Still)\b[^,.]{0,60},\s*(?:\d{4},\s*)?|"
-    r"(?:[\w’'-]+\s+){0,4}(?:later|ago|earlier|afterward|afterwards|since)\s*,\s*)?"
-    r"(?:(?:But|And|So|Yet|Still|Then|Now|Meanwhile|Also)\s+)?"
+    r"Outside|Inside|Later|Back|Elsewhere|Overall|Afterward|Still)\b[^,.]{0,60},\s*(?:\d{4},\s*)?"
 )
+_AGO_WORDS = ("later", "ago", "earlier", "afterward", "afterwards", "since")
+_LEAD_AGO = rf"(?:[\w’'-]+\s+){{0,4}}(?:{'|'.join(_AGO_WORDS)})\s*,\s*"
+_LEAD_CONJUNCTION = r"(?:(?:But|And|So|Yet|Still|Then|Now|Meanwhile|Also)\s+)?"
+LEAD_RE = re.compile(rf"(?:{_LEAD_OPENERS}|{_LEAD_AGO})?{_LEAD_CONJUNCTION}")
+# LEAD_RE without its "two days later," branch, for a sentence that cannot open so
+_LEAD_NO_AGO_RE = re.compile(rf"(?:{_LEAD_OPENERS})?{_LEAD_CONJUNCTION}")
+
+
+def lead_end(m: str, s: int, e: int) -> int:
+    """Where ``LEAD_RE.match(m, s, e)`` ends. Its "two days later," branch ends at the
+    first comma, after at most five words: the text before that comma must end with one
+    of ``_AGO_WORDS``, else the branch is not tried."""
+    comma = m.find(",", s, e)
+    if comma >= 0 and m[s:comma].rstrip().endswith(_AGO_WORDS):
+        return LEAD_RE.match(m, s, e).end()
+    return _LEAD_NO_AGO_RE.match(m, s, e).end()
 
 # A person introduced with an appositive role: "..., Dana Reyes, the county engineer"
 _ROLE_HEADS = (r"(?:president|chairman|chairwoman|chair|director|head|founder|leader|spokesman|spokeswoman|"
@@ -168,8 +182,7 @@ class Document:
         for ss, se in self.sentences:
             if layout.dateline_end and ss < layout.dateline_end <= se:
                 ss = layout.dateline_end
-            mt = LEAD_RE.match(self.masked, ss, se)
-            starts.add(mt.end() if mt else ss)
+            starts.add(lead_end(self.masked, ss, se))
         start_list = sorted(starts)
         self.subjects: list[tuple[int, int, Mention]] = []
         masked = self.masked
@@ -213,7 +226,7 @@ class Document:
     def _learn_genders(self) -> None:
         """Gender from the article itself: the pronouns that follow a person as subject."""
         votes: dict[str, list[int]] = {}
-        starts = [s for s, _ in self.sentences]
+        starts = self._sentence_starts
         for ms, me, men in self.subjects:
             if men.kind != "person" or not men.name:
                 continue

@@ -87,7 +87,8 @@ _SIGN_OFF_RE = re.compile(r"^[\"“].+[\"”]\s*[―—–-]+\s*\S")
 def _headline_like(line: str) -> bool:
     """Short, no sentence-final punctuation: a heading, menu entry or link text."""
     s = line.strip()
-    if not s or _SIGN_OFF_RE.match(s):  # “Quote.” ― Name: a quotation signed off
+    # “Quote.” ― Name: a quotation signed off (a dash first: most quoted lines have none)
+    if not s or (any(dash in s for dash in "―—–-") and _SIGN_OFF_RE.match(s)):
         return False
     if s.endswith(_TERMINAL) and (not s.endswith(("'", "’")) or s.endswith(("''", ".'", ",'", "?'", "!'", ".’", "?’", "!’"))):
         return False
