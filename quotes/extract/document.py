@@ -42,29 +42,36 @@ _POSTPOSED_RE = re.compile(r"[,#]\s*([a-z]+)\s+(?:[\w’']+\s+){0,3}$")
 # he|his|him|himself (group 1) or she|her|hers|herself as whole words; the first letter
 # comes first so that the engine can skip to the next h or s
 _HE_SHE_RE = re.compile(r"[hs](?<=\b[hs])(?:(?<=h)(e|is|im|imself)\b|(?<=s)(he)\b|(?<=h)(er|ers|erself)\b)")
-_LEAD_OPENERS = (
-    r"(?:On|In|At|During|After|Before|While|When|Since|Earlier|Later|Meanwhile|However|"
-    r"But|And|Still|Yet|So|Also|Then|Now|Last|This|Speaking|Asked|Instead|Indeed|Separately|"
-    r"Similarly|Afterward|Afterwards|Overnight|Today|Yesterday|Tonight|For|As|Like|Unlike|"
-    r"Despite|Although|Though|If|Because|Once|Until|Following|Under|With|Without|By|Here|There|"
-    r"Outside|Inside|Later|Back|Elsewhere|Overall|Afterward|Still)\b[^,.]{0,60},\s*(?:\d{4},\s*)?"
+_OPENER_WORDS = (
+    "On", "In", "At", "During", "After", "Before", "While", "When", "Since", "Earlier", "Later", "Meanwhile", "However",
+    "But", "And", "Still", "Yet", "So", "Also", "Then", "Now", "Last", "This", "Speaking", "Asked", "Instead", "Indeed",
+    "Separately", "Similarly", "Afterward", "Afterwards", "Overnight", "Today", "Yesterday", "Tonight", "For", "As", "Like",
+    "Unlike", "Despite", "Although", "Though", "If", "Because", "Once", "Until", "Following", "Under", "With", "Without",
+    "By", "Here", "There", "Outside", "Inside", "Later", "Back", "Elsewhere", "Overall", "Afterward", "Still",
 )
+_LEAD_OPENERS = rf"(?:{'|'.join(_OPENER_WORDS)})\b[^,.]{{0,60}},\s*(?:\d{{4}},\s*)?"
+_OPENER_REACH = max(map(len, _OPENER_WORDS)) + 60  # how far into a sentence its comma may stand
 _AGO_WORDS = ("later", "ago", "earlier", "afterward", "afterwards", "since")
 _LEAD_AGO = rf"(?:[\w’'-]+\s+){{0,4}}(?:{'|'.join(_AGO_WORDS)})\s*,\s*"
 _LEAD_CONJUNCTION = r"(?:(?:But|And|So|Yet|Still|Then|Now|Meanwhile|Also)\s+)?"
 LEAD_RE = re.compile(rf"(?:{_LEAD_OPENERS}|{_LEAD_AGO})?{_LEAD_CONJUNCTION}")
-# LEAD_RE without its "two days later," branch, for a sentence that cannot open so
+# LEAD_RE without the branches that a sentence's first comma rules out
 _LEAD_NO_AGO_RE = re.compile(rf"(?:{_LEAD_OPENERS})?{_LEAD_CONJUNCTION}")
+_LEAD_CONJUNCTION_RE = re.compile(_LEAD_CONJUNCTION)
 
 
 def lead_end(m: str, s: int, e: int) -> int:
-    """Where ``LEAD_RE.match(m, s, e)`` ends. Its "two days later," branch ends at the
-    first comma, after at most five words: the text before that comma must end with one
-    of ``_AGO_WORDS``, else the branch is not tried."""
+    """Where ``LEAD_RE.match(m, s, e)`` ends. Its first two branches end at the sentence's
+    first comma: "On Tuesday," within ``_OPENER_REACH`` of its start, "two days later,"
+    right after one of ``_AGO_WORDS``; a branch the comma rules out is not tried."""
     comma = m.find(",", s, e)
-    if comma >= 0 and m[s:comma].rstrip().endswith(_AGO_WORDS):
+    if comma < 0:
+        return _LEAD_CONJUNCTION_RE.match(m, s, e).end()
+    if m[s:comma].rstrip().endswith(_AGO_WORDS):
         return LEAD_RE.match(m, s, e).end()
-    return _LEAD_NO_AGO_RE.match(m, s, e).end()
+    if comma - s <= _OPENER_REACH:
+        return _LEAD_NO_AGO_RE.match(m, s, e).end()
+    return _LEAD_CONJUNCTION_RE.match(m, s, e).end()
 
 # A person introduced with an appositive role: "..., Dana Reyes, the county engineer"
 _ROLE_HEADS = (r"(?:president|chairman|chairwoman|chair|director|head|founder|leader|spokesman|spokeswoman|"
