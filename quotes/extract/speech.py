@@ -235,7 +235,7 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
         f["title-case"] = 1
         if n >= 2:
             f["title-case-phrase"] = 1
-    if _DIGIT.search(text, start, end):  # a digit is always a word of its own
+    if any(map(str.isdigit, words)):
         f["digits"] = 1
     if _few_letters(inner):
         f["few-letters"] = 1
@@ -315,12 +315,13 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
         f["speech-verb-adjacent"] = 1
     # governed by a speech verb in the active voice: called the plan "reckless", said
     # it was "a mistake" (not: is called "feather lung")
-    for k, w in enumerate(before_words):
-        if w in SPEECH_VERBS and not (k and before_words[k - 1] in _BE):
-            f["after-speech-verb"] = 1
-            if len(before_words) - k <= 2:
-                f["right-after-speech-verb"] = 1
-            break
+    if not SPEECH_VERBS.isdisjoint(before_words):
+        for k, w in enumerate(before_words):
+            if w in SPEECH_VERBS and not (k and before_words[k - 1] in _BE):
+                f["after-speech-verb"] = 1
+                if len(before_words) - k <= 2:
+                    f["right-after-speech-verb"] = 1
+                break
     verb_inside = not lower_set.isdisjoint(_COMMON_VERBS)
     if verb_inside:
         f["verb-inside"] = 1
@@ -367,7 +368,7 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
         f["lower-noun-phrase"] = 1
         if not (reporter_before or reporter_after):
             f["lower-noun-phrase-unreported"] = 1
-    for w in set(lower[:12]):
+    for w in lower_set if len(lower) <= 12 else set(lower[:12]):  # (the same set, built the same way)
         f["in:" + w] = 1
     if art.context_keys:
         f.update(art.context_keys)
