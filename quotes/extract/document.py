@@ -28,8 +28,10 @@ from .lexicon import ROLE_NOUNS, ROLE_WORDS, SPEECH_VERBS, STRONG_VERBS
 from .marks import Span
 from .names import Entity, Mention, Names, scan_names
 
+# (the look-ahead up front lets the engine give up on "he's" at once for most words)
 _TOKEN_RE = re.compile(
-    r"(?:[Hh]e|[Ss]he|[Ii]t|[Ww]e|[Tt]hey|I|[Yy]ou|[Ww]ho)(?=['’](?:s|re|ll|d|ve|m)\b)|['’](?:s|re|ll|d|ve|m)\b|"
+    r"(?=[HhSsIiWwTtYy]\w{0,3}['’])(?:[Hh]e|[Ss]he|[Ii]t|[Ww]e|[Tt]hey|I|[Yy]ou|[Ww]ho)(?=['’](?:s|re|ll|d|ve|m)\b)|"
+    r"['’](?:s|re|ll|d|ve|m)\b|"
     r"[A-Za-z0-9\u00C0-\u024F][\w'’\-\.&\u00C0-\u024F]*|#+|[^\w\s]"
 )
 _ABBREV = set(
