@@ -87,8 +87,9 @@ _SIGN_OFF_RE = re.compile(r"^[\"“].+[\"”]\s*[―—–-]+\s*\S")
 def _headline_like(line: str) -> bool:
     """Short, no sentence-final punctuation: a heading, menu entry or link text."""
     s = line.strip()
-    # “Quote.” ― Name: a quotation signed off (a dash first: most quoted lines have none)
-    if not s or (any(dash in s for dash in "―—–-") and _SIGN_OFF_RE.match(s)):
+    # “Quote.” ― Name: a quotation signed off (the cheap tests first: most lines open
+    # with no quote mark, and most quoted lines hold no dash)
+    if not s or (s[0] in "\"“" and any(dash in s for dash in "―—–-") and _SIGN_OFF_RE.match(s)):
         return False
     if s.endswith(_TERMINAL) and (not s.endswith(("'", "’")) or s.endswith(("''", ".'", ",'", "?'", "!'", ".’", "?’", "!’"))):
         return False
