@@ -206,9 +206,8 @@ class Document:
             else:
                 lead = masked[start_list[k] : ms]
                 # "Trump campaign spokesman Jason Miller said": only a role before the name
-                words = lead.split()
                 subject = not lead or lead.lower() == "the " or (
-                    len(words) <= 6 and lead.endswith(" ") and all(
+                    lead.endswith(" ") and len(words := lead.split()) <= 6 and all(
                         w[:1].isupper() or w.lower() in ROLE_WORDS or w.lower() in ROLE_NOUNS or w in ("of", "the", "for", "and")
                         or (w.isalpha() and w.islower() and words[-1] in ROLE_NOUNS and all(x.isalpha() and x.islower() for x in words[n:]))
                         for n, w in enumerate(words)

@@ -107,6 +107,14 @@ _NEXT_KEYS = {w: f"next:{w}" for w in HINTS_AFTER}
 _NAMED_AS = {("what's", "called"), ("what’s", "called"), ("also", "called"), ("also", "known"), ("known", "as")}
 
 
+@lru_cache(maxsize=4096)
+def _cue_speaks(cue: str) -> bool:
+    """Whether the first word of an attribution's cue ("said", "told reporters") is a
+    speech verb (cues repeat, so the answer is kept)."""
+    first = _WORD.search(cue.lower())
+    return first is not None and first[0] in SPEECH_VERBS
+
+
 def _occurs_elsewhere(low: str, phrase: str, start: int, end: int) -> bool:
     """Whether ``phrase`` (lower case) stands as whole words in ``low`` outside start:end."""
     for a, b in ((0, start), (end, len(low))):
@@ -341,10 +349,8 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
         for name in ("after-determiner", "next-word-modified", "title-case", "repeated", "mention-in-sentence"):
             if name in f:
                 f["short+" + name] = 1
-    if q.cue:
-        cue = _WORD.search(q.cue.lower())
-        if cue and cue[0] in SPEECH_VERBS:
-            f["cue-speech-verb"] = 1
+    if q.cue and _cue_speaks(q.cue):
+        f["cue-speech-verb"] = 1
     if q.speaker_start is not None:
         gap = q.speaker_start - end if q.speaker_start >= end else start - (q.speaker_end or start)
         f[_GAP_KEYS[min(max(gap, 0), len(_GAP_KEYS) - 1)]] = 1
