@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .marks import paragraphs as _paragraphs
 
@@ -26,10 +25,17 @@ _DATELINE_PAREN_RE = re.compile(r"^([A-Z][^()\n]{1,60}?)\s*\(([A-Z][\w .&'-]{1,3
 _CONTRIB_RE = re.compile(r"contributed to this (?:report|story|article)|^(?:copyright|©)|all rights reserved", re.I)
 
 
-@lru_cache(maxsize=2)
+_last_lowered: tuple[str, str] = ("", "")
+
+
 def lowered(text: str) -> str:
-    """``text.lower()``, kept for the article being read: more than one stage reads it."""
-    return text.lower()
+    """``text.lower()``, kept for the article being read (the text last asked for): more
+    than one stage reads it. Found by identity, so a long text is not hashed."""
+    global _last_lowered
+    last = _last_lowered
+    if last[0] is not text:
+        last = _last_lowered = (text, text.lower())
+    return last[1]
 
 
 def _credit_anywhere(low: str) -> bool:
