@@ -148,7 +148,13 @@ def _lowers_alike(text: str) -> bool:
     if text.isascii():
         return True
     rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
-    return all(len(c.lower()) == 1 and _word_part(c) == _word_part(c.lower()) for c in set(rest))
+    return all(map(_lowers_alike_char, set(rest)))
+
+
+@lru_cache(maxsize=4096)
+def _lowers_alike_char(c: str) -> bool:
+    """``_lowers_alike`` for one character (the same few recur: quote marks, dashes)."""
+    return len(c.lower()) == 1 and _word_part(c) == _word_part(c.lower())
 
 
 def _word_part(c: str) -> tuple[bool, bool, bool, bool]:
