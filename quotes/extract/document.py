@@ -92,6 +92,9 @@ _TAIL_END_RE = re.compile(r"[^.!?#]{0,50}?(?:[.!?]|$)")
 # comes first so that the engine can skip to the next capital)
 _MIDSENTENCE_CAP_RE = re.compile(r"[A-Z](?<=[a-z,;] [A-Z])[\w'’\-]+")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?][\"”’)]?(\s+)(?=[#A-Z0-9“\"‘'(])")
+# The same for a block with no "!" or "?": a pattern that opens with a plain character is
+# sought faster by the regex engine than one that opens with a class
+_FULL_STOP_BREAK_RE = re.compile(_SENTENCE_BREAK_RE.pattern.replace("[.!?]", r"\.", 1))
 _INITIALS_RE = re.compile(r"(?:[a-z]\.)+[a-z]")
 
 
@@ -270,7 +273,8 @@ class Document:
         n = len(m)
         out = []
         start = s
-        for mt in _SENTENCE_BREAK_RE.finditer(m, s, e):
+        breaks = _FULL_STOP_BREAK_RE if m.find("!", s, e) < 0 and m.find("?", s, e) < 0 else _SENTENCE_BREAK_RE
+        for mt in breaks.finditer(m, s, e):
             dot = mt.start()
             if m[dot] == ".":
                 # the word before the full stop: the run of [\w.] that ends there, read backwards

@@ -118,7 +118,7 @@ def analyse(text: str) -> Layout:
         line = text[s:e]
         if _BULLET_RE.match(line) and _words(line) <= 25:
             kinds.append("list")
-        elif _NAV_RE.match(line):
+        elif line[:1].isalpha() and _NAV_RE.match(line):  # (each of its entries opens with a letter)
             kinds.append("nav")
         elif (line[:1] in ("c", "C", "©") or (credit_words and _credit_anywhere(line.lower()))) and _CONTRIB_RE.search(line):
             kinds.append("credit")
