@@ -105,16 +105,15 @@ def kind_of(doc: Document, sp: Span, ss: int, se: int, f: Found | None) -> str:
     pre = m[ss : sp.outer_start].strip()
     post = m[sp.outer_end : se].strip()
     inner = doc.text[sp.start : sp.end]
-    words = len(inner.split())
     if sp.continues is not None or not sp.closed:
         return "direct"
     if not pre or pre.endswith((":", ",")) or _THAT_END_RE.search(pre) and inner[:1].isupper():
         if inner[:1].isupper() or inner[:1] in "(['‘\"…." or not pre:
             return "direct"
     if not post or post.startswith((",", "—", "-")) and inner.rstrip()[-1:] in ",!?—-":
-        if inner[:1].isupper() and words >= 3:
+        if inner[:1].isupper() and len(inner.split()) >= 3:
             return "direct"
-    if f is None and words <= 4:
+    if f is None and len(inner.split()) <= 4:
         return "term"
     return "partial"
 

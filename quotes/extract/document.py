@@ -28,8 +28,10 @@ from .lexicon import ROLE_NOUNS, ROLE_WORDS, SPEECH_VERBS, STRONG_VERBS, is_role
 from .marks import Span
 from .names import Entity, Mention, Names, scan_names
 
+# (the look-ahead up front lets the engine give up on "he's" at once for most words)
 _TOKEN_RE = re.compile(
-    r"(?:[Hh]e|[Ss]he|[Ii]t|[Ww]e|[Tt]hey|I|[Yy]ou|[Ww]ho)(?=['’](?:s|re|ll|d|ve|m)\b)|['’](?:s|re|ll|d|ve|m)\b|"
+    r"(?=[HhSsIiWwTtYy]\w{0,3}['’])(?:[Hh]e|[Ss]he|[Ii]t|[Ww]e|[Tt]hey|I|[Yy]ou|[Ww]ho)(?=['’](?:s|re|ll|d|ve|m)\b)|"
+    r"['’](?:s|re|ll|d|ve|m)\b|"
     r"[A-Za-z0-9\u00C0-\u024F][\w'’\-\.&\u00C0-\u024F]*|#+|[^\w\s]"
 )
 _ABBREV = set(
@@ -42,19 +44,42 @@ _POSTPOSED_RE = re.compile(r"[,#]\s*([a-z]+)\s+(?:[\w’']+\s+){0,3}$")
 # he|his|him|himself (group 1) or she|her|hers|herself as whole words; the first letter
 # comes first so that the engine can skip to the next h or s
 _HE_SHE_RE = re.compile(r"[hs](?<=\b[hs])(?:(?<=h)(e|is|im|imself)\b|(?<=s)(he)\b|(?<=h)(er|ers|erself)\b)")
-LEAD_RE = re.compile(
-    r"(?:(?:On|In|At|During|After|Before|While|When|Since|Earlier|Later|Meanwhile|However|"
-    r"But|And|Still|Yet|So|Also|Then|Now|Last|This|Speaking|Asked|Instead|Indeed|Separately|"
-    r"Similarly|Afterward|Afterwards|Overnight|Today|Yesterday|Tonight|For|As|Like|Unlike|"
-    r"Despite|Although|Though|If|Because|Once|Until|Following|Under|With|Without|By|Here|There|"
-    r"Outside|Inside|Later|Back|Elsewhere|Overall|Afterward|Still)\b[^,.]{0,60},\s*(?:\d{4},\s*)?|"
-    r"(?:[\w’'-]+\s+){0,4}(?:later|ago|earlier|afterward|afterwards|since)\s*,\s*)?"
+_OPENER_WORDS = (
+    "On", "In", "At", "During", "After", "Before", "While", "When", "Since", "Earlier", "Later", "Meanwhile", "However",
+    "But", "And", "Still", "Yet", "So", "Also", "Then", "Now", "Last", "This", "Speaking", "Asked", "Instead", "Indeed",
+    "Separately", "Similarly", "Afterward", "Afterwards", "Overnight", "Today", "Yesterday", "Tonight", "For", "As", "Like",
+    "Unlike", "Despite", "Although", "Though", "If", "Because", "Once", "Until", "Following", "Under", "With", "Without",
+    "By", "Here", "There", "Outside", "Inside", "Later", "Back", "Elsewhere", "Overall", "Afterward", "Still",
+)
+_LEAD_OPENERS = rf"(?:{'|'.join(_OPENER_WORDS)})\b[^,.]{{0,60}},\s*(?:\d{{4}},\s*)?"
+_OPENER_REACH = max(map(len, _OPENER_WORDS)) + 60  # how far into a sentence its comma may stand
+_AGO_WORDS = ("later", "ago", "earlier", "afterward", "afterwards", "since")
+_LEAD_AGO = rf"(?:[\w’'-]+\s+){{0,4}}(?:{'|'.join(_AGO_WORDS)})\s*,\s*"
+_LEAD_CONJUNCTION = (
     r"(?:(?:But|And|So|Yet|Still|Then|Now|Meanwhile|Also)\s+)?"
     # a time with no comma after it: "Last week", "On Monday", "Earlier this month"
     r"(?:(?:Last|This|Next|Late|Early|Earlier|Later|On)\s+(?:this\s+|last\s+|on\s+)?(?:week|month|year|night|weekend|"
     r"morning|afternoon|evening|summer|spring|fall|autumn|winter|Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday)\s+(?=[A-Z]))?"
 )
+LEAD_RE = re.compile(rf"(?:{_LEAD_OPENERS}|{_LEAD_AGO})?{_LEAD_CONJUNCTION}")
+# LEAD_RE without the branches that a sentence's first comma rules out
+_LEAD_NO_AGO_RE = re.compile(rf"(?:{_LEAD_OPENERS})?{_LEAD_CONJUNCTION}")
+_LEAD_CONJUNCTION_RE = re.compile(_LEAD_CONJUNCTION)
+
+
+def lead_end(m: str, s: int, e: int) -> int:
+    """Where ``LEAD_RE.match(m, s, e)`` ends. Its first two branches end at the sentence's
+    first comma: "On Tuesday," within ``_OPENER_REACH`` of its start, "two days later,"
+    right after one of ``_AGO_WORDS``; a branch the comma rules out is not tried."""
+    comma = m.find(",", s, e)
+    if comma < 0:
+        return _LEAD_CONJUNCTION_RE.match(m, s, e).end()
+    if m[s:comma].rstrip().endswith(_AGO_WORDS):
+        return LEAD_RE.match(m, s, e).end()
+    if comma - s <= _OPENER_REACH:
+        return _LEAD_NO_AGO_RE.match(m, s, e).end()
+    return _LEAD_CONJUNCTION_RE.match(m, s, e).end()
 
 # A person introduced with an appositive role: "..., Dana Reyes, the county engineer"
 _ROLE_HEADS = (r"(?:president|chairman|chairwoman|chair|director|head|founder|leader|spokesman|spokeswoman|"
@@ -73,6 +98,9 @@ _TAIL_END_RE = re.compile(r"[^.!?#]{0,50}?(?:[.!?]|$)")
 # comes first so that the engine can skip to the next capital)
 _MIDSENTENCE_CAP_RE = re.compile(r"[A-Z](?<=[a-z,;] [A-Z])[\w'’\-]+")
 _SENTENCE_BREAK_RE = re.compile(r"[.!?][\"”’)]?(\s+)(?=[#A-Z0-9“\"‘'(])")
+# The same for a block with no "!" or "?": a pattern that opens with a plain character is
+# sought faster by the regex engine than one that opens with a class
+_FULL_STOP_BREAK_RE = re.compile(_SENTENCE_BREAK_RE.pattern.replace("[.!?]", r"\.", 1))
 _INITIALS_RE = re.compile(r"(?:[a-z]\.)+[a-z]")
 
 
@@ -172,37 +200,34 @@ class Document:
         for ss, se in self.sentences:
             if layout.dateline_end and ss < layout.dateline_end <= se:
                 ss = layout.dateline_end
-            mt = LEAD_RE.match(self.masked, ss, se)
-            starts.add(mt.end() if mt else ss)
+            starts.add(lead_end(self.masked, ss, se))
         start_list = sorted(starts)
         self.subjects: list[tuple[int, int, Mention]] = []
+        masked = self.masked
         for n_men, (ms, me, men) in enumerate(self.mentions):
-            mod = _MODIFIER_RE.fullmatch(self.masked, me, self.mentions[n_men + 1][0]) if n_men + 1 < len(self.mentions) else None
+            # each test reads the text only: the cheaper ones come first
+            k = bisect.bisect_right(start_list, ms) - 1
+            if k < 0 or masked[me - 2 : me] in ("'s", "’s") or masked[me : me + 2] in ("'s", "’s"):
+                continue  # "Clinton's lawyer said": the possessor is not the subject
+            if ms - start_list[k] > 80:
+                pv = _POSTPOSED_RE.search(masked, max(0, ms - 40), ms)
+                subject = (pv is not None and pv.group(1) in STRONG_VERBS) or _introduced(masked, me, men)  # "..., noted NBC's Ann Reyes."
+            else:
+                lead = masked[start_list[k] : ms]
+                # "Trump campaign spokesman Jason Miller said": only a role before the name
+                subject = not lead or lead.lower() == "the " or (
+                    lead.endswith(" ") and len(words := lead.split()) <= 6 and all(
+                        w[:1].isupper() or w.lower() in ROLE_WORDS or w.lower() in ROLE_NOUNS or w in ("of", "the", "for", "and")
+                        or (w.isalpha() and w.islower() and is_role_noun(words[-1]) and all(x.isalpha() and x.islower() for x in words[n:]))
+                        for n, w in enumerate(words)
+                    )
+                ) or _introduced(masked, me, men)
+            if not subject:
+                continue
+            mod = _MODIFIER_RE.fullmatch(masked, me, self.mentions[n_men + 1][0]) if n_men + 1 < len(self.mentions) else None
             if mod and mod.group(1).split()[-1] in ROLE_NOUNS and not any(w in SPEECH_VERBS for w in mod.group(1).split()):
                 continue  # "Rivera campaign spokesman Jane Roe said": Rivera only modifies
-            k = bisect.bisect_right(start_list, ms) - 1
-            if k < 0:
-                continue
-            if self.masked[me - 2 : me] in ("'s", "’s") or self.masked[me : me + 2] in ("'s", "’s"):
-                continue  # "Clinton's lawyer said": the possessor is not the subject
-            # "..., Dana Reyes, the county engineer": a person introduced is as salient as a subject
-            introduced = men.kind == "person" and men.name is not None and " " in men.name and bool(_INTRODUCED_RE.match(self.masked, me))
-            if ms - start_list[k] > 80:
-                pv = _POSTPOSED_RE.search(self.masked, max(0, ms - 40), ms)
-                if introduced or (pv and pv.group(1) in STRONG_VERBS):
-                    self.subjects.append((ms, me, men))  # "..., noted NBC's Ann Reyes."
-                continue
-            lead = self.masked[start_list[k] : ms]
-            # "Trump campaign spokesman Jason Miller said": only a role before the name
-            words = lead.split()
-            if not lead or lead.lower() == "the " or (
-                len(words) <= 6 and lead.endswith(" ") and all(
-                    w[:1].isupper() or w.lower() in ROLE_WORDS or w.lower() in ROLE_NOUNS or w in ("of", "the", "for", "and")
-                    or (w.isalpha() and w.islower() and is_role_noun(words[-1]) and all(x.isalpha() and x.islower() for x in words[n:]))
-                    for n, w in enumerate(words)
-                )
-            ) or introduced:
-                self.subjects.append((ms, me, men))
+            self.subjects.append((ms, me, men))
         self._learn_genders()
         self.speakers: list[tuple[int, str]] = []  # (position, canonical person) as found
         self.subject_ents: list[tuple[int, Entity]] | None = None
@@ -268,21 +293,22 @@ class Document:
 
     def _split(self, s: int, e: int) -> list[tuple[int, int]]:
         m = self.masked
+        n = len(m)
         out = []
         start = s
-        for mt in _SENTENCE_BREAK_RE.finditer(m[s:e]):
-            dot = s + mt.start()
-            # the word before the mark: the run of [\w.] that ends there, read backwards
-            n = len(m)
-            word = _REV_WORD_RE.match(self._reversed, n - dot, n - max(start, dot - 40))
-            w = m[dot - word.end() + word.start() : dot].lower() if word else ""
-            if m[dot] == "." and (w in _ABBREV or (len(w) == 1 and w.isalpha()) or _INITIALS_RE.fullmatch(w)):
-                continue
-            if dot > 0 and m[dot - 1] == "#" and _attrib_after(m, s + mt.end(), min(e, s + mt.end() + 120), m[dot]):
+        breaks = _FULL_STOP_BREAK_RE if m.find("!", s, e) < 0 and m.find("?", s, e) < 0 else _SENTENCE_BREAK_RE
+        for mt in breaks.finditer(m, s, e):
+            dot = mt.start()
+            if m[dot] == ".":
+                # the word before the full stop: the run of [\w.] that ends there, read backwards
+                word = _REV_WORD_RE.match(self._reversed, n - dot, n - max(start, dot - 40))
+                w = m[dot - word.end() + word.start() : dot].lower() if word else ""
+                if w in _ABBREV or (len(w) == 1 and w.isalpha()) or _INITIALS_RE.fullmatch(w):
+                    continue
+            if dot > 0 and m[dot - 1] == "#" and _attrib_after(m, mt.end(), min(e, mt.end() + 120), m[dot]):
                 continue  # "Why?" Trump asked.
-            end = s + mt.start(1)
-            out.append((start, end))
-            start = s + mt.end()
+            out.append((start, mt.start(1)))
+            start = mt.end()
         out.append((start, e))
         return out
 
@@ -312,6 +338,12 @@ def clamp(sentence: tuple[int, int], sp: Span) -> tuple[int, int]:
     return max(ss, sp.outer_start - WINDOW), min(se, sp.outer_end + WINDOW)
 
 
+def _introduced(masked: str, me: int, men: Mention) -> bool:
+    """"..., Dana Reyes, the county engineer": a person introduced with a role, as
+    salient as a subject."""
+    return men.kind == "person" and men.name is not None and " " in men.name and bool(_INTRODUCED_RE.match(masked, me))
+
+
 def _headline_case(line: str) -> bool:
     words = [w for w in line.split() if w[:1].isalpha() and len(w) > 3]
     return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
@@ -320,7 +352,16 @@ def _headline_case(line: str) -> bool:
 def tokens(text: str, s: int, e: int) -> list[tuple[int, int, str]]:
     """The tokens of ``text[s:e]`` as (start, end, token): words (with "he's" split in
     two), runs of "#" (a masked quote) and single punctuation marks."""
-    return [(*m.span(), m[0]) for m in _TOKEN_RE.finditer(text, s, e)]
+    # Only characters that begin no token (spaces, "_", letters of other scripts) lie
+    # between two tokens, so each token is found where the last one ended.
+    out = []
+    pos = s
+    find = text.find
+    for tok in _TOKEN_RE.findall(text, s, e):
+        start = find(tok, pos)
+        pos = start + len(tok)
+        out.append((start, pos, tok))
+    return out
 
 
 def is_cap(tok: str) -> bool:

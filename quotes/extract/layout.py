@@ -25,11 +25,24 @@ _DATELINE_PAREN_RE = re.compile(r"^([A-Z][^()\n]{1,60}?)\s*\(([A-Z][\w .&'-]{1,3
 _CONTRIB_RE = re.compile(r"contributed to this (?:report|story|article)|^(?:copyright|©)|all rights reserved", re.I)
 
 
-def _credit_anywhere(text: str) -> bool:
-    """A cheap test that ``_CONTRIB_RE`` may match past the start of some line of ``text``:
-    such a match holds "contr" and "d to th", or "all r" and "rved", in letters whose only
-    case variants are their capitals (so lowercasing the whole text can't hide them)."""
-    low = text.lower()
+_last_lowered: tuple[str, str] = ("", "")
+
+
+def lowered(text: str) -> str:
+    """``text.lower()``, kept for the article being read (the text last asked for): more
+    than one stage reads it. Found by identity, so a long text is not hashed."""
+    global _last_lowered
+    last = _last_lowered
+    if last[0] is not text:
+        last = _last_lowered = (text, text.lower())
+    return last[1]
+
+
+def _credit_anywhere(low: str) -> bool:
+    """A cheap test that ``_CONTRIB_RE`` may match past the start of some line of a text
+    (``low``: the text lower-cased): such a match holds "contr" and "d to th", or "all r"
+    and "rved", in letters whose only case variants are their capitals (so lowercasing
+    the text can't hide them)."""
     return ("d to th" in low and "contr" in low) or ("rved" in low and "all r" in low)
 
 
@@ -80,7 +93,9 @@ _SIGN_OFF_RE = re.compile(r"^[\"“].+[\"”]\s*[―—–-]+\s*\S")
 def _headline_like(line: str) -> bool:
     """Short, no sentence-final punctuation: a heading, menu entry or link text."""
     s = line.strip()
-    if not s or _SIGN_OFF_RE.match(s):  # “Quote.” ― Name: a quotation signed off
+    # “Quote.” ― Name: a quotation signed off (the cheap tests first: most lines open
+    # with no quote mark, and most quoted lines hold no dash)
+    if not s or (s[0] in "\"“" and any(dash in s for dash in "―—–-") and _SIGN_OFF_RE.match(s)):
         return False
     if s.endswith(_TERMINAL) and (not s.endswith(("'", "’")) or s.endswith(("''", ".'", ",'", "?'", "!'", ".’", "?’", "!’"))):
         return False
@@ -98,14 +113,14 @@ def analyse(text: str) -> Layout:
     blank_sep = text.count("\n\n")
     dense_runs = blank_sep >= 3
     kinds: list[str] = []
-    credit_words = _credit_anywhere(text)
+    credit_words = _credit_anywhere(lowered(text))
     for k, (s, e) in enumerate(paras):
         line = text[s:e]
         if _BULLET_RE.match(line) and _words(line) <= 25:
             kinds.append("list")
-        elif _NAV_RE.match(line):
+        elif line[:1].isalpha() and _NAV_RE.match(line):  # (each of its entries opens with a letter)
             kinds.append("nav")
-        elif (credit_words or line[:1] in ("c", "C", "©")) and _CONTRIB_RE.search(line):
+        elif (line[:1] in ("c", "C", "©") or (credit_words and _credit_anywhere(line.lower()))) and _CONTRIB_RE.search(line):
             kinds.append("credit")
         elif _headline_like(line):
             kinds.append("heading")

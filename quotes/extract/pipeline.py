@@ -22,7 +22,7 @@ def extract(article: Article, *, speech: SpeechModel | None | bool = True) -> li
     (True: the bundled one; False: every span is taken for speech, as attributed).
     """
     text = article.text or ""
-    if not text.strip():
+    if not text or text.isspace():
         return []
     layout = analyse(text)
     spans = find_spans(text, [(b.start, b.end) for b in layout.blocks])

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 from ..model import Quote
+from .layout import lowered
 from .lexicon import SPEECH_VERBS
 
 MODEL_FILE = "speech_model.json"
@@ -28,7 +31,14 @@ MODEL_FILE = "speech_model.json"
 _RESIDUE = re.compile(r"://|^www\.|^@\w|[<>{}=]|^\S+\.(?:com|org|net|html?|php|jpg|png)\S*$", re.I)
 # The opening mark of a markup attribute's value: data-id="...", href='...'
 _ATTRIBUTE_BEFORE = re.compile(r"[A-Za-z][\w:-]*=[\"'“”‘’]$")
-_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z]+)?|\d+")
+_SPACE = re.compile(r"\s")
+_LETTERS = r"A-Za-z\u00c0-\u024f"
+# A word: letters, with an apostrophe and ASCII letters after them (don't, o'clock), or
+# digits. Written as [{_LETTERS}]+(?:['’][A-Za-z]+)?|\d+ would be, but with a leading class
+# the regex engine skips straight to the next word, and an empty alternative is cheaper
+# for it than "?" on a group.
+_WORD = re.compile(rf"[{_LETTERS}\d](?:(?<=[{_LETTERS}])[{_LETTERS}]*(?:['’][A-Za-z]+|)|(?<=\d)\d*)")
+_LETTER = re.compile(rf"[{_LETTERS}]")
 _FIRST_SECOND = {"i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "i'm", "we're",
                  "you're", "i've", "we've", "i'll", "we'll", "i’m", "we’re", "you’re", "i’ve", "we’ve", "i’ll", "we’ll"}
 _AUX = {"is", "are", "was", "were", "be", "been", "being", "am", "will", "would", "can", "could", "should",
@@ -89,44 +99,123 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
     return f"{edges[-1]}+"
 
 
+_DIGIT = re.compile(r"\d")
+# Feature names looked up rather than built for each span
+_WORDS_KEYS = tuple(f"words:{_bucket(n, (1, 2, 3, 5, 8, 15, 30))}" for n in range(32))
+_GAP_KEYS = tuple(f"mention-gap:{_bucket(n, (5, 20, 60, 200))}" for n in range(202))
+_PREV_KEYS = {w: f"prev:{w}" for w in HINT_WORDS}
+_NEXT_KEYS = {w: f"next:{w}" for w in HINTS_AFTER}
+_NAMED_AS = {("what's", "called"), ("what’s", "called"), ("also", "called"), ("also", "known"), ("known", "as")}
+
+
+@lru_cache(maxsize=4096)
+def _cue_speaks(cue: str) -> bool:
+    """Whether the first word of an attribution's cue ("said", "told reporters") is a
+    speech verb (cues repeat, so the answer is kept)."""
+    first = _WORD.search(cue.lower())
+    return first is not None and first[0] in SPEECH_VERBS
+
+
 def _occurs_elsewhere(low: str, phrase: str, start: int, end: int) -> bool:
     """Whether ``phrase`` (lower case) stands as whole words in ``low`` outside start:end."""
-    i = low.find(phrase)
-    while i >= 0:
-        j = i + len(phrase)
-        if (j <= start or i >= end) and not (i and low[i - 1].isalnum()) and not (j < len(low) and low[j].isalnum()):
-            return True
-        i = low.find(phrase, i + 1)
+    for a, b in ((0, start), (end, len(low))):
+        i = low.find(phrase, a, b)
+        while i >= 0:
+            j = i + len(phrase)
+            if not (i and low[i - 1].isalnum()) and not (j < len(low) and low[j].isalnum()):
+                return True
+            i = low.find(phrase, i + 1, b)
     return False
 
 
+_ASCII = bytes(range(128))
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _few_letters(s: str) -> bool:
+    """Whether fewer than half the characters of ``s`` (stripped; at least one) are letters
+    (``str.isalpha``): the ASCII ones counted on its bytes, the rest only when needed."""
+    half = max(1, len(s.strip())) * 0.5
+    b = s.encode("utf-8", "surrogatepass")
+    letters = len(b) - len(b.translate(None, _ASCII_LETTERS))
+    if letters >= half:
+        return False
+    return letters + sum(map(str.isalpha, b.translate(None, _ASCII).decode("utf-8", "surrogatepass"))) < half
+
+
+def _lowers_alike(text: str) -> bool:
+    """Whether lower-casing ``text`` keeps each character's length and its part in a word
+    (then the words of ``text.lower()`` are the words of ``text``, lower-cased)."""
+    if text.isascii():
+        return True
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
+    return all(map(_lowers_alike_char, set(rest)))
+
+
+@lru_cache(maxsize=4096)
+def _lowers_alike_char(c: str) -> bool:
+    """``_lowers_alike`` for one character (the same few recur: quote marks, dashes)."""
+    return len(c.lower()) == 1 and _word_part(c) == _word_part(c.lower())
+
+
+def _word_part(c: str) -> tuple[bool, bool, bool, bool]:
+    """What ``_WORD`` makes of the character ``c``."""
+    return bool(_LETTER.match(c)), c.isascii() and c.isalpha(), c in "'’", bool(_DIGIT.match(c))
+
+
 class ArticleWords:
-    """An article read once for the features of its quotes: ``words(a, b)`` gives the
-    words within ``text[a:b]``; ``context`` how the article speaks outside its quotes."""
+    """An article read once for the features of its quotes: ``low``, its text in lower
+    case; ``context``, how the article speaks outside its quotes, and ``context_keys``,
+    the features that say so."""
 
     def __init__(self, text: str, quotes: Iterable[Quote] = ()):
         self.text = text
-        self.low = text.lower()
+        self.low = lowered(text)
+        self.alike = _lowers_alike(text)
         self.context = self._context(sorted((q.start, q.end) for q in quotes))
+        self.context_keys: tuple[tuple[str, int], ...] = () if self.context is None else (
+            (f"article-said:{self.context[0]}", 1), (f"article-writer:{self.context[1]}", 1))
 
-    def words(self, a: int, b: int) -> list[str]:
-        return _WORD.findall(self.text, a, b)
+    def lowered(self, a: int, b: int) -> list[str]:
+        """The words of ``text[a:b]``, each lower-cased."""
+        if self.alike:
+            return _WORD.findall(self.low, a, b)
+        return list(map(str.lower, _WORD.findall(self.text, a, b)))
+
+    def lower_words(self, words: list[str], a: int, b: int) -> list[str]:
+        """The words of ``low[a:b]``, given ``words``, those of ``text[a:b]``."""
+        if self.alike:
+            return list(map(str.lower, words))
+        return _WORD.findall(self.low, a, b)
 
     def _context(self, quoted: list[tuple[int, int]]) -> tuple[str, str] | None:
         """How much the article reports speech (reporting words per 200 words) and how
         much its writer speaks as themself outside quote marks (first and second person
         per 100 words), bucketed; None for a text too short to say."""
-        said = writer = words = 0
-        pos = 0
         low = self.low
-        for start, end in [*quoted, (len(low), len(low))]:
+        parts = []
+        pos = 0
+        for start, end in quoted:
             if start > pos:
-                words += low.count(" ", pos, start)
-                said += sum(low.count(w, pos, start) for w in _SAID)
-                writer += sum(low.count(w, pos, start) for w in _WRITER)
+                parts.append(low[pos:start])
             pos = max(pos, end)
+        parts.append(low[pos:])
+        # No counted word holds a NUL, so none is counted across two stretches joined by one.
+        outside = "\0".join(parts)
+        words = outside.count(" ")
         if words < ARTICLE_WORDS:
             return None
+        said = writer = 0
+        counted_to: dict[str, int] = {}  # counted as str.count counts: " i i " holds one " i "
+        for m in _VOICE.finditer(outside):
+            w = " " + m[1]
+            if m.start() < counted_to.get(w, 0):
+                continue
+            counted_to[w] = m.start() + len(w)
+            if w in _SAID:
+                said += 1
+            else:
+                writer += 1
         return (_bucket(said * 200 // words, (0, 1, 2, 4)), _bucket(writer * 100 // words, (0, 1, 3)))
 
 
@@ -134,30 +223,38 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
              art: ArticleWords) -> dict[str, float]:
     """The features of quote ``q`` of ``text`` in its sentence and paragraph (offsets);
     ``art``: the article read once, with all its quotes (the same for fitting and use)."""
-    words_in = art.words
+    start, end = q.start, q.end
     f: dict[str, float] = {}
-    inner = text[q.start : q.end]
-    words = words_in(q.start, q.end)
+    inner = text[start:end]
+    words = _WORD.findall(text, start, end)
     n = len(words)
-    lower = _WORD.findall(art.low, q.start, q.end)
+    lower = art.lower_words(words, start, end)
     lower_set = set(lower)
-    f[f"words:{_bucket(n, (1, 2, 3, 5, 8, 15, 30))}"] = 1
+    f[_WORDS_KEYS[min(n, len(_WORDS_KEYS) - 1)]] = 1
     stripped = inner.rstrip()
-    if stripped[-1:] in ",.?!;:—-…":
-        f[f"ends:{stripped[-1:] if stripped[-1:] in ',.?!' else 'other'}"] = 1
+    last = stripped[-1:]
+    if last in ",.?!;:—-…":
+        f["ends:" + (last if last in ",.?!" else "other")] = 1
     if inner[:1].isupper():
         f["starts-upper"] = 1
-    content = [w for w in words[:12] if w.lower() not in _SMALL]
-    if content and all(w[:1].isupper() for w in content):
+    # every word of the first twelve that is not a small word is capitalised
+    title_case = False
+    for w in words[:12]:
+        if w.lower() in _SMALL:
+            continue
+        if not w[:1].isupper():
+            title_case = False
+            break
+        title_case = True
+    if title_case:
         f["title-case"] = 1
         if n >= 2:
             f["title-case-phrase"] = 1
-    if any(w.isdigit() for w in words):
+    if any(map(str.isdigit, words)):
         f["digits"] = 1
-    letters = sum(map(str.isalpha, inner))
-    if letters < max(1, len(inner.strip())) * 0.5:
+    if _few_letters(inner):
         f["few-letters"] = 1
-    if "/" in inner or "@" in inner or "#" in inner or "http" in lower:
+    if "/" in inner or "@" in inner or "#" in inner or "http" in lower_set:
         f["symbols"] = 1
     if not lower_set.isdisjoint(_FIRST_SECOND):
         f["first-second-person"] = 1
@@ -168,125 +265,145 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
     # where it stands
     ss, se = sentence
     ps, pe = paragraph
-    b0, a1 = max(ps, q.start - 60), min(pe, q.end + 60)
-    before = text[b0 : q.start].rstrip("\"“”'‘’« ")
-    after = text[q.end : a1].lstrip("\"“”'‘’» ")
-    if not text[ss : q.start].strip(" \"“”'‘’«»\n"):
+    b0, a1 = max(ps, start - 60), min(pe, end + 60)
+    before = text[b0:start].rstrip("\"“”'‘’« ")
+    after = text[end:a1].lstrip("\"“”'‘’» ")
+    if not text[ss:start].strip(" \"“”'‘’«»\n"):
         f["opens-sentence"] = 1
-    if not text[q.end : se].strip(" \"“”'‘’«».,;:!?\n"):
+    if not text[end:se].strip(" \"“”'‘’«».,;:!?\n"):
         f["closes-sentence"] = 1
-    if not text[ps : q.start].strip(" \"“”'‘’«»\n"):
+    opens_paragraph = not text[ps:start].strip(" \"“”'‘’«»\n")
+    if opens_paragraph:
         f["opens-paragraph"] = 1
-    if not text[q.end : pe].strip(" \"“”'‘’«».,;:!?\n"):
+    closes_paragraph = not text[end:pe].strip(" \"“”'‘’«».,;:!?\n")
+    if closes_paragraph:
         f["closes-paragraph"] = 1
-    if "opens-paragraph" in f and "closes-paragraph" in f:
+    if opens_paragraph and closes_paragraph:
         f["whole-paragraph"] = 1
-        if stripped[-1:] in ".?!,":
+        if last in ".?!,":
             f["whole-paragraph-sentence"] = 1
-    if before.endswith(":"):
+    mark = before[-1:]
+    if mark == ":":
         f["after-colon"] = 1
-    if before.endswith(","):
+    elif mark == ",":
         f["after-comma"] = 1
-    if before.endswith("("):
+    elif mark == "(":
         f["in-parentheses"] = 1
-    before_raw, after_raw = words_in(b0, q.start), words_in(q.end, a1)
-    before_words = [w.lower() for w in before_raw]
-    after_words = [w.lower() for w in after_raw[:2]]
-    prev = before_raw[-1:]
-    if prev:
+    before_raw = _WORD.findall(text, b0, start)
+    # the first two words after it, as findall would give them
+    first = _WORD.search(text, end, a1)
+    second = first and _WORD.search(text, first.end(), a1)
+    after_raw = [first[0], second[0]] if second else [first[0]] if first else []
+    # only the last five words before and the first two after are read
+    before_words = list(map(str.lower, before_raw[-5:]))
+    after_words = list(map(str.lower, after_raw[:2]))
+    if before_raw:
         w = before_words[-1]
-        f[f"prev:{w}" if w in HINT_WORDS else ("prev:Cap" if prev[0][:1].isupper() else "prev:other")] = 1
-    nxt = after_raw[:1]
-    if nxt:
+        f[_PREV_KEYS.get(w) or ("prev:Cap" if before_raw[-1][:1].isupper() else "prev:other")] = 1
+    if after_raw:
         w = after_words[0]
-        f[f"next:{w}" if w in HINTS_AFTER else ("next:Cap" if nxt[0][:1].isupper() else "next:other")] = 1
+        f[_NEXT_KEYS.get(w) or ("next:Cap" if after_raw[0][:1].isupper() else "next:other")] = 1
     else:
         f["next:none"] = 1
-    head = words_in(max(ss, q.start - 150), q.start)  # the sentence's words near the span
-    tail = words_in(q.end, min(se, q.end + 150))
-    head_low, tail_low = [w.lower() for w in head], [w.lower() for w in tail]
-    if not SPEECH_VERBS.isdisjoint(head_low) or not SPEECH_VERBS.isdisjoint(tail_low):
+    h0, t1 = max(ss, start - 150), min(se, end + 150)  # the sentence's words near the span
+    head_low, tail_low = art.lowered(h0, start), art.lowered(end, t1)
+    verb_before = not SPEECH_VERBS.isdisjoint(head_low)
+    if verb_before or not SPEECH_VERBS.isdisjoint(tail_low):
         f["speech-verb-in-sentence"] = 1
     if before_words and before_words[-1] in _DETERMINERS:
         f["after-determiner"] = 1
-    if len(before_words) >= 2 and before_words[-1] in _NAMING and before_words[-2] in _BE:
+    passive_naming = len(before_words) >= 2 and before_words[-1] in _NAMING and before_words[-2] in _BE
+    if passive_naming:
         f["passive-naming"] = 1  # "is called", "was dubbed", "what's known as"
-    if nxt and nxt[0].islower() and after_words[0] not in _FUNCTION and not after[:1] in ",.;:!?)—–-":
+    if after_raw and after_raw[0].islower() and after_words[0] not in _FUNCTION and not after[:1] in ",.;:!?)—–-":
         f["next-word-modified"] = 1  # the span modifies the noun after it: "severe" levels
-    if len(words) == 1 and words[0].islower():
+    if n == 1 and words[0].islower():
         f["single-lowercase-word"] = 1
-    if n >= 4 and stripped[-1:] in ".?!,":
+    if n >= 4 and last in ".?!,":
         f["clause"] = 1
     phrase = " ".join(lower)
-    if phrase and len(phrase) >= 3 and _occurs_elsewhere(art.low, phrase, q.start, q.end):
+    if len(phrase) >= 3 and _occurs_elsewhere(art.low, phrase, start, end):
         f["repeated" if n == 1 else "repeated-phrase"] = 1
     if q.speaker_start is not None and ss <= q.speaker_start < se:
         f["mention-in-sentence"] = 1
-    if not SPEECH_VERBS.isdisjoint(head_low[-3:] + tail_low[:3]):
+    if not SPEECH_VERBS.isdisjoint(head_low[-3:]) or not SPEECH_VERBS.isdisjoint(tail_low[:3]):
         f["speech-verb-adjacent"] = 1
     # governed by a speech verb in the active voice: called the plan "reckless", said
     # it was "a mistake" (not: is called "feather lung")
-    window = before_words[-5:]
-    for k, w in enumerate(window):
-        if w in SPEECH_VERBS and not (k and window[k - 1] in _BE):
-            f["after-speech-verb"] = 1
-            if len(window) - k <= 2:
-                f["right-after-speech-verb"] = 1
-            break
-    if not lower_set.isdisjoint(_COMMON_VERBS):
+    if not SPEECH_VERBS.isdisjoint(before_words):
+        for k, w in enumerate(before_words):
+            if w in SPEECH_VERBS and not (k and before_words[k - 1] in _BE):
+                f["after-speech-verb"] = 1
+                if len(before_words) - k <= 2:
+                    f["right-after-speech-verb"] = 1
+                break
+    verb_inside = not lower_set.isdisjoint(_COMMON_VERBS)
+    if verb_inside:
         f["verb-inside"] = 1
     # the words around it, by position (only those common in training get a weight)
-    for i, w in enumerate(reversed(before_words[-3:]), 1):
-        f[f"w-{i}:{w}"] = 1
-    for i, w in enumerate(after_words, 1):
-        f[f"w+{i}:{w}"] = 1
+    for key, w in zip(("w-1:", "w-2:", "w-3:"), reversed(before_words)):
+        f[key + w] = 1
+    for key, w in zip(("w+1:", "w+2:"), after_words):
+        f[key + w] = 1
     if lower:
-        f[f"first:{lower[0]}"] = 1
+        f["first:" + lower[0]] = 1
     # the attribution found for it
-    f[f"method:{q.method or 'none'}"] = 1
+    f["method:" + (q.method or "none")] = 1
     if n <= 3:
         # a short fragment is a partial quote when someone's words are reported around it
         reported = "speech-verb-in-sentence" in f or "speech-verb-adjacent" in f
         f["short:" + ("reported" if reported else "unreported")] = 1
         for name in ("after-determiner", "next-word-modified", "title-case", "repeated", "mention-in-sentence"):
             if name in f:
-                f[f"short+{name}"] = 1
-    if q.cue:
-        cue = _words(q.cue.lower())[:1]
-        if cue and cue[0] in SPEECH_VERBS:
-            f["cue-speech-verb"] = 1
+                f["short+" + name] = 1
+    if q.cue and _cue_speaks(q.cue):
+        f["cue-speech-verb"] = 1
     if q.speaker_start is not None:
-        gap = q.speaker_start - q.end if q.speaker_start >= q.end else q.start - (q.speaker_end or q.start)
-        f[f"mention-gap:{_bucket(max(gap, 0), (5, 20, 60, 200))}"] = 1
+        gap = q.speaker_start - end if q.speaker_start >= end else start - (q.speaker_end or start)
+        f[_GAP_KEYS[min(max(gap, 0), len(_GAP_KEYS) - 1)]] = 1
     if q.speaker:
-        f[f"speaker-kind:{q.speaker_kind or 'unknown'}"] = 1
+        f["speaker-kind:" + (q.speaker_kind or "unknown")] = 1
     if q.continues is not None:
         f["continues"] = 1
     # a name for the thing: "the term", "a saying", "what's called", "is known as"
-    if any(w in _NAMING_NOUNS for w in before_words[-4:]):
+    if not _NAMING_NOUNS.isdisjoint(before_words[-4:]):
         f["naming-noun-before"] = 1
-    if "passive-naming" in f or (len(before_words) >= 2 and before_words[-2:] in (["what's", "called"], ["what’s", "called"], ["also", "called"], ["also", "known"], ["known", "as"])):
+    if passive_naming or tuple(before_words[-2:]) in _NAMED_AS:
         f["named-as"] = 1
     # the sentence's own reporter: a name, pronoun or source noun right before a speech verb
-    if _reports(head):
+    reporter_before = verb_before and _reports(head_low, text, h0, start)
+    if reporter_before:
         f["reporter-before"] = 1
-    if tail and (tail[0].lower() in SPEECH_VERBS or _reports(tail[:2])):
+    reporter_after = bool(tail_low) and (tail_low[0] in SPEECH_VERBS or _reports(tail_low[:2], text, end, t1))
+    if reporter_after:
         f["reporter-after"] = 1
-    if n <= 4 and not ("verb-inside" in f or "auxiliary" in f or "first-second-person" in f) and inner[:1].islower():
+    if n <= 4 and not (verb_inside or "auxiliary" in f or "first-second-person" in f) and inner[:1].islower():
         f["lower-noun-phrase"] = 1
-        if "reporter-before" not in f and "reporter-after" not in f:
+        if not (reporter_before or reporter_after):
             f["lower-noun-phrase-unreported"] = 1
-    for w in set(lower[:12]):
-        f[f"in:{w}"] = 1
-    if art.context is not None:
-        f[f"article-said:{art.context[0]}"] = 1
-        f[f"article-writer:{art.context[1]}"] = 1
+    for w in lower_set if len(lower) <= 12 else set(lower[:12]):  # (the same set, built the same way)
+        f["in:" + w] = 1
+    if art.context_keys:
+        f.update(art.context_keys)
     return f
 
 
 # Counted as substrings, with the space before (and after) them: the article's voice
 _SAID = (" said", " says", " told", " added", " according to", " wrote", " tweeted", " stated", " explained")
 _WRITER = (" i ", " my ", " me ", " you ", " your ", " i'm ", " i’m ")
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, grouped by their first letter (fewer tries for
+    the engine; the same matches while no word begins another)."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(re.escape(w[1:]))
+    return "|".join(re.escape(c) + (rest[0] if len(rest) == 1 else f"(?:{'|'.join(rest)})") for c, rest in groups.items())
+
+
+# Where each of them stands (no one of them begins another, so one look-ahead finds them all)
+_VOICE = re.compile(f" (?=({_alternation(w[1:] for w in _SAID + _WRITER)}))")
 #: Fewer words than this outside quote marks and an article says too little of itself.
 ARTICLE_WORDS = 150
 
@@ -300,17 +417,22 @@ _REPORTERS = {"he", "she", "they", "we", "i", "spokesman", "spokeswoman", "spoke
 _BETWEEN = {"also", "later", "then", "has", "had", "have", "was", "were", "is", "repeatedly", "previously"}
 
 
-def _reports(words: list[str]) -> bool:
-    """Whether ``words`` hold a speech verb right after its reporter (a capitalised
-    name, a pronoun, a source noun), an adverb or auxiliary allowed between."""
-    for i in range(1, len(words)):
-        if words[i].lower() not in SPEECH_VERBS:
+def _reports(low: list[str], text: str, a: int, b: int) -> bool:
+    """Whether the words of ``text[a:b]`` (``low``: in lower case) hold a speech verb right
+    after its reporter (a capitalised name, a pronoun, a source noun), an adverb or
+    auxiliary allowed between."""
+    words = None  # as written, read only to see a capital
+    for i in range(1, len(low)):
+        if low[i] not in SPEECH_VERBS:
             continue
         j = i - 1
-        if j and words[j].lower() in _BETWEEN:
+        if j and low[j] in _BETWEEN:
             j -= 1
-        w = words[j]
-        if w[:1].isupper() or w.lower() in _REPORTERS:
+        if low[j] in _REPORTERS:
+            return True
+        if words is None:
+            words = _WORD.findall(text, a, b)
+        if words[j][:1].isupper():
             return True
     return False
 
@@ -326,7 +448,8 @@ class SpeechModel:
         self.meta = meta or {}
 
     def probability(self, feats: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in feats.items())
+        # the same products summed in the same order as weights.get(k, 0.0) * v would be
+        z = self.bias + sum(map(mul, map(self.weights.get, feats, repeat(0.0)), feats.values()))
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
     def to_json(self) -> str:
@@ -344,16 +467,20 @@ class SpeechModel:
 
 @lru_cache(maxsize=1)
 def default_model() -> SpeechModel:
-    return SpeechModel.from_json((resources.files(__package__) / MODEL_FILE).read_text(encoding="utf-8"))
+    # read beside this module (installed as package data): importlib.resources would cost
+    # more at start-up than the whole read
+    with open(os.path.join(os.path.dirname(__file__), MODEL_FILE), encoding="utf-8") as fh:
+        return SpeechModel.from_json(fh.read())
 
 
 def _is_residue(text: str, q: Quote) -> bool:
     """Page residue: a web address, handle, id or code with no space in it, or the value
     of a markup attribute (``tweet-date="..."``), whatever it holds."""
     token = q.text.strip()
-    if not any(ch.isspace() for ch in token) and (bool(_RESIDUE.search(token)) or not any(ch.isalpha() for ch in token)):
+    if not _SPACE.search(token) and (bool(_RESIDUE.search(token)) or not any(ch.isalpha() for ch in token)):
         return True
-    return bool(_ATTRIBUTE_BEFORE.search(text, max(0, q.start - 40), q.start))
+    # the "=" stands right before the mark (or before the mark and a line break)
+    return "=" in text[max(0, q.start - 3) : q.start] and bool(_ATTRIBUTE_BEFORE.search(text, max(0, q.start - 40), q.start))
 
 
 def non_speech_kind(text: str, q: Quote) -> str:
