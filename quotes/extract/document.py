@@ -20,6 +20,7 @@ Helpers for the stages after it: ``tokens`` (the words of a stretch of masked te
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from functools import cached_property
 
@@ -74,12 +75,15 @@ def lead_end(m: str, s: int, e: int) -> int:
     right after one of ``_AGO_WORDS``; a branch the comma rules out is not tried."""
     comma = m.find(",", s, e)
     if comma < 0:
-        return _LEAD_CONJUNCTION_RE.match(m, s, e).end()
-    if m[s:comma].rstrip().endswith(_AGO_WORDS):
-        return LEAD_RE.match(m, s, e).end()
-    if comma - s <= _OPENER_REACH:
-        return _LEAD_NO_AGO_RE.match(m, s, e).end()
-    return _LEAD_CONJUNCTION_RE.match(m, s, e).end()
+        pattern = _LEAD_CONJUNCTION_RE
+    elif m[s:comma].rstrip().endswith(_AGO_WORDS):
+        pattern = LEAD_RE
+    elif comma - s <= _OPENER_REACH:
+        pattern = _LEAD_NO_AGO_RE
+    else:
+        pattern = _LEAD_CONJUNCTION_RE
+    found = pattern.match(m, s, e)
+    return found.end() if found else s  # every part of each pattern is optional: it always matches
 
 # A person introduced with an appositive role: "..., Dana Reyes, the county engineer"
 _ROLE_HEADS = (r"(?:president|chairman|chairwoman|chair|director|head|founder|leader|spokesman|spokeswoman|"
@@ -247,10 +251,10 @@ class Document:
         votes: dict[str, list[int]] = {}
         alone: dict[str, list[int]] = {}
         starts = self._sentence_starts
-        persons = [(ms, me, men.name) for ms, me, men in self.mentions if men.kind == "person" and men.name]
+        canonical = self.names.canonical
+        persons = [(ms, me, canonical(men.name)) for ms, me, men in self.mentions if men.kind == "person" and men.name]
         subjects = {ms for ms, _, _ in self.subjects}
-        for n, (ms, me, name) in enumerate(persons):
-            ent = self.names.canonical(name)
+        for n, (ms, me, ent) in enumerate(persons):
             if ent is None or ent.gender:
                 continue
             k = bisect.bisect_right(starts, ms) - 1
@@ -262,10 +266,10 @@ class Document:
                 for he, _, _ in _HE_SHE_RE.findall(window):
                     v[0 if he else 1] += 1
             end = self.sentences[min(k + 1, len(self.sentences) - 1)][1]
-            for ns, _, other in persons[n + 1 :]:
+            for ns, _, other in itertools.islice(persons, n + 1, None):
                 if ns >= end:
                     break
-                if self.names.canonical(other) is not ent:
+                if other is not ent:
                     end = ns
                     break
             v = alone.setdefault(ent.name, [0, 0])

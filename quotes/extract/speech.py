@@ -292,8 +292,8 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
     before_raw = _WORD.findall(text, b0, start)
     # the first two words after it, as findall would give them
     first = _WORD.search(text, end, a1)
-    second = first and _WORD.search(text, first.end(), a1)
-    after_raw = [first[0], second[0]] if second else [first[0]] if first else []
+    second = _WORD.search(text, first.end(), a1) if first else None
+    after_raw = [first[0], second[0]] if first and second else [first[0]] if first else []
     # only the last five words before and the first two after are read
     before_words = list(map(str.lower, before_raw[-5:]))
     after_words = list(map(str.lower, after_raw[:2]))
