@@ -44,6 +44,8 @@ _POSTPOSED_RE = re.compile(r"[,#]\s*([a-z]+)\s+(?:[\w’']+\s+){0,3}$")
 
 # he|his|him|himself (group 1) or she|her|hers|herself as whole words; the first letter
 # comes first so that the engine can skip to the next h or s
+# ... in any case, for a text whose lower-casing changes its length
+_HE_SHE_ANY_RE = re.compile(r"\b(?:(he|his|him|himself)|she|her|hers|herself)\b", re.IGNORECASE)
 _HE_SHE_RE = re.compile(r"[hs](?<=\b[hs])(?:(?<=h)(e|is|im|imself)\b|(?<=s)(he)\b|(?<=h)(er|ers|erself)\b)")
 _OPENER_WORDS = (
     "On", "In", "At", "During", "After", "Before", "While", "When", "Since", "Earlier", "Later", "Meanwhile", "However",
@@ -248,6 +250,19 @@ class Document:
         """Gender from the article itself: the pronouns that follow a person as subject,
         and those that follow any mention of a person up to the next sentence's end, when
         no other person is named in between."""
+        # every he/his/him and she/her in the article, found once: (start, end, male?)
+        low = self.masked.lower()
+        pronouns = _HE_SHE_RE.finditer(low) if len(low) == len(self.masked) else _HE_SHE_ANY_RE.finditer(self.masked)
+        found = [(m.start(), m.end(), bool(m.group(1))) for m in pronouns]
+        at = [x[0] for x in found]
+
+        def count(s: int, e: int) -> tuple[int, int]:
+            male = female = 0
+            for i in range(bisect.bisect_left(at, s), bisect.bisect_left(at, e)):
+                if found[i][1] <= e:
+                    male, female = (male + 1, female) if found[i][2] else (male, female + 1)
+            return male, female
+
         votes: dict[str, list[int]] = {}
         alone: dict[str, list[int]] = {}
         starts = self._sentence_starts
@@ -261,10 +276,10 @@ class Document:
             if k < 0:
                 continue
             if ms in subjects:
-                window = self.masked[me : min(self.sentences[k][1], me + 400)].lower()
+                m, f = count(me, min(self.sentences[k][1], me + 400))
                 v = votes.setdefault(ent.name, [0, 0])
-                for he, _, _ in _HE_SHE_RE.findall(window):
-                    v[0 if he else 1] += 1
+                v[0] += m
+                v[1] += f
             end = self.sentences[min(k + 1, len(self.sentences) - 1)][1]
             for ns, _, other in itertools.islice(persons, n + 1, None):
                 if ns >= end:
@@ -272,9 +287,10 @@ class Document:
                 if other is not ent:
                     end = ns
                     break
+            m, f = count(me, min(end, me + 600))
             v = alone.setdefault(ent.name, [0, 0])
-            for he, _, _ in _HE_SHE_RE.findall(self.masked[me : min(end, me + 600)].lower()):
-                v[0 if he else 1] += 1
+            v[0] += m
+            v[1] += f
         for name, (m, f) in votes.items():
             ent = self.names.entities.get(name)
             if ent is not None and not ent.gender and abs(m - f) >= 3:
