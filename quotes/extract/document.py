@@ -20,7 +20,6 @@ Helpers for the stages after it: ``tokens`` (the words of a stretch of masked te
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from functools import cached_property
 
@@ -268,6 +267,11 @@ class Document:
         starts = self._sentence_starts
         canonical = self.names.canonical
         persons = [(ms, me, canonical(men.name)) for ms, me, men in self.mentions if men.kind == "person" and men.name]
+        # where the next mention of someone else starts, for each mention
+        next_other = [len(self.masked)] * len(persons)
+        for n in range(len(persons) - 2, -1, -1):
+            nxt = persons[n + 1]
+            next_other[n] = nxt[0] if nxt[2] is not persons[n][2] else next_other[n + 1]
         subjects = {ms for ms, _, _ in self.subjects}
         for n, (ms, me, ent) in enumerate(persons):
             if ent is None or ent.gender:
@@ -280,14 +284,8 @@ class Document:
                 v = votes.setdefault(ent.name, [0, 0])
                 v[0] += m
                 v[1] += f
-            end = self.sentences[min(k + 1, len(self.sentences) - 1)][1]
-            for ns, _, other in itertools.islice(persons, n + 1, None):
-                if ns >= end:
-                    break
-                if other is not ent:
-                    end = ns
-                    break
-            m, f = count(me, min(end, me + 600))
+            end = min(self.sentences[min(k + 1, len(self.sentences) - 1)][1], next_other[n], me + 600)
+            m, f = count(me, end)
             v = alone.setdefault(ent.name, [0, 0])
             v[0] += m
             v[1] += f

@@ -51,7 +51,8 @@ _VARIATION_HEADS = {
 }
 _ACRONYM_RE = re.compile(r"[A-Z]{2,6}$")
 # A name and the acronym it is given: "Centre for Port Safety (CPS)"
-_DEFINED_RE = re.compile(r"((?:[A-Z][\w’'\-]*|of|for|and|the|on|&)(?:[ ](?:[A-Z][\w’'\-]*|of|for|and|the|on|&)){1,9}) \(([A-Z]{2,6})\)")
+_DEFINED_RE = re.compile(r"((?:[A-Z][\w’'\-]*|of|for|and|the|on|&)(?:[ ](?:[A-Z][\w’'\-]*|of|for|and|the|on|&)){1,9}) \(([A-Z]{2,6})\)$")
+_ACRONYM_PAREN_RE = re.compile(r"(?<= )\([A-Z]{2,6}\)")  # where to look for one
 _INITIAL_SKIP = {"of", "for", "and", "the", "on", "in", "&"}
 
 
@@ -294,7 +295,10 @@ def expand(doc: Document, name: str) -> str:
     if doc.acronyms is None:
         doc.acronyms = {}
         # "the Harbour Safety Agency (HSA)": the article defines it
-        for m in _DEFINED_RE.finditer(doc.text):
+        for paren in _ACRONYM_PAREN_RE.finditer(doc.text):
+            m = _DEFINED_RE.search(doc.text, max(0, paren.start() - 200), paren.end())
+            if m is None:
+                continue
             full = m.group(1).split()
             while full and (full[0].lower() in _INITIAL_SKIP or not full[0][:1].isupper()):
                 full = full[1:]
