@@ -50,6 +50,7 @@ from quotes.extract.names import Names, gender_of, head_noun, parse, scan_names
         ("Freedonians", None, None, "group", "description"),
         ("Republican", None, None, "group", "description"),
         ("Md.", None, None, "unknown", "description"),
+        ("R-Ohio", None, None, "unknown", "description"),  # a party label out of its parentheses
         # ... but an organisation's head word stays its short name ("Police said")
         ("Police", "Police", None, "organisation", "name"),
     ],

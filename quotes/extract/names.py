@@ -26,7 +26,9 @@ from .lexicon import (
     is_role_noun,
 )
 
-_PARTICLES = r"(?:de|da|van|von|der|den|del|della|la|le|bin|ibn|al|el|di|du|dos|das|ter|st\.)"
+_NAME_PARTICLES = ("de", "da", "van", "von", "der", "den", "del", "della", "la", "le", "bin", "ibn", "al", "el", "di", "du",
+                   "dos", "das", "ter")
+_PARTICLES = rf"(?:{'|'.join(_NAME_PARTICLES)}|st\.)"
 # A capitalised name token: Obama, O'Neill, McCain, Al-Baghdadi, el-Gallal, J., U.S.
 _ABBREVIATED = (
     r"(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Cmdr|Maj|Jr|Sr|St|Rev|"
@@ -141,8 +143,8 @@ def _parse(mention: str) -> Mention:
     first = words[0].lower() if words else ""
     if any(w in HEADLINE_WORDS for w in words[1:]):
         return Mention(mention, None, None, "unknown", "description")  # a headline, not a name
-    if len(words) == 1 and (_plain_word(words[0]) and first not in ORG_NOUNS or _STATE_ABBR_RE.match(words[0])):
-        # "Teachers", "Republican", "Md.": a word, not a name ("Police", "the Commission"
+    if len(words) == 1 and (_plain_word(words[0]) and first not in ORG_NOUNS or _STATE_ABBR_RE.match(words[0]) or _PARTY_STATE_RE.match(words[0])):
+        # "Teachers", "Republican", "Md.", "D-Ore" (a party label): a word, not a name ("Police", "the Commission"
         # stay the short names of the organisations the article names)
         kind = "group" if words[0].endswith("s") or first in _PARTY_WORDS else "unknown"
         return Mention(mention, None, None, kind, "description")
@@ -252,6 +254,7 @@ def gender_of(tokens: list[str]) -> str | None:
 
 
 _PARTY_LABEL_RE = re.compile(r"\s*\(([DRI](?:-[A-Z][\w.]*)?)\)$")
+_PARTY_STATE_RE = re.compile(r"[DRI]-[A-Z][\w.]*$")  # the label alone, read out of its parentheses
 _STATE_ABBR_RE = re.compile(r"^[A-Z][a-z]{1,3}\.?$(?<=\.)|^(?:Del|Md|Va|Pa|Fla|Ill|Mich|Calif|Conn|Mass|Tenn|Wis|Ky|La|Mo|Ga|Ala|Ariz|Colo|Ind|Kan|Minn|Miss|Mont|Neb|Nev|Okla|Ore|Wash|Wyo)\.?$")
 _PARTY_WORDS = {"republican", "democrat", "democratic", "independent", "libertarian", "gop", "tory", "labour",
                 "conservative", "liberal", "socialist", "progressive", "populist"}
@@ -284,7 +287,6 @@ def _plain_word(word: str) -> bool:
 
 _SMALL_WORDS = {"of", "the", "for", "and", "at", "in", "on", "to", "a", "an", "&"}
 _AGE_RE = re.compile(r"\d+-year-old$")
-_NAME_PARTICLES = {"de", "da", "van", "von", "der", "den", "del", "della", "la", "le", "bin", "ibn", "al", "el", "di", "du", "dos", "das", "ter"}
 
 
 def _name_start(words: list[str], lo: int) -> int | None:

@@ -27,7 +27,6 @@ from .names import Entity, gender_of, head_noun, parse
 _DOCUMENT_REACH = 600  # characters back to where "the statement" was said to be issued
 _THEY_REACH = 400  # characters back to an organisation "they" may mean
 _PAIR_REACH = 600  # ... and to the two people named together it may mean
-_PARTY_LABEL_RE = re.compile(r"[DRI]-[A-Z]")  # "(D-Ore.)" read as a name
 _AND_RE = re.compile(r"(?:\s*\([^()]{1,20}\))?,?\s+and\s+(?:[A-Z][a-z]*\.\s+)?")
 _PRONOUN_REACH = 6000  # characters back to look for a pronoun's antecedent
 _SALIENCE_SUBJECT = 2.0
@@ -393,7 +392,7 @@ def _latest_pair(doc: Document, pos: int, within: int) -> str | None:
     if not subjects or pos - subjects[-1][0] > within:
         return None
     ms = subjects[-1][0]
-    people = [x for x in doc.mentions if x[2].kind == "person" and x[2].name and not _PARTY_LABEL_RE.match(x[2].name)]
+    people = [x for x in doc.mentions if x[2].kind == "person" and x[2].name]
     k = next((n for n, x in enumerate(people) if x[0] == ms), None)
     if k is None:
         return None
