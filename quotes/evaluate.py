@@ -358,6 +358,7 @@ class SpanReport:
     by_basis: dict[str, list[int]] = field(default_factory=dict)
     by_type: dict[str, list[int]] = field(default_factory=dict)  # non-speech type -> [spans, rejected]
     errors: list[dict[str, Any]] = field(default_factory=list)
+    groups: dict[str, SpanReport] = field(default_factory=dict)  # the same figures for each group of articles
 
     def summary(self) -> dict[str, Any]:
         predicted = self.found + self.false_alarms
@@ -403,8 +404,11 @@ def evaluate_spans(
     rows: Iterable[dict[str, Any]],
     extractor: Callable[[Article], list[Quote]] | None = None,
     keep_errors: bool = False,
+    group: Callable[[dict[str, Any]], str] | None = None,
 ) -> SpanReport:
-    """Score ``extractor`` on articles whose every quoted span is labelled (``spans``)."""
+    """Score ``extractor`` on articles whose every quoted span is labelled (``spans``);
+    with ``group``, each article is also scored into ``groups[group(row)]``, from the
+    same extraction."""
     if extractor is None:
         from .extract import extract as extractor
     rep = SpanReport()
@@ -412,49 +416,57 @@ def evaluate_spans(
         article = article_from_row(row)
         t0 = time.perf_counter()
         preds = [q for q in extractor(article) if q.kind in SPEECH_KINDS]
-        rep.seconds += time.perf_counter() - t0
-        rep.articles += 1
-        spans = row.get("spans") or []
-        p_spans = [(q.start, q.end) for q in preds]
-        used: set[int] = set()
-        for g in spans:
-            gs = (g["start"], g["end"])
-            hit = next((j for j, p in enumerate(p_spans) if covers(p, gs)), None)
-            if hit is not None:
-                used.add(hit)
-            if not g.get("speech"):
-                rep.non_speech += 1
-                stat = rep.by_type.setdefault(g.get("type") or "other", [0, 0])
-                stat[0] += 1
-                if hit is None:
-                    stat[1] += 1
-                else:
-                    rep.false_alarms += 1
-                    if keep_errors:
-                        rep.errors.append(_span_err("not speech", row, g, preds[hit]))
-                continue
-            rep.speech += 1
-            if hit is None:
-                if keep_errors:
-                    rep.errors.append(_span_err("miss", row, g, None))
-                continue
-            rep.found += 1
-            q = preds[hit]
-            ok = span_speaker_right(g, q)
-            for table, key in ((rep.by_kind, g.get("kind") or "direct"), (rep.by_basis, g.get("basis") or "none")):
-                stat = table.setdefault(key, [0, 0])
-                stat[0] += 1
-                stat[1] += ok
-            if ok:
-                rep.speaker_right += 1
-            elif keep_errors:
-                rep.errors.append(_span_err("wrong speaker", row, g, q))
-        inside = [(g["start"], g["end"]) for g in spans]
-        rep.unlabelled += sum(
-            1 for j, p in enumerate(p_spans)
-            if j not in used and not any(s <= p[0] and p[1] <= e for s, e in inside)
-        )
+        seconds = time.perf_counter() - t0
+        _score_spans(rep, row, preds, seconds, keep_errors)
+        if group is not None:
+            _score_spans(rep.groups.setdefault(group(row), SpanReport()), row, preds, seconds, False)
     return rep
+
+
+def _score_spans(rep: SpanReport, row: dict[str, Any], preds: list[Quote], seconds: float, keep_errors: bool) -> None:
+    """Add one article's speech predictions ``preds`` to ``rep``."""
+    rep.seconds += seconds
+    rep.articles += 1
+    spans = row.get("spans") or []
+    p_spans = [(q.start, q.end) for q in preds]
+    used: set[int] = set()
+    for g in spans:
+        gs = (g["start"], g["end"])
+        hit = next((j for j, p in enumerate(p_spans) if covers(p, gs)), None)
+        if hit is not None:
+            used.add(hit)
+        if not g.get("speech"):
+            rep.non_speech += 1
+            stat = rep.by_type.setdefault(g.get("type") or "other", [0, 0])
+            stat[0] += 1
+            if hit is None:
+                stat[1] += 1
+            else:
+                rep.false_alarms += 1
+                if keep_errors:
+                    rep.errors.append(_span_err("not speech", row, g, preds[hit]))
+            continue
+        rep.speech += 1
+        if hit is None:
+            if keep_errors:
+                rep.errors.append(_span_err("miss", row, g, None))
+            continue
+        rep.found += 1
+        q = preds[hit]
+        ok = span_speaker_right(g, q)
+        for table, key in ((rep.by_kind, g.get("kind") or "direct"), (rep.by_basis, g.get("basis") or "none")):
+            stat = table.setdefault(key, [0, 0])
+            stat[0] += 1
+            stat[1] += ok
+        if ok:
+            rep.speaker_right += 1
+        elif keep_errors:
+            rep.errors.append(_span_err("wrong speaker", row, g, q))
+    inside = [(g["start"], g["end"]) for g in spans]
+    rep.unlabelled += sum(
+        1 for j, p in enumerate(p_spans)
+        if j not in used and not any(s <= p[0] and p[1] <= e for s, e in inside)
+    )
 
 
 def _span_err(what: str, row: dict[str, Any], g: dict[str, Any], q: Quote | None) -> dict[str, Any]:
@@ -482,16 +494,16 @@ def fitting_half(doc_id: str) -> bool:
 
 def span_reports(rows: Iterable[dict[str, Any]], keep_errors: bool = False) -> dict[str, SpanReport]:
     """``evaluate_spans`` on every article (``all``) and, when the bundled speech model
-    was fitted on some of them, on the ``held_out`` and the ``fitted`` ones apart."""
+    was fitted on some of them, on the ``held_out`` and the ``fitted`` ones apart (from
+    the one extraction of each article)."""
     from .extract.speech import default_model
 
     rows = list(rows)
     fitted = set(default_model().meta.get("fitted_articles") or ())
-    out = {"all": evaluate_spans(rows, keep_errors=keep_errors)}
-    if fitted & {str(r.get("doc_id")) for r in rows}:
-        out["held_out"] = evaluate_spans([r for r in rows if str(r.get("doc_id")) not in fitted])
-        out["fitted"] = evaluate_spans([r for r in rows if str(r.get("doc_id")) in fitted])
-    return out
+    split = fitted & {str(r.get("doc_id")) for r in rows}
+    part = lambda row: "fitted" if str(row.get("doc_id")) in fitted else "held_out"  # noqa: E731
+    rep = evaluate_spans(rows, keep_errors=keep_errors, group=part if split else None)
+    return {"all": rep, **({name: rep.groups.get(name, SpanReport()) for name in ("held_out", "fitted")} if split else {})}
 
 
 def is_span_gold(path: Path) -> bool:
