@@ -501,7 +501,7 @@ def span_reports(rows: Iterable[dict[str, Any]], keep_errors: bool = False) -> d
     rows = list(rows)
     fitted = set(default_model().meta.get("fitted_articles") or ())
     split = fitted & {str(r.get("doc_id")) for r in rows}
-    part = lambda row: "fitted" if str(row.get("doc_id")) in fitted else "held_out"  # noqa: E731
+    part = lambda row: "fitted" if str(row.get("doc_id")) in fitted else "held_out"
     rep = evaluate_spans(rows, keep_errors=keep_errors, group=part if split else None)
     return {"all": rep, **({name: rep.groups.get(name, SpanReport()) for name in ("held_out", "fitted")} if split else {})}
 
