@@ -25,19 +25,6 @@ _DATELINE_PAREN_RE = re.compile(r"^([A-Z][^()\n]{1,60}?)\s*\(([A-Z][\w .&'-]{1,3
 _CONTRIB_RE = re.compile(r"contributed to this (?:report|story|article)|^(?:copyright|©)|all rights reserved", re.I)
 
 
-_last_lowered: tuple[str, str] = ("", "")
-
-
-def lowered(text: str) -> str:
-    """``text.lower()``, kept for the article being read (the text last asked for): more
-    than one stage reads it. Found by identity, so a long text is not hashed."""
-    global _last_lowered
-    last = _last_lowered
-    if last[0] is not text:
-        last = _last_lowered = (text, text.lower())
-    return last[1]
-
-
 def _credit_anywhere(low: str) -> bool:
     """A cheap test that ``_CONTRIB_RE`` may match past the start of some line of a text
     (``low``: the text lower-cased): such a match holds "contr" and "d to th", or "all r"
@@ -113,7 +100,7 @@ def analyse(text: str) -> Layout:
     blank_sep = text.count("\n\n")
     dense_runs = blank_sep >= 3
     kinds: list[str] = []
-    credit_words = _credit_anywhere(lowered(text))
+    credit_words = _credit_anywhere(text.lower())
     for k, (s, e) in enumerate(paras):
         line = text[s:e]
         if _BULLET_RE.match(line) and _words(line) <= 25:

@@ -22,7 +22,6 @@ from operator import mul
 from typing import Any
 
 from ..model import Quote
-from .layout import lowered
 from .lexicon import SPEECH_VERBS
 
 MODEL_FILE = "speech_model.json"
@@ -170,7 +169,7 @@ class ArticleWords:
 
     def __init__(self, text: str, quotes: Iterable[Quote] = ()):
         self.text = text
-        self.low = lowered(text)
+        self.low = text.lower()
         self.alike = _lowers_alike(text)
         self.context = self._context(sorted((q.start, q.end) for q in quotes))
         self.context_keys: tuple[tuple[str, int], ...] = () if self.context is None else (
