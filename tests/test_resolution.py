@@ -203,3 +203,67 @@ def test_a_person_known_to_match_the_pronoun_beats_one_of_unknown_gender(documen
     doc = document(text)
     assert doc.names.entities["Robin Vale"].gender is None
     assert last_person(doc, text.index("she"), "f").name == "Maria Lopez"
+
+
+def test_no_gender_learned_from_the_pronouns_after_an_object(document):
+    # each "her" after Dockside is Maria Lopez's, the subject of the sentence
+    text = ("Maria Lopez sued Dockside Cargo over her pay. Later Lopez accused Dockside Cargo of cutting her "
+            "shifts and her pension. She also accused Dockside Cargo of hiding her file.")
+    doc = document(text)
+    assert doc.names.entities["Dockside Cargo"].gender is None
+
+
+@pytest.mark.parametrize(
+    "text, speaker, speaker_kind",
+    [
+        # a name the verb makes plural is an organisation's ("Big Harbour have denied")
+        ('Ferry crews walked out on Monday. Blue Harbour have twice denied cutting pay.\n\n'
+         '"We never cut anyone\'s pay," they said in a statement.', "Blue Harbour", "organisation"),
+        # the organisation a description opening the sentence names in apposition
+        ('The firm that runs the port, Dockside Cargo Holdings, denies that talks failed.\n\n'
+         '"Talks go on," they said.', "Dockside Cargo Holdings", "organisation"),
+        # a lone person they: nobody the article makes knowable
+        ('Maria Lopez spoke on Monday.\n\n"Talks go on," they said.', None, None),
+    ],
+)
+def test_they_for_an_organisation(text, speaker, speaker_kind):
+    from quotes.extract import extract_text
+
+    q = extract_text(text)[-1]
+    assert q.speaker_mention == "they"
+    assert q.speaker == speaker
+    if speaker_kind:
+        assert q.speaker_kind == speaker_kind
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ('Ferry crews walked out. Blue Harbour Ltd cut 200 jobs on Monday.\n\nNow it has put out another statement to the unions.\n\n'
+         '"Talks go on," it says.', "Blue Harbour Ltd"),
+        ('Maria Lopez spoke on Monday.\n\nNow they\'ve put out another statement - directly to the unions.\n\n'
+         '"Talks go on," it says.', None),  # "they" names no one here
+        # a statement signed by someone else is theirs, not the sender's
+        ('Blue Harbour met on Monday.\n\nThe unions published a letter from Dockside Cargo.\n\n'
+         '"Talks go on," it says.', None),
+    ],
+)
+def test_it_says_speaks_for_whoever_issued_the_document(text, speaker):
+    from quotes.extract import extract_text
+
+    q = extract_text(text)[-1]
+    assert q.speaker_mention == "it"
+    assert q.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text, name, kind",
+    [
+        ("Her son listed the Lakeside Go-Kart Track on his profile.", "Lakeside Go-Kart Track", "organisation"),
+        ("Reporters asked the Obama administration for comment.", "Obama", "person"),  # a modifier only
+        ("She thanked the Rev. Al Green on Sunday.", "Al Green", "person"),
+    ],
+)
+def test_a_name_after_the_is_no_persons(document, text, name, kind):
+    doc = document(text)
+    assert doc.names.entities[name].kind == kind

@@ -46,6 +46,8 @@ _POSTPOSED_RE = re.compile(r"[,#]\s*([a-z]+)\s+(?:[\w’']+\s+){0,3}$")
 # ... in any case, for a text whose lower-casing changes its length
 _HE_SHE_ANY_RE = re.compile(r"\b(?:(he|his|him|himself)|she|her|hers|herself)\b", re.IGNORECASE)
 _HE_SHE_RE = re.compile(r"[hs](?<=\b[hs])(?:(?<=h)(e|is|im|imself)\b|(?<=s)(he)\b|(?<=h)(er|ers|erself)\b)")
+_APPOSED_LEAD_RE = re.compile(r"(?:The|A|An|Its|His|Her|Their) [^,.;:\"“”]{1,60}, ")
+_PRONOUN_OPENS_RE = re.compile(r"[\"“‘'\s]*(?:He|She)\b")
 _OPENER_WORDS = (
     "On", "In", "At", "During", "After", "Before", "While", "When", "Since", "Earlier", "Later", "Meanwhile", "However",
     "But", "And", "Still", "Yet", "So", "Also", "Then", "Now", "Last", "This", "Speaking", "Asked", "Instead", "Indeed",
@@ -226,7 +228,9 @@ class Document:
                         or (w.isalpha() and w.islower() and is_role_noun(words[-1]) and all(x.isalpha() and x.islower() for x in words[n:]))
                         for n, w in enumerate(words)
                     )
-                ) or _introduced(masked, me, men)
+                ) or _introduced(masked, me, men) or (
+                    masked[me : me + 1] == "," and _APPOSED_LEAD_RE.fullmatch(lead) is not None
+                )  # "The company that runs the show, Acme Productions, denies"
             if not subject:
                 continue
             mod = _MODIFIER_RE.fullmatch(masked, me, self.mentions[n_men + 1][0]) if n_men + 1 < len(self.mentions) else None
@@ -284,6 +288,11 @@ class Document:
                 v = votes.setdefault(ent.name, [0, 0])
                 v[0] += m
                 v[1] += f
+            if ms not in subjects and (
+                _PRONOUN_OPENS_RE.match(self.masked, self.sentences[k][0])
+                or n and persons[n - 1][2] is not ent and persons[n - 1][0] >= self.sentences[k][0]
+            ):
+                continue  # "She (or Swift) accused Acme of ... her": the pronouns after an object are the subject's
             end = min(self.sentences[min(k + 1, len(self.sentences) - 1)][1], next_other[n], me + 600)
             m, f = count(me, end)
             v = alone.setdefault(ent.name, [0, 0])

@@ -49,6 +49,7 @@ _PREPS = {
 _TIME_WORDS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "week", "month", "year",
                "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                "November", "December"}
+_CONTRACTED = {"'ve", "’ve", "'d", "’d", "'ll", "’ll"}  # "they've put out", "she'd said"
 _SKIP_BACK = {
     "also", "then", "later", "has", "had", "have", "was", "is", "would", "will", "once",
     "recently", "again", "further", "previously", "repeatedly", "just", "reportedly",
@@ -482,7 +483,7 @@ def _np_back(doc: Document, s: int, v: int, loose: bool = False) -> Found | None
     """The speaker mention that ends just before position ``v`` (a cue verb)."""
     toks = tokens(doc.masked, max(s, v - WINDOW), v)
     i = len(toks) - 1
-    while i >= 0 and toks[i][2].lower() in _SKIP_BACK and toks[i][2][:1].islower():
+    while i >= 0 and (toks[i][2].lower() in _SKIP_BACK and toks[i][2][:1].islower() or toks[i][2] in _CONTRACTED):
         i -= 1
     if i >= 0 and toks[i][2] == ")":
         # "Sen. John Cornyn (R-Texas) said"

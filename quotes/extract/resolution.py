@@ -96,6 +96,9 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
                 return ent.name, ent.role, "person", "pronoun"
             return None, None, "person", "pronoun"
         if low == "it":
+            issued = _document_issuer(doc, pos)
+            if issued is not None:
+                return issued[0], issued[1], issued[2], "pronoun"
             ent = _last_kind(doc, pos, "organisation")
             if ent:
                 return expand(doc, ent.name), ent.role, "organisation", "pronoun"
@@ -108,6 +111,9 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
             pair = _latest_pair(doc, pos, within=_PAIR_REACH)
             if pair is not None:
                 return pair, None, "group", "pronoun"
+            plural = _plural_subject(doc, pos, within=_THEY_REACH)
+            if plural is not None:
+                return expand(doc, plural.name), None, "organisation", "pronoun"
         return None, None, men.kind, "pronoun"
     # description
     proper = _proper_description(mention)
@@ -170,6 +176,45 @@ def _proper_description(mention: str) -> str | None:
     return None
 
 
+_ISSUED_RE = re.compile(
+    r"\b(?:issued|released|put out|published|sent|posted)\s+(?:an?|another|the|its|their|his|her|a new)\s+(?:[\w-]+\s+)?("
+    + "|".join(sorted(DOCUMENT_NOUNS)) + r")\b"
+)
+
+
+_SIGNED_RE = re.compile(r"\s+(?:from|by|of|signed)\b")
+
+
+def _document_issuer(doc: Document, pos: int) -> tuple[str | None, str | None, str, str] | None:
+    """Who issued the document "it" at ``pos`` means ("They put out another statement.
+    '...,' it says"): the subject of the sentence just before, when that sentence issues
+    a document and names no other author for it."""
+    k = bisect.bisect_right(doc._sentence_starts, pos) - 1
+    if k < 1:
+        return None
+    ss, prev = doc.sentences[k][0], doc.sentences[k - 1]
+    hit = None
+    for m in _ISSUED_RE.finditer(doc.masked, prev[0], ss):
+        hit = m
+    if hit is None or _SIGNED_RE.match(doc.masked, hit.end()):
+        return None  # "a statement from the ministry": its author is named after it
+    return _author(doc, prev[0], hit.start(), bare_pronoun=True)
+
+
+def _author(doc: Document, s: int, v: int, bare_pronoun: bool) -> tuple[str | None, str | None, str, str] | None:
+    """The person or organisation named just before the verb at ``v`` (the clause read
+    from ``s``) that issued a document; a pronoun the cascade left unresolved is resolved
+    here only with ``bare_pronoun``."""
+    f = mention_before(doc, s, v)
+    if f is None or not bare_pronoun and f.method == "pronoun" and f.antecedent is None:
+        return None
+    start, end = f.antecedent or (f.start, f.end)
+    name, role, kind, _ = resolve(doc, doc.text[start:end], start, None)
+    if name is None or kind not in ("person", "organisation"):
+        return None
+    return name, role, kind, "description"
+
+
 def _document_source(doc: Document, mention: str, pos: int) -> tuple[str | None, str | None, str, str] | None:
     """Who issued "the statement" (the letter, the report) a mention at ``pos`` names:
     whoever the sentences just before say spoke "in a statement" or "issued a statement"."""
@@ -181,14 +226,7 @@ def _document_source(doc: Document, mention: str, pos: int) -> tuple[str | None,
     if not hits:
         return None
     verb_at = lo + hits[-1].start()
-    f = mention_before(doc, doc.sentence_of(verb_at)[0], verb_at)
-    if f is None or f.method == "pronoun" and f.antecedent is None:
-        return None
-    start, end = f.antecedent or (f.start, f.end)
-    name, role, kind, _ = resolve(doc, doc.text[start:end], start, None)
-    if name is None or kind not in ("person", "organisation"):
-        return None
-    return name, role, kind, "description"
+    return _author(doc, doc.sentence_of(verb_at)[0], verb_at, bare_pronoun=False)
 
 
 def _spokesperson_for(doc: Document, mention: str, pos: int) -> str | None:
@@ -383,6 +421,26 @@ def _latest_subject(doc: Document, pos: int, within: int) -> Entity | None:
         if any(w.lower().strip(",") in ROLE_NOUNS and w.lower().endswith("s") for w in first):
             return None  # "Officials ...": a group the pronoun may mean
     return best[1]
+
+
+# A verb in the plural straight after a subject: "Big Machine have denied", "Acme are"
+_PLURAL_VERB_RE = re.compile(r"\s+(?:(?:also|now|since|twice|repeatedly|previously|already|both)\s+)?(?:have|are|were|say|deny|insist|claim|argue)\b")
+
+
+def _plural_subject(doc: Document, pos: int, within: int) -> Entity | None:
+    """The latest sentence subject before ``pos`` when it is one name (no gender known)
+    that its verb makes plural: British English writes "Big Machine have denied it" of a
+    company, and no single person takes "have" or "are"."""
+    subjects = [x for x in doc.subjects if x[0] < pos]
+    if not subjects or pos - subjects[-1][0] > within:
+        return None
+    ms, me, men = subjects[-1]
+    if not men.name or men.form != "name" or not _PLURAL_VERB_RE.match(doc.masked, me):
+        return None
+    ent = doc.names.entities.get(men.name)
+    if ent is None or ent.gender is not None:
+        return None
+    return ent
 
 
 def _latest_pair(doc: Document, pos: int, within: int) -> str | None:
