@@ -267,3 +267,26 @@ def test_it_says_speaks_for_whoever_issued_the_document(text, speaker):
 def test_a_name_after_the_is_no_persons(document, text, name, kind):
     doc = document(text)
     assert doc.names.entities[name].kind == kind
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # the role words before a name, or an appositive after it, tell "the ambassador"
+        # from the person named last
+        ("Talks opened. Ruritanian ambassador Ana Petrova met Tom Baker on Monday. Baker said talks go on.\n\n"
+         "“We will not wait,” the ambassador said.", "Ana Petrova"),
+        ("Talks opened. Ana Petrova, Ruritania’s ambassador to Freedonia, met Tom Baker. Baker said talks go on.\n\n"
+         "“We will not wait,” the ambassador said.", "Ana Petrova"),
+        ("Talks opened. Port official Tom Baker met Ana Petrova. Petrova said talks go on.\n\n"
+         "“We will not wait,” the official said.", "Tom Baker"),
+        # a clause after a place is no appositive
+        ("Talks opened. Ana Petrova arrived on Monday. In Lakeport, the ambassador said it was late, "
+         "and left.\n\n“We will not wait,” the ambassador said.", "Ana Petrova"),
+    ],
+)
+def test_a_description_finds_whom_the_article_described_so(text, speaker):
+    from quotes.extract import extract_text
+
+    q = extract_text(text)[-1]
+    assert q.speaker == speaker

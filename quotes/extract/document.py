@@ -46,6 +46,16 @@ _POSTPOSED_RE = re.compile(r"[,#]\s*([a-z]+)\s+(?:[\w’']+\s+){0,3}$")
 # ... in any case, for a text whose lower-casing changes its length
 _HE_SHE_ANY_RE = re.compile(r"\b(?:(he|his|him|himself)|she|her|hers|herself)\b", re.IGNORECASE)
 _HE_SHE_RE = re.compile(r"[hs](?<=\b[hs])(?:(?<=h)(e|is|im|imself)\b|(?<=s)(he)\b|(?<=h)(er|ers|erself)\b)")
+# ", the ambassador,", ", a port official.", ", Ruritania's envoy to Freedonia, said"
+_APPOSITIVE_RE = re.compile(
+    r",[ \u00a0]+((?:an?|the|[A-Z][\w-]*['’]s)[ \u00a0][^,.;:()\"“”#\n]{2,70}?)(?=[,;]|\.(?:\s|$))"
+)
+# an appositive holds no verb: "In Chelsea, the mayor said it was early," is a clause
+_CLAUSE_WORDS = {"also", "was", "is", "are", "were", "has", "had", "have", "will", "would", "can", "could", "did", "does"}
+# words that end the role words read back from a name ("with port official Tom Baker")
+_NOT_MODIFIERS = {"with", "and", "or", "the", "a", "an", "of", "to", "for", "by", "from", "on", "in", "at", "said",
+                  "says", "told", "as", "that", "who", "which", "when", "while", "but", "was", "is", "has", "had",
+                  "former", "his", "her", "their", "its", "our"}
 _APPOSED_LEAD_RE = re.compile(r"(?:The|A|An|Its|His|Her|Their) [^,.;:\"“”]{1,60}, ")
 _PRONOUN_OPENS_RE = re.compile(r"[\"“‘'\s]*(?:He|She)\b")
 _OPENER_WORDS = (
@@ -201,6 +211,7 @@ class Document:
             if men.name:
                 self.names.add(men.name, men.kind, men.role, ms, men.gender)
         self.names.finish()
+        self._learn_descriptions()
         # Mentions that open a sentence (after a short adverbial) are its subjects: the
         # likeliest antecedents of "he" and "she".
         starts = set()
@@ -248,6 +259,34 @@ class Document:
     def midsentence_caps(self) -> set[str]:
         """Capitalised words that follow a lowercase word, a comma or a semicolon."""
         return set(_MIDSENTENCE_CAP_RE.findall(self.masked))
+
+    def _learn_descriptions(self) -> None:
+        """What the article calls each person beside a mention of them: the role words
+        before the name ("port official Tom Baker", "Ruritanian ambassador Ana Roe") and
+        an appositive after it ("Ana Roe, Ruritania's ambassador to Freedonia,"), kept
+        for descriptions ("the ambassador said") to find them by."""
+        m = self.masked
+        for ms, me, men in self.mentions:
+            if men.kind != "person" or not men.name:
+                continue
+            ent = self.names.canonical(men.name)
+            if ent is None:
+                continue
+            words = m[max(0, ms - 50) : ms].split() if m[ms - 1 : ms] == " " else []
+            k = len(words)
+            if k and words[-1].islower() and (words[-1] in ROLE_NOUNS or is_role_noun(words[-1])):
+                k -= 1
+                while k > 0 and len(words) - k < 3 and words[k - 1].isalpha() and words[k - 1].lower() not in _NOT_MODIFIERS and (
+                    words[k - 1].islower() or words[k - 1][:1].isupper() and k == len(words) - 1
+                ):
+                    k -= 1
+                ent.described.append(" ".join(words[k:]))
+            app = _APPOSITIVE_RE.match(m, me)
+            app_words = app.group(1).lower().split() if app else []
+            if app_words and any(w in ROLE_NOUNS or is_role_noun(w) for w in app_words) and not any(
+                w in SPEECH_VERBS or w in _CLAUSE_WORDS for w in app_words
+            ):
+                ent.described.append(app.group(1))
 
     def _learn_genders(self) -> None:
         """Gender from the article itself: the pronouns that follow a person as subject,

@@ -335,6 +335,9 @@ class Entity:
     role: str | None = None
     positions: list[int] = field(default_factory=list)
     gender: str | None = None
+    #: what the article calls them beside a mention ("port official Tom Baker", "Ana
+    #: Roe, the ambassador,"): matched by descriptions, never shown as their role
+    described: list[str] = field(default_factory=list)
 
     @cached_property
     def tokens(self) -> list[str]:
@@ -417,15 +420,16 @@ class Names:
         best = None
         best_key = (-1, -1)
         for ent in self.entities.values():
-            if not ent.role:
+            if not ent.role and not ent.described:
                 continue
-            r = [_ABBR.get(w, w) for w in ent.role.lower().replace(",", " ").split()]
-            full = all(w in r for w in want)
-            # the head noun alone will do ("the Ohio congressman" for "Rep. Dan Roe")
-            if full or (head is not None and head in r and ent.kind == "person"):
-                p = max([q for q in ent.positions if q <= pos], default=-1)
-                if p >= 0 and (full, p) > best_key:
-                    best, best_key = ent, (full, p)
+            for role in (ent.role, *ent.described) if ent.role else ent.described:
+                r = [_ABBR.get(w, w) for w in role.lower().replace(",", " ").split()]
+                full = all(w in r for w in want)
+                # the head noun alone will do ("the Ohio congressman" for "Rep. Dan Roe")
+                if full or (head is not None and head in r and ent.kind == "person"):
+                    p = max([q for q in ent.positions if q <= pos], default=-1)
+                    if p >= 0 and (full, p) > best_key:
+                        best, best_key = ent, (full, p)
         return best
 
 
