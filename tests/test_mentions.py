@@ -44,6 +44,10 @@ def found(doc, finder, words: str):
         ('"Prices will rise," said Dockside administrator Omar Haddad.', ("Dockside administrator Omar Haddad", "said", "post-posed", None)),
         # a new sentence after the quote is not its attribution
         ('"We are ready." The ferry left.', None),
+        # any verb speaks for a name after the quote, not for any noun phrase
+        ('"We are ready," Maria Lopez beamed.', ("Maria Lopez", "beamed", "named-subject", None)),
+        ('"We are ready," the balloons cascaded down.', None),
+        ('When Lopez wrapped up — "We are ready!" — the balloons cascaded down.', None),
     ],
 )
 def test_post(document, text, expected):

@@ -229,10 +229,18 @@ def post(doc: Document, sp: Span, se: int, opens_clause: bool = True) -> Found |
     if gm and gm.group(2) not in ("used", "based", "called", "named", "titled", "dubbed", "labeled", "accused", "aimed"):
         toks = tokens(m, q, q + len(gm.group(1)))
         f = _np_end(doc, toks, len(toks) - 1, loose=True) if toks else None
-        if f and f.start == q:
+        if f and f.start == q and (f.method != "description" or has_head(doc, f)):
+            # any verb will do after a name ("Reyes chuckled"), not after any noun
+            # phrase ("... — the balloons cascaded")
             f.cue, f.cue_pos = gm.group(2), q + gm.start(2)
             return f
     return None
+
+
+def has_head(doc: Document, f: Found) -> bool:
+    """Whether a description names what it is: a role or organisation noun among its
+    words ("the union", "protesters"), not any noun phrase ("The first incident came")."""
+    return any(w.strip(",.").lower() in ROLE_NOUNS for w in doc.masked[f.start : f.end].split())
 
 
 def pre(doc: Document, sp: Span, ss: int, seg_start: int | None = None) -> Found | None:
