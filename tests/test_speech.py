@@ -155,6 +155,16 @@ def test_page_residue_in_quote_marks_is_other(residue):
     assert quotes["It is a good day"].speaker == "Ruth Okafor"
 
 
+def test_words_put_in_the_readers_mouth_are_not_speech():
+    text = ("Starting a business\n\nEvery founder knows the moment. You look at the plan and you think, "
+            "\"What would happen if I stopped now and went back to my old job?\"\n\n"
+            "\"Everyone feels it at first,\" said coach Ruth Okafor.")
+    quotes = by_text(extract_text(text))
+    imagined = quotes["What would happen if I stopped now and went back to my old job?"]
+    assert imagined.kind == "other" and imagined.speaker is None and imagined.speaker_mention is None
+    assert quotes["Everyone feels it at first"].speaker == "Ruth Okafor"
+
+
 def test_a_markup_attribute_value_is_other_whatever_it_holds():
     """Markup left in a page's text: an attribute's value is not a quote, even one
     that reads like a sentence."""

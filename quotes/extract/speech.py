@@ -494,6 +494,12 @@ def non_speech_kind(text: str, q: Quote) -> str:
     return "term"
 
 
+def _readers_words(q: Quote) -> bool:
+    """Whether the only speaker ``q`` has is "you": the reader, whose imagined words
+    are the writer's (news reports no one's speech as "you said")."""
+    return q.speaker is None and (q.speaker_mention or "").lower() == "you"
+
+
 def classify(text: str, quotes: Iterable[Quote], spans: list[tuple[tuple[int, int], tuple[int, int]]],
              model: SpeechModel | None = None) -> None:
     """Mark the quotes that are not speech: their kind becomes title, term or other and
@@ -507,11 +513,14 @@ def classify(text: str, quotes: Iterable[Quote], spans: list[tuple[tuple[int, in
             if non_speech_kind(text, q) == "other":
                 q.kind = "other"
             continue
-        # an address, id or code standing alone, or a markup attribute's value, is no one's words
-        p = 0.0 if _is_residue(text, q) else model.probability(features(text, q, sentence, paragraph, article))
+        # an address, id or code standing alone, or a markup attribute's value, is no one's
+        # words; nor is what the writer puts in the reader's mouth ("you wonder, "...?"")
+        readers = _readers_words(q)
+        p = 0.0 if readers or _is_residue(text, q) else model.probability(
+            features(text, q, sentence, paragraph, article))
         if p >= model.threshold:
             continue
-        q.kind = non_speech_kind(text, q)
+        q.kind = "other" if readers else non_speech_kind(text, q)
         q.speaker = q.speaker_kind = q.speaker_role = q.speaker_mention = None
         q.speaker_start = q.speaker_end = None
         q.antecedent_mention = q.antecedent_start = q.antecedent_end = None
