@@ -18,7 +18,7 @@ from datasette.tracer import trace
 
 from quotes.store import StoreError, connect_read_only
 
-from . import PLUGIN, is_quotes_database
+from .databases import PLUGIN, is_quotes_database
 
 
 class ServeError(Exception):

@@ -943,10 +943,10 @@ def test_serve_rejects_bad_metadata_file(built, tmp_path):
 
 @pytest.mark.parametrize("large,expected", [(False, 8), (True, None)])
 async def test_view_skips_count_on_large_databases(ds, monkeypatch, large, expected):
-    import quotes_datasette
+    from quotes_datasette import databases
 
-    monkeypatch.setattr(quotes_datasette, "LARGE_DATABASE", 5 if large else 1_000_000)
-    monkeypatch.setattr(quotes_datasette, "_sizes", {})
+    monkeypatch.setattr(databases, "LARGE_DATABASE", 5 if large else 1_000_000)
+    monkeypatch.setattr(databases, "_facts", {})
     data = (await ds.client.get("/quotes/quotes_view.json")).json()
     assert data["filtered_table_rows_count"] == expected
     assert len(data["rows"]) == 8
