@@ -175,7 +175,7 @@ async def test_plain_datasette_serve_gets_the_plugin(tmp_path):
     datasette = Datasette([str(db_path)])
     await datasette.invoke_startup()
     plugins = {p["name"] for p in (await datasette.client.get("/-/plugins.json")).json()}
-    assert "quotes" in plugins  # the distribution that registers the datasette entry point
+    assert "news-quotes" in plugins  # the distribution that registers the datasette entry point
     assert datasette.metadata("fts_table", database="news", table="quotes") == "quotes_fts"
     data = (await datasette.client.get("/-/quotes.json?q=ferry")).json()
     assert [h["quote_id"] for h in data["hits"]] == [7]
