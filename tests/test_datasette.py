@@ -388,6 +388,47 @@ async def test_search_redirects_keep_filters(ranked, path, expected):
 
 
 @pytest.mark.parametrize(
+    "form",
+    [
+        "_filter_column=speaker&_filter_op=exact&_filter_value=Dana+Pike",
+        "_filter_column_1=speaker&_filter_op_1=exact&_filter_value_1=Dana+Pike",
+    ],
+)
+async def test_filter_form_is_left_to_datasettes_redirect_then_ranked(ranked, form):
+    """The table page's filter form: Datasette redirects it to ``column__op=value`` itself,
+    and the page it redirects to is ranked."""
+    datasette, db_path = ranked
+    first = await datasette.client.get(f"/ranked/quotes_view?_search=tax&{form}")
+    assert first.status_code == 302
+    location = first.headers["location"]
+    assert location.startswith("/ranked/quotes_view?") and "speaker__exact=Dana+Pike" in location
+    final = await datasette.client.get(location, follow_redirects=True)
+    assert final.url.path == "/ranked/quote_search"
+    assert final.url.params["speaker__exact"] == "Dana Pike"
+    assert row_ids(final.text) == fts5_order(db_path, "tax") == [3, 2, 1]
+
+
+async def test_sort_form_is_left_to_datasettes_redirect(ranked):
+    """The sort form's descending box: Datasette's redirect to ``_sort_desc``, a chosen order."""
+    datasette, _ = ranked
+    first = await datasette.client.get("/ranked/quotes_view?_search=tax&_sort=quote_id&_sort_by_desc=on")
+    assert first.status_code == 302
+    final = await datasette.client.get(first.headers["location"], follow_redirects=True)
+    assert final.url.path == "/ranked/quotes_view"
+    assert final.url.params["_sort_desc"] == "quote_id"
+    assert row_ids(final.text) == [3, 2, 1]
+
+
+def test_plugin_finds_the_index_where_the_cli_puts_it(tmp_path):
+    from cli.common import index_path_for
+    from quotes_datasette.databases import index_dir_for
+
+    for name in ("quotes.db", "news", "archive.2024.db", "q.sqlite"):
+        assert index_dir_for(tmp_path / name) == index_path_for(tmp_path / name)
+    assert index_dir_for(tmp_path / "quotes.db", tmp_path / "elsewhere") == tmp_path / "elsewhere"
+
+
+@pytest.mark.parametrize(
     "path,ids",
     [
         ("/ranked/quotes_view?_search=tax&_sort=quote_id", [1, 2, 3]),  # a chosen sort order wins
