@@ -10,19 +10,22 @@ from 1.0a14 and ``Datasette.table_metadata`` goes with the old metadata system. 
 ``startup(datasette)`` hook writes the bundled metadata with ``set_instance_metadata``,
 ``set_database_metadata``, ``set_resource_metadata`` and ``set_column_metadata``, and
 reads go through ``get_resource_metadata``; table options such as ``fts_table``,
-``searchmode`` and the canned queries move to the configuration (``datasette.yaml``).
-Changing this one module is the move.
+``searchmode`` and the canned queries, and the plugin's settings that
+:func:`serving_metadata` puts under ``plugins``, move to the configuration
+(``Datasette(config=...)``, ``datasette.yaml``). Changing this one module is the move.
 """
 from __future__ import annotations
 
+import copy
 import json
+from collections.abc import Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from datasette import hookimpl
 from markupsafe import escape
 
-from .databases import quotes_database_names
+from .databases import PLUGIN, quotes_database_names
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
@@ -53,3 +56,22 @@ def get_metadata(datasette: Datasette, key: str | None, database: str | None, ta
 def raw_search_mode(datasette: Datasette, database: str, table: str) -> bool:
     """Whether the table's metadata sets ``searchmode`` to ``raw`` (FTS5 syntax unescaped)."""
     return (datasette.table_metadata(database, table) or {}).get("searchmode") == "raw"
+
+
+def serving_metadata(config: Mapping[str, Any], metadata: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The metadata a served Datasette starts with: the plugin's settings ``config`` (Datasette
+    0.65 reads a plugin's settings from metadata), with ``metadata`` (a ``--metadata`` file)
+    merged over them."""
+    local: dict[str, Any] = {"plugins": {PLUGIN: dict(config)}} if config else {}
+    if metadata:
+        local = _merge(local, copy.deepcopy(dict(metadata)))
+    return local
+
+
+def _merge(orig: dict[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    for key, value in new.items():
+        if isinstance(value, Mapping) and isinstance(orig.get(key), dict):
+            _merge(orig[key], value)
+        else:
+            orig[key] = value
+    return orig
