@@ -6,6 +6,8 @@ import asyncio
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -181,6 +183,22 @@ async def test_plain_datasette_serve_gets_the_plugin(tmp_path):
     assert [h["quote_id"] for h in data["hits"]] == [7]
     response = await datasette.client.post("/news/quotes_by_speaker", data={"speaker": "x"})
     assert response.status_code == 405
+
+
+def test_plugin_import_stays_light():
+    """Datasette imports the plugin while ``datasette.app`` is still importing: the hooks
+    come without the server, the workers or the index."""
+    script = (
+        "import json, sys\n"
+        "import quotes_datasette\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    modules = set(json.loads(done.stdout))
+    assert {"quotes_datasette.hooks", "quotes_datasette.routing", "quotes_datasette.pages"} <= modules
+    heavy = {"datasette.app", "quotes_datasette.serve", "quotes_datasette.workers", "quotes_datasette.jobs", "index", "whoosh"}
+    assert modules & heavy == set()
 
 
 def test_packaged_metadata_is_the_top_level_file():
