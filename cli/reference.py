@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from .main import cli
@@ -19,7 +20,7 @@ def render() -> str:
     """Markdown for every command: a heading and its ``--help`` output."""
     runner = CliRunner()
     parts = []
-    for name in sorted(cli.commands):
+    for name in cli.list_commands(click.Context(cli)):
         result = runner.invoke(cli, [name, "--help"], terminal_width=100, prog_name="quotes")
         parts.append(f"### quotes {name}\n\n```\n{result.output.rstrip()}\n```\n")
     return "\n".join(parts)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import os
 import sqlite3
 import sys
@@ -18,7 +17,8 @@ from datasette.tracer import trace
 
 from quotes.store import StoreError, connect_read_only
 
-from . import PLUGIN, is_quotes_database
+from .databases import is_quotes_database
+from .metadata import serving_metadata
 
 
 class ServeError(Exception):
@@ -144,9 +144,7 @@ def make_datasette(
         config["index_dir"] = os.fspath(index_dir)
     if search_time_limit_ms is not None:
         config["search_time_limit_ms"] = search_time_limit_ms
-    local: dict[str, Any] = {"plugins": {PLUGIN: config}} if config else {}
-    if metadata:
-        local = _merge(local, copy.deepcopy(dict(metadata)))
+    local = serving_metadata(config, metadata)
     plugin = sys.modules[__package__]
     if not pm.is_registered(plugin):  # e.g. running from a source tree that is not installed
         pm.register(plugin, name=__package__)
@@ -160,14 +158,5 @@ def make_datasette(
     ds.remove_database("_memory")
     ds.add_database(ReadOnlyDatabase(ds, str(path.resolve())), name=path.stem)
     return ds
-
-
-def _merge(orig: dict[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
-    for key, value in new.items():
-        if isinstance(value, Mapping) and isinstance(orig.get(key), dict):
-            _merge(orig[key], value)
-        else:
-            orig[key] = value
-    return orig
 
 

@@ -201,7 +201,12 @@ class Workers:
         loop = asyncio.get_running_loop()
         answered = loop.create_future()
         fd = worker.conn.fileno()
-        loop.add_reader(fd, lambda: answered.done() or answered.set_result(None))
+
+        def readable() -> None:
+            if not answered.done():
+                answered.set_result(None)
+
+        loop.add_reader(fd, readable)
         watcher = asyncio.ensure_future(_disconnect(receive)) if receive is not None else None
         try:
             worker.conn.send(job)
@@ -244,6 +249,13 @@ def pool_for(owner: Any, size: int, seconds: float | None, memory_mb: int | None
         _pools.add(pool)
         weakref.finalize(owner, pool.close)
     return pool
+
+
+def close_pool(owner: Any) -> None:
+    """End the worker processes of ``owner``, if it has any."""
+    pool = owner.__dict__.get("_quotes_workers")
+    if pool is not None:
+        pool.close()
 
 
 def close_all() -> None:

@@ -6,6 +6,8 @@ import asyncio
 import json
 import re
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -175,12 +177,28 @@ async def test_plain_datasette_serve_gets_the_plugin(tmp_path):
     datasette = Datasette([str(db_path)])
     await datasette.invoke_startup()
     plugins = {p["name"] for p in (await datasette.client.get("/-/plugins.json")).json()}
-    assert "quotes" in plugins  # the distribution that registers the datasette entry point
+    assert "news-quotes" in plugins  # the distribution that registers the datasette entry point
     assert datasette.metadata("fts_table", database="news", table="quotes") == "quotes_fts"
     data = (await datasette.client.get("/-/quotes.json?q=ferry")).json()
     assert [h["quote_id"] for h in data["hits"]] == [7]
     response = await datasette.client.post("/news/quotes_by_speaker", data={"speaker": "x"})
     assert response.status_code == 405
+
+
+def test_plugin_import_stays_light():
+    """Datasette imports the plugin while ``datasette.app`` is still importing: the hooks
+    come without the server, the workers or the index."""
+    script = (
+        "import json, sys\n"
+        "import quotes_datasette\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    modules = set(json.loads(done.stdout))
+    assert {"quotes_datasette.hooks", "quotes_datasette.routing", "quotes_datasette.pages"} <= modules
+    heavy = {"datasette.app", "quotes_datasette.serve", "quotes_datasette.workers", "quotes_datasette.jobs", "index", "whoosh"}
+    assert modules & heavy == set()
 
 
 def test_packaged_metadata_is_the_top_level_file():
@@ -385,6 +403,47 @@ async def test_search_redirects_keep_filters(ranked, path, expected):
     response = await datasette.client.get(path)
     assert response.status_code == 302
     assert response.headers["location"] == expected
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "_filter_column=speaker&_filter_op=exact&_filter_value=Dana+Pike",
+        "_filter_column_1=speaker&_filter_op_1=exact&_filter_value_1=Dana+Pike",
+    ],
+)
+async def test_filter_form_is_left_to_datasettes_redirect_then_ranked(ranked, form):
+    """The table page's filter form: Datasette redirects it to ``column__op=value`` itself,
+    and the page it redirects to is ranked."""
+    datasette, db_path = ranked
+    first = await datasette.client.get(f"/ranked/quotes_view?_search=tax&{form}")
+    assert first.status_code == 302
+    location = first.headers["location"]
+    assert location.startswith("/ranked/quotes_view?") and "speaker__exact=Dana+Pike" in location
+    final = await datasette.client.get(location, follow_redirects=True)
+    assert final.url.path == "/ranked/quote_search"
+    assert final.url.params["speaker__exact"] == "Dana Pike"
+    assert row_ids(final.text) == fts5_order(db_path, "tax") == [3, 2, 1]
+
+
+async def test_sort_form_is_left_to_datasettes_redirect(ranked):
+    """The sort form's descending box: Datasette's redirect to ``_sort_desc``, a chosen order."""
+    datasette, _ = ranked
+    first = await datasette.client.get("/ranked/quotes_view?_search=tax&_sort=quote_id&_sort_by_desc=on")
+    assert first.status_code == 302
+    final = await datasette.client.get(first.headers["location"], follow_redirects=True)
+    assert final.url.path == "/ranked/quotes_view"
+    assert final.url.params["_sort_desc"] == "quote_id"
+    assert row_ids(final.text) == [3, 2, 1]
+
+
+def test_plugin_finds_the_index_where_the_cli_puts_it(tmp_path):
+    from cli.common import index_path_for
+    from quotes_datasette.databases import index_dir_for
+
+    for name in ("quotes.db", "news", "archive.2024.db", "q.sqlite"):
+        assert index_dir_for(tmp_path / name) == index_path_for(tmp_path / name)
+    assert index_dir_for(tmp_path / "quotes.db", tmp_path / "elsewhere") == tmp_path / "elsewhere"
 
 
 @pytest.mark.parametrize(
@@ -943,10 +1002,10 @@ def test_serve_rejects_bad_metadata_file(built, tmp_path):
 
 @pytest.mark.parametrize("large,expected", [(False, 8), (True, None)])
 async def test_view_skips_count_on_large_databases(ds, monkeypatch, large, expected):
-    import quotes_datasette
+    from quotes_datasette import databases
 
-    monkeypatch.setattr(quotes_datasette, "LARGE_DATABASE", 5 if large else 1_000_000)
-    monkeypatch.setattr(quotes_datasette, "_sizes", {})
+    monkeypatch.setattr(databases, "LARGE_DATABASE", 5 if large else 1_000_000)
+    monkeypatch.setattr(databases, "_facts", {})
     data = (await ds.client.get("/quotes/quotes_view.json")).json()
     assert data["filtered_table_rows_count"] == expected
     assert len(data["rows"]) == 8

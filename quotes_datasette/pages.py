@@ -1,0 +1,222 @@
+"""The plugin's own pages: ``/-/quotes``, a Whoosh-backed search with filters and facet
+counts, and ``/-/quotes/verify``, the fact-checker's verdict for a quotation, both with a
+``.json`` form. The index work runs in worker processes (:mod:`quotes_datasette.workers`).
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from datasette.utils.asgi import Request, Response
+from markupsafe import Markup, escape
+
+from .databases import database_index_dir, plugin_config, quotes_database_names
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
+    from .workers import Workers
+
+FILTERS = ("speaker", "publisher", "since", "until", "kind")
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+class PageError(Exception):
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def target(datasette: Datasette) -> tuple[str, Path, Path]:
+    """(database name, database file, index folder) the pages work on: the plugin's
+    ``database`` setting, else the first quotes database served."""
+    names = quotes_database_names(datasette)
+    name = plugin_config(datasette).get("database")
+    if name is None:
+        if not names:
+            raise PageError("No quotes database is being served", 404)
+        name = names[0]
+    elif name not in names:
+        raise PageError(f"{name}: no such quotes database", 404)
+    return name, Path(datasette.databases[name].path), database_index_dir(datasette, name)
+
+
+def _workers(datasette: Datasette) -> Workers:
+    """The worker processes that run this site's searches and verifications."""
+    from index.budget import SITE_SECONDS
+
+    from .workers import MEMORY_MB, pool_for
+
+    config = plugin_config(datasette)
+    limit_ms = config.get("search_time_limit_ms", SITE_SECONDS * 1000)
+    size = config.get("search_workers") or min(4, os.cpu_count() or 1)
+    return pool_for(datasette, int(size), (limit_ms / 1000) if limit_ms else None, config.get("search_memory_mb", MEMORY_MB))
+
+
+async def _run(datasette: Datasette, request: Request, job: str, index_dir: Path, *args: Any) -> Any:
+    """Run index work in a worker process, turning its errors into a PageError."""
+    from .workers import ClientGone, WorkerError
+
+    if not index_dir.is_dir():
+        raise PageError(f"No search index at {index_dir} (build it with: quotes index --rebuild)", 503)
+    pool = _workers(datasette)
+    try:
+        return await pool.run(job, (*args, pool.seconds), index_dir, receive=request.receive)
+    except WorkerError as e:
+        raise PageError(str(e), e.status) from None
+    except ClientGone:
+        raise PageError("the client went away", 499) from None
+
+
+def _url(datasette: Datasette, path: str, params: Mapping[str, Any]) -> str:
+    query = urlencode([(k, v) for k, v in params.items() if v not in (None, "")])
+    return datasette.urls.path(path) + (f"?{query}" if query else "")
+
+
+def _int_arg(request: Request, name: str, default: int, low: int, high: int) -> int:
+    try:
+        value = int(request.args.get(name, default))
+    except ValueError:
+        raise PageError(f"{name} must be a whole number") from None
+    return max(low, min(high, value))
+
+
+def mark_spans(text: str, spans: list[list[int]]) -> Markup:
+    """``text`` HTML-escaped, with each [start, end) span wrapped in ``<mark>``."""
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        if start < pos or end > len(text):
+            continue
+        out.append(str(escape(text[pos:start])))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        pos = end
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def _links(datasette: Datasette, db_name: str, quote_id: Any, article_id: Any) -> dict[str, str | None]:
+    return {
+        "quote_url": datasette.urls.row(db_name, "quotes", str(quote_id)) if quote_id is not None else None,
+        "article_url": datasette.urls.row(db_name, "articles", str(article_id)) if article_id is not None else None,
+    }
+
+
+# -- search -----------------------------------------------------------------------------
+
+
+def _facets(raw: list[dict[str, Any]] | None) -> dict[str, list[tuple[str, int]]]:
+    """``[{"speaker": "Jane Smith", "count": 3}, ...]`` as ``{"speaker": [("Jane Smith", 3)]}``."""
+    facets: dict[str, list[tuple[str, int]]] = {}
+    for item in raw or []:
+        for field, value in item.items():
+            if field != "count" and value not in (None, ""):
+                facets.setdefault(field, []).append((str(value), int(item["count"])))
+    return facets
+
+
+async def search_view(datasette: Datasette, request: Request) -> Response:
+    fmt = request.url_vars.get("format")
+    q = (request.args.get("q") or "").strip()
+    filters = {f: (request.args.get(f) or "").strip() for f in FILTERS}
+    size = request.args.get("_size")
+    context: dict[str, Any] = {"q": q, "filters": filters, "error": None, "hits": [], "facets": {}, "total": None}
+    status = 200
+    try:
+        name, db_file, index_dir = target(datasette)
+        context["database"] = name
+        limit = _int_arg(request, "_size", PAGE_SIZE, 1, MAX_PAGE_SIZE)
+        page = _int_arg(request, "page", 1, 1, 10_000)
+        if q or any(filters.values()):
+            results = await _run(datasette, request, "search", index_dir, db_file, index_dir, q, filters, limit,
+                                 (page - 1) * limit)
+            hits = results["hits"]
+            for hit in hits:
+                hit["html"] = mark_spans(hit["text"], hit.get("highlights") or [])
+                hit.update(_links(datasette, name, hit["quote_id"], hit.get("article_id")))
+                hit["verify_url"] = _url(datasette, "/-/quotes/verify", {"words": hit["text"], "speaker": hit["speaker"]})
+            facets = _facets(results.get("facets"))
+            here = {"q": q, **filters}
+            context.update(hits=hits, total=results["total"], facets=facets, suggestions=results.get("suggestions") or [])
+            context["facet_links"] = {
+                field: [
+                    (value, count, _url(datasette, "/-/quotes", {**here, field: value}) if field in FILTERS else None)
+                    for value, count in counts
+                ]
+                for field, counts in facets.items()
+            }
+            context["suggestion_links"] = [(s, _url(datasette, "/-/quotes", {**here, "q": s})) for s in context["suggestions"]]
+            if page * limit < results["total"]:
+                context["next_url"] = _url(datasette, "/-/quotes", {**here, "_size": size, "page": page + 1})
+            if page > 1:
+                context["prev_url"] = _url(datasette, "/-/quotes", {**here, "_size": size, "page": page - 1})
+    except PageError as e:
+        context["error"], status = str(e), e.status
+    if fmt == "json":
+        if context["error"]:
+            return Response.json({"ok": False, "error": context["error"]}, status=status)
+        return Response.json(
+            {
+                "ok": True,
+                "q": q,
+                "filters": filters,
+                "total": context["total"],
+                "hits": [{**h, "html": str(h["html"])} for h in context["hits"]],
+                "facets": {k: [{"value": v, "count": n} for v, n in c] for k, c in context["facets"].items()},
+                "suggestions": context.get("suggestions", []),
+                "next_url": context.get("next_url"),
+            }
+        )
+    context["json_url"] = _url(datasette, "/-/quotes.json", {"q": q, **filters})
+    context["verify_url"] = datasette.urls.path("/-/quotes/verify")
+    html = await datasette.render_template("quotes_search.html", context, request=request)
+    return Response.html(html, status=status)
+
+
+# -- verify -----------------------------------------------------------------------------
+
+
+async def verify_view(datasette: Datasette, request: Request) -> Response:
+    fmt = request.url_vars.get("format")
+    words = (request.args.get("words") or "").strip()
+    speaker = (request.args.get("speaker") or "").strip()
+    context: dict[str, Any] = {"words": words, "speaker": speaker, "error": None, "verdict": None, "evidence": []}
+    status = 200
+    try:
+        name, db_file, index_dir = target(datasette)
+        context["database"] = name
+        if words:
+            verdict = await _run(datasette, request, "verify", index_dir, db_file, index_dir, words, speaker or None)
+            context["verdict"] = verdict
+            context["evidence"] = [_evidence(datasette, name, e) for e in verdict.get("evidence") or []]
+    except PageError as e:
+        context["error"], status = str(e), e.status
+    if fmt == "json":
+        if context["error"]:
+            return Response.json({"ok": False, "error": context["error"]}, status=status)
+        verdict = context["verdict"]
+        if verdict is not None:
+            verdict = {**verdict, "evidence": [
+                {**e, **{k: v for k, v in ev.items() if k.endswith("_url")}}
+                for e, ev in zip(verdict.get("evidence") or [], context["evidence"])
+            ]}
+        return Response.json({"ok": True, "words": words, "speaker": speaker or None, "verdict": verdict})
+    context["json_url"] = _url(datasette, "/-/quotes/verify.json", {"words": words, "speaker": speaker})
+    context["search_url"] = datasette.urls.path("/-/quotes")
+    html = await datasette.render_template("quotes_verify.html", context, request=request)
+    return Response.html(html, status=status)
+
+
+def _evidence(datasette: Datasette, db_name: str, item: Mapping[str, Any]) -> dict[str, Any]:
+    """One stored quote a verdict rests on, with the matched words marked and its links."""
+    start = item["start"]
+    return {
+        **item,
+        "html": mark_spans(item["quote"], [[item["match_start"] - start, item["match_end"] - start]]),
+        "published": str(item["published"])[:10] if item.get("published") else None,
+        **_links(datasette, db_name, item["quote_id"], item["article_id"]),
+    }
