@@ -11,6 +11,10 @@ from typing import Any
 
 import click
 
+from quotes.store import index_path_for
+
+__all__ = ["DEFAULT_DB", "db_option", "emit", "index_path_for", "output_options", "table"]
+
 DEFAULT_DB = "quotes.db"
 
 
@@ -26,11 +30,6 @@ def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
         show_envvar=True,
         help="SQLite database; the Whoosh index is the .index folder beside it.",
     )(fn)
-
-
-def index_path_for(db_path: Path) -> Path:
-    """``quotes.db`` -> ``quotes.index`` in the same folder."""
-    return db_path.with_name(db_path.stem + ".index") if db_path.suffix else db_path.with_name(db_path.name + ".index")
 
 
 def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:

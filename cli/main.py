@@ -17,17 +17,17 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 #: Each command's module, and the first sentence of its help (what ``quotes --help`` shows).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("cli.search_cmd", "Check that the search index matches the database."),
+    "check": ("cli.index_cmd", "Check that the search index matches the database."),
     "eval": ("cli.eval_cmd", "Measure quote and speaker accuracy against gold quotations."),
     "extract": ("cli.ingest_cmd", "Print the quotes of articles as JSON Lines, without storing anything."),
-    "index": ("cli.search_cmd", "Bring the Whoosh search index in step with the database."),
+    "index": ("cli.index_cmd", "Bring the Whoosh search index in step with the database."),
     "ingest": ("cli.ingest_cmd", "Extract the quotes of articles and store them, with the search index."),
     "search": ("cli.search_cmd", "Full-text search of quotes, best matches first (BM25F)."),
     "serve": (
         "cli.serve_cmd",
         "Serve the database with Datasette: tables, facets, SQL, a JSON API, and a search and verify page at /-/quotes.",
     ),
-    "verify": ("cli.search_cmd", "Check a quotation against the stored articles: who said it, where, and first when."),
+    "verify": ("cli.verify_cmd", "Check a quotation against the stored articles: who said it, where, and first when."),
 }
 
 

@@ -120,7 +120,7 @@ def _bring_up_to_date(db_path: Path) -> None:
     if not is_quotes_database(db_path):
         return
     try:
-        Store(db_path).db.conn.close()
+        Store.upgrade(db_path)
     except (StoreError, sqlite3.Error):
         pass
 

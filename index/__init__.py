@@ -1,14 +1,15 @@
 """Full-text search and fact-checking over the quotes database, with Whoosh.
 
-The index is derived from SQLite and can always be rebuilt from it::
+The index is derived from SQLite and can always be rebuilt from it. A store knows
+its index folder (``quotes.db`` -> ``quotes.index``, :attr:`quotes.store.Store.index_dir`)::
 
     from quotes.store import Store
     from index import QuoteIndex, sync, verify
 
-    store = Store("quotes.db")
-    sync(store, "quotes.index")
-    results = QuoteIndex("quotes.index").search('"step down" speaker:medvedev')
-    verdict = verify(store, "quotes.index", "he must leave", speaker="Medvedev")
+    store = Store("quotes.db", read_only=True)
+    sync(store)  # builds or updates quotes.index
+    results = QuoteIndex(store.index_dir).search('"step down"', speaker="Medvedev", store=store)
+    verdict = verify(store, store.index_dir, "he must leave", speaker="Medvedev")
 """
 from __future__ import annotations
 

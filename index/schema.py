@@ -7,7 +7,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, Schema
 from .analysis import FastAnalyzer, StemmedText
 
 # Bumped whenever the fields change; an index with another version must be rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Fields a query may name (``speaker:medvedev``), with the field each one searches.
 QUERY_FIELDS = {
@@ -35,8 +35,8 @@ def make_speaker_schema() -> Schema:
         id=ID(unique=True, stored=True),
         # canonical name and aliases, word by word (analysed like quotes' speaker field)
         names=StemmedText(analyzer=speaker_analyzer()),
-        # each name whole, case-folded
-        keys=KEYWORD(lowercase=True, commas=True, scorable=False),
+        # each name whole, case-folded; stored, for the speaker lookup (quotes.speakers)
+        keys=KEYWORD(lowercase=True, commas=True, scorable=False, stored=True),
         sig=STORED(),
     )
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from quotes.model import SPEECH_KINDS
 from quotes.store import Store
 
 from .budget import check_claim_size, check_time
-from .build import iter_rows, parse_date
+from .documents import parse_date
 from .errors import QueryError
 from .normalize import Token, find_segments, segments, tokens
 from .search import QuoteIndex
@@ -70,7 +69,7 @@ class Verdict:
     words: str
     claimed_speaker: str | None
     message: str
-    said_by: list[str] = field(default_factory=list)  # canonical speakers, earliest first
+    said_by: list[str | None] = field(default_factory=list)  # canonical speakers (None: unidentified), earliest first
     evidence: list[Evidence] = field(default_factory=list)  # earliest first
     earliest: Evidence | None = None
     repeated_in: int = 0  # other articles carrying the same words
@@ -91,63 +90,9 @@ class Verdict:
 # -- speakers ---------------------------------------------------------------------
 
 
-def _name_tokens(name: str) -> list[str]:
-    return [t.word for t in tokens(name)]
-
-
-def name_matches(claimed: str, names: list[str]) -> bool:
-    """Does ``claimed`` name the speaker known as ``names`` (canonical + aliases)?
-
-    Equal names match; so does a name whose words are all in the other ("Obama" and
-    "Barack Obama"), which is how people shorten names.
-    """
-    want = _name_tokens(claimed)
-    if not want:
-        return False
-    for name in names:
-        have = _name_tokens(name)
-        if not have:
-            continue
-        if have == want:
-            return True
-        shorter, longer = (want, have) if len(want) <= len(have) else (have, want)
-        if set(shorter) <= set(longer):
-            return True
-    return False
-
-
-_NAME_CACHE: dict[str, tuple[Any, dict[str, set[int]], dict[int, list[str]]]] = {}
-
-
-def _speaker_names(store: Store) -> tuple[dict[str, set[int]], dict[int, list[str]]]:
-    """Normalised name -> speaker ids, and speaker id -> names; cached until they change."""
-    stamp = store.db.execute(
-        "select (select max(rowid) from speakers), (select count(*) from speakers),"
-        " (select max(rowid) from speaker_aliases), (select count(*) from speaker_aliases)"
-    ).fetchone()
-    cached = _NAME_CACHE.get(store.path)
-    if cached and cached[0] == stamp:
-        return cached[1], cached[2]
-    by_id: dict[int, list[str]] = {}
-    for sid, name in store.db.execute("select id, name from speakers"):
-        by_id.setdefault(sid, []).append(name)
-    for sid, alias in store.db.execute("select speaker_id, alias from speaker_aliases"):
-        by_id.setdefault(sid, []).append(alias)
-    by_name: dict[str, set[int]] = {}
-    for sid, names in by_id.items():
-        for name in names:
-            by_name.setdefault(" ".join(_name_tokens(name)), set()).add(sid)
-    _NAME_CACHE[store.path] = (stamp, by_name, by_id)
-    return by_name, by_id
-
-
 def resolve_speaker(store: Store, claimed: str) -> set[int]:
-    """Ids of stored speakers that ``claimed`` can name (alias-aware)."""
-    by_name, by_id = _speaker_names(store)
-    exact = by_name.get(" ".join(_name_tokens(claimed)))
-    if exact:
-        return set(exact)
-    return {sid for sid, names in by_id.items() if name_matches(claimed, names)}
+    """Ids of stored speakers that ``claimed`` names (see :func:`quotes.speakers.speakers_named`)."""
+    return store.speakers_named(claimed)
 
 
 # -- comparing --------------------------------------------------------------------
@@ -203,10 +148,10 @@ def _evidence(row: dict[str, Any], span: tuple[int, int], toks: list[Token],
     first, last = span
     start = int(row["start"])
     m_start = start + (toks[first].start if toks and first < len(toks) else 0)
-    m_end = start + (toks[last - 1].end if toks and last > 0 else len(row["text"]))
+    m_end = start + (toks[last - 1].end if toks and last > 0 else len(row["quote"]))
     return Evidence(
-        quote_id=int(row["id"]),
-        quote=row["text"],
+        quote_id=int(row["quote_id"]),
+        quote=row["quote"],
         speaker=row.get("speaker"),
         speaker_mention=row.get("speaker_mention"),
         speaker_start=row.get("speaker_start"),
@@ -216,7 +161,7 @@ def _evidence(row: dict[str, Any], span: tuple[int, int], toks: list[Token],
         antecedent_end=row.get("antecedent_end"),
         speaker_role=row.get("speaker_role"),
         cue=row.get("cue"),
-        title=row.get("title"),
+        title=row.get("article_title"),
         publisher=row.get("publisher"),
         published=row.get("published"),
         url=row.get("url"),
@@ -244,47 +189,15 @@ def _article_count(items: list[Evidence]) -> int:
     return len({e.article_id for e in items})
 
 
-#: What evidence shows of a quote beyond its indexed row.
-EVIDENCE_COLUMNS = (
-    "speaker_mention", "speaker_start", "speaker_end",
-    "antecedent_mention", "antecedent_start", "antecedent_end", "cue",
-)
-
-
 def _rows(store: Store, ids: list[int]) -> list[dict[str, Any]]:
-    """Quote rows with speaker and article, plus the EVIDENCE_COLUMNS, from SQLite: speech
-    only (titles and terms in quote marks are no one's words)."""
+    """Quote rows with speaker and article, from SQLite: speech only (titles and terms
+    in quote marks are no one's words)."""
     if not ids:
         return []
-    rows = [r for r in iter_rows(store, ids) if r.get("kind") in SPEECH_KINDS]
-    # A database from an earlier version, served read-only as it is, may lack some.
-    have = store.db["quotes"].columns_dict
-    columns = [c for c in EVIDENCE_COLUMNS if c in have]
-    extra = {
-        r[0]: dict(zip(columns, r[1:]))
-        for i in range(0, len(ids), 500)
-        for r in store.db.execute(
-            f"select id, {', '.join(columns)} from quotes where id in ({','.join('?' * len(ids[i:i + 500]))})",
-            ids[i : i + 500],
-        )
-    }
-    for row in rows:
-        row.update(extra.get(row["id"], {}))
-    return rows
+    return [r for r in store.quote_rows(ids) if r.get("kind") in SPEECH_KINDS]
 
 
-def _fts_candidates(store: Store, segs: list[list[str]]) -> list[int]:
-    match = " AND ".join('"' + " ".join(seg).replace('"', "") + '"' for seg in segs)
-    try:
-        rows = store.db.execute(
-            f"select rowid from quotes_fts where quotes_fts match ? limit {EXACT_CANDIDATES}", [match]
-        ).fetchall()
-    except sqlite3.OperationalError:
-        return []
-    return [r[0] for r in rows]
-
-
-def _speaker_phrase(names: list[str]) -> str:
+def _speaker_phrase(names: list[str | None]) -> str:
     known = [n for n in names if n]
     if not known:
         return "an unidentified speaker"
@@ -315,11 +228,11 @@ def _exact(store: Store, searcher: Any, analyzer: Any, segs: list[list[str]],
         ids = [int(h["id"]) for h in searcher.search(q, limit=EXACT_CANDIDATES)]
     else:
         # Only words too common to index ("to be or not to be"): SQLite's FTS5 keeps them.
-        ids = _fts_candidates(store, segs)
+        ids = store.phrase_quote_ids(segs, EXACT_CANDIDATES)
     found: list[Evidence] = []
     for row in _rows(store, ids):
         check_time()
-        toks = tokens(row["text"])
+        toks = tokens(row["quote"])
         span = find_segments([t.word for t in toks], segs)
         if span is not None:
             found.append(_evidence(row, span, toks, claimed_ids, 1.0))
@@ -349,18 +262,19 @@ def _found(words: str, speaker: str | None, exact: list[Evidence]) -> Verdict:
 
 def verify(
     store: Store,
-    index_dir: str | os.PathLike[str],
+    index_dir: str | os.PathLike[str] | None,
     words: str,
     speaker: str | None = None,
     *,
     index: QuoteIndex | None = None,
 ) -> Verdict:
-    """Check claimed ``words`` (optionally attributed to ``speaker``) against the store."""
+    """Check claimed ``words`` (optionally attributed to ``speaker``) against the store,
+    with the index in ``index_dir`` (None: the store's, :attr:`quotes.store.Store.index_dir`)."""
     segs = segments(words or "")
     if not segs:
         raise QueryError("nothing to verify: give the quoted words")
     check_claim_size(words, segs)
-    ix = index or QuoteIndex(Path(index_dir))
+    ix = index or QuoteIndex(store.index_dir if index_dir is None else Path(index_dir))
     return ix.retrying(lambda: _verify(store, ix, words, segs, speaker))
 
 
@@ -389,7 +303,7 @@ def _verify(store: Store, ix: QuoteIndex, words: str, segs: list[list[str]], spe
     scored: list[tuple[float, dict[str, Any], list[Token], int, int]] = []
     for row in _rows(store, list(dict.fromkeys(fuzzy_ids))):
         check_time()
-        toks = tokens(row["text"])
+        toks = tokens(row["quote"])
         span = find_segments([t.word for t in toks], segs)
         if span is not None:
             # The words are there, though not as the index reads them ("FBI" for
@@ -416,9 +330,9 @@ def _verify(store: Store, ix: QuoteIndex, words: str, segs: list[list[str]], spe
     ]
     for e in group:
         e.similarity = round(best_ratio, 3)
-    ops = word_diff(" ".join(words.split()), best_toks[lo:hi], best_row["text"])
+    ops = word_diff(" ".join(words.split()), best_toks[lo:hi], best_row["quote"])
     said_by = list(dict.fromkeys(e.speaker for e in group))
-    stored_words = best_row["text"][best_toks[lo].start : best_toks[hi - 1].end]
+    stored_words = best_row["quote"][best_toks[lo].start : best_toks[hi - 1].end]
     extra = ""
     if speaker and not any(e.speaker_matches for e in group):
         extra = f"; and it was said by {_speaker_phrase(said_by)}, not {speaker}"

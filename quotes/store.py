@@ -12,15 +12,21 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import quote as _uri_quote
+from pathlib import Path
 
 import sqlite_utils
 
+from .database import StoreError, connect_read_only, index_path_for
 from .model import Article, Quote
+from .reads import StoreReads
 from .views import VIEWS
 
 SCHEMA_VERSION = 1
+
+__all__ = [
+    "SCHEMA_VERSION", "AddResult", "Store", "StoreError", "connect_read_only", "index_path_for",
+    "set_sync_pending", "sync_pending", "writer_lock",
+]
 
 ARTICLE_COLUMNS = {
     "id": int,
@@ -71,56 +77,11 @@ PRONOUNS = {
 }
 
 
-class StoreError(Exception):
-    """A problem with the database itself (not with an input article)."""
-
-
 @dataclass
 class AddResult:
     article_id: int
     added: bool  # False when the article was already stored
     quote_ids: list[int]
-
-
-def connect_read_only(path: str | os.PathLike[str], **kwargs: Any) -> sqlite3.Connection:
-    """A connection that reads the database at ``path`` and can never write it.
-
-    It is opened ``mode=ro``, so each read sees what has been committed, a running
-    ``quotes ingest`` included. A database in WAL mode needs a ``-shm`` file beside it
-    to be read that way, which SQLite makes when there is none; in a folder this process
-    cannot write (a read-only copy or mount) it cannot, so unless a ``-wal`` and ``-shm``
-    are already there to read, the file is opened ``immutable=1`` instead (as Datasette
-    opens immutable databases): read as it is, and taken never to change while open.
-
-    A ``-wal`` holding changes there without a readable ``-shm`` cannot be read at all,
-    and reading the file without it would silently leave those changes out: that is a
-    StoreError, to be fixed by opening the database once where its folder is writable.
-    ``kwargs`` go to ``sqlite3.connect``.
-    """
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        raise StoreError(f"{path}: no such database")
-    mode = "mode=ro"
-    if not os.access(os.path.dirname(os.path.abspath(path)) or ".", os.W_OK) and _is_wal(path):
-        wal, shm = path + "-wal", path + "-shm"
-        if not (os.access(wal, os.R_OK) and os.access(shm, os.R_OK)):
-            if os.path.exists(wal) and os.path.getsize(wal) > 0:
-                raise StoreError(
-                    f"{wal} holds changes that cannot be read without {shm}, which cannot be made"
-                    " in this read-only folder: open the database once where its folder is writable"
-                )
-            mode = "immutable=1"
-    return sqlite3.connect(f"file:{_uri_quote(path)}?{mode}", uri=True, **kwargs)
-
-
-def _is_wal(path: str) -> bool:
-    """True when the SQLite file at ``path`` is in WAL mode (by its header)."""
-    try:
-        with open(path, "rb") as f:
-            header = f.read(20)
-    except OSError:
-        return False
-    return header[18:20] == b"\x02\x02"
 
 
 def _now() -> str:
@@ -131,9 +92,10 @@ def _norm(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-class Store:
-    """A quotes database at ``path`` (created with its schema when new), or with
-    ``read_only`` an existing one opened by ``connect_read_only``."""
+class Store(StoreReads):
+    """A quotes database at ``path`` (created with its schema when new, brought up to
+    date when made by an earlier version), or with ``read_only`` an existing one opened
+    by ``connect_read_only`` and read as it is. Reading: see :class:`quotes.reads.StoreReads`."""
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False):
         self.path = os.fspath(path)
@@ -146,6 +108,16 @@ class Store:
                 self.ensure_schema()
             except sqlite3.DatabaseError as e:
                 raise StoreError(f"{self.path}: {e}") from e
+
+    @classmethod
+    def upgrade(cls, path: str | os.PathLike[str]) -> None:
+        """Give the database at ``path`` the current schema and views (created when new)."""
+        cls(path).db.conn.close()
+
+    @property
+    def index_dir(self) -> Path:
+        """The search index folder that belongs to this database (see :func:`index_path_for`)."""
+        return index_path_for(self.path)
 
     # -- schema -----------------------------------------------------------------
 
@@ -349,11 +321,6 @@ class Store:
         conn.execute(
             "insert or ignore into speaker_aliases (speaker_id, alias) values (?, ?)", [speaker_id, alias]
         )
-
-    # -- reading ----------------------------------------------------------------
-
-    def counts(self) -> dict[str, int]:
-        return {t: self.db[t].count for t in ("articles", "quotes", "speakers")}
 
 
 def _is_name_alias(mention: str, name: str) -> bool:

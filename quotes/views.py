@@ -19,6 +19,8 @@ a database for writing.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
+
 # (expression, column name) of each quotes_view column, in order.
 QUOTE_COLUMNS: list[tuple[str, str]] = [
     ("quotes.id", "quote_id"),
@@ -57,22 +59,49 @@ def _select(columns: list[tuple[str, str]]) -> str:
 # The unary + keeps SQLite from answering through the kind index, so rows stay in id order.
 SPEECH_ONLY = "where +quotes.kind in ('direct', 'partial')\n"
 
-QUOTES_VIEW_SQL = (
-    _select(QUOTE_COLUMNS)
-    + """from quotes
+QUOTE_JOIN = """from quotes
 join articles on articles.id = quotes.article_id
 left join speakers on speakers.id = quotes.speaker_id
 """
-    + SPEECH_ONLY
-)
 
-QUOTE_SEARCH_SQL = (
-    _select(QUOTE_COLUMNS + [("quotes_fts.rank", "rank"), ("quotes_fts.quotes_fts", "search")])
-    + """from quotes_fts
+FTS_JOIN = """from quotes_fts
 join quotes on quotes.id = quotes_fts.rowid
 join articles on articles.id = quotes.article_id
 left join speakers on speakers.id = quotes.speaker_id
 """
+
+
+def _quotes_column(expr: str) -> str | None:
+    """The column of the quotes table that ``expr`` reads, if it reads one."""
+    return expr.split(".", 1)[1].strip('"') if expr.startswith("quotes.") else None
+
+
+#: The columns of the quotes table that QUOTE_COLUMNS read.
+QUOTES_TABLE_COLUMNS: list[str] = [c for c in (_quotes_column(expr) for expr, _ in QUOTE_COLUMNS) if c]
+
+
+def _present(absent: Collection[str]) -> list[tuple[str, str]]:
+    """QUOTE_COLUMNS, with each quote column in ``absent`` read as null."""
+    return [("null", name) if _quotes_column(expr) in absent else (expr, name) for expr, name in QUOTE_COLUMNS]
+
+
+def quote_rows_sql(absent: Collection[str] = ()) -> str:
+    """The one join of a quote with its article and speaker: every quoted span, of any
+    kind, with the columns of ``quotes_view``. ``absent``: quote columns that a database
+    made by an earlier version lacks, read as null."""
+    return _select(_present(absent)) + QUOTE_JOIN
+
+
+def fts_rows_sql(absent: Collection[str] = ()) -> str:
+    """:func:`quote_rows_sql` from ``quotes_fts``, plus its ``rank``: add a MATCH."""
+    return _select(_present(absent) + [("quotes_fts.rank", "rank")]) + FTS_JOIN
+
+
+QUOTES_VIEW_SQL = quote_rows_sql() + SPEECH_ONLY
+
+QUOTE_SEARCH_SQL = (
+    _select(QUOTE_COLUMNS + [("quotes_fts.rank", "rank"), ("quotes_fts.quotes_fts", "search")])
+    + FTS_JOIN
     + SPEECH_ONLY
 )
 

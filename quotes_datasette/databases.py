@@ -6,34 +6,23 @@ file (once per database), a database's size and views for a minute per file.
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quotes.store import StoreError, connect_read_only
+from quotes.database import (
+    database_summary,
+    index_path_for,
+    is_quotes_database,
+)
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
 PLUGIN = "quotes"
-QUOTES_TABLES = ("articles", "quotes", "speakers")
 SEARCH_VIEW = "quote_search"
 #: Quotes past which the browsing view's pages skip counting their rows.
 LARGE_DATABASE = 200_000
-
-
-def is_quotes_database(path: str | os.PathLike[str]) -> bool:
-    """True when the SQLite file at ``path`` has the quotes schema."""
-    try:
-        conn = connect_read_only(path)
-        try:
-            names = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
-        finally:
-            conn.close()
-    except (sqlite3.Error, StoreError):
-        return False
-    return all(t in names for t in QUOTES_TABLES)
 
 
 def quotes_database_names(datasette: Datasette) -> list[str]:
@@ -64,7 +53,7 @@ def index_dir_for(db_file: Path, configured: str | os.PathLike[str] | None = Non
     """
     if configured:
         return Path(configured)
-    return db_file.with_name(db_file.stem + ".index")
+    return index_path_for(db_file)
 
 
 def database_index_dir(datasette: Datasette, name: str) -> Path:
@@ -82,17 +71,7 @@ def database_facts(datasette: Datasette, db_name: str) -> tuple[int, bool]:
     path = datasette.databases[db_name].path
     checked, size, searchable = _facts.get(path, (0.0, 0, False))
     if time.monotonic() - checked > 60:
-        try:
-            conn = connect_read_only(path)
-            try:
-                size = conn.execute("select coalesce(max(rowid), 0) from quotes").fetchone()[0]
-                searchable = conn.execute(
-                    "select count(*) from sqlite_master where type = 'view' and name = ?", [SEARCH_VIEW]
-                ).fetchone()[0] > 0
-            finally:
-                conn.close()
-        except (sqlite3.Error, StoreError):
-            size, searchable = 0, False
+        size, searchable = database_summary(path, SEARCH_VIEW)
         _facts[path] = (time.monotonic(), size, searchable)
     return size, searchable
 
