@@ -202,6 +202,13 @@ def load_canonical(path: Path | None) -> dict[tuple[str, int, int], str | None]:
     return out
 
 
+def _default_extractor() -> Callable[[Article], list[Quote]]:
+    """The bundled extractor (imported when first needed)."""
+    from .extract import extract
+
+    return extract
+
+
 def article_from_row(row: dict[str, Any]) -> Article:
     """The ``Article`` of a gold JSON line (text, doc_id or id, title, publisher, date)."""
     return Article(
@@ -221,15 +228,14 @@ def evaluate(
     keep_errors: bool = False,
 ) -> Report:
     """Run ``extractor`` on every gold article and score it."""
-    if extractor is None:
-        from .extract import extract as extractor
+    run = extractor if extractor is not None else _default_extractor()
     canonical = canonical or {}
     rep = Report(by_threshold={t: [0, 0] for t in THRESHOLDS})
     for row in rows:
         article = article_from_row(row)
         text = article.text
         t0 = time.perf_counter()
-        preds = [q for q in extractor(article) if q.kind in SPEECH_KINDS]
+        preds = [q for q in run(article) if q.kind in SPEECH_KINDS]
         rep.seconds += time.perf_counter() - t0
         rep.articles += 1
         rep.chars += len(text.encode("utf-8"))
@@ -277,12 +283,12 @@ def evaluate(
             if key in canonical:
                 rep.canonical_total += 1
                 label = canonical[key]
-                q = preds[matched_g[i]] if i in matched_g else None
-                ok = q is not None and (names_match(q.speaker, label) if label else q.speaker is None)
+                found = preds[matched_g[i]] if i in matched_g else None
+                ok = found is not None and (names_match(found.speaker, label) if label else found.speaker is None)
                 if ok:
                     rep.canonical_right += 1
                 elif keep_errors:
-                    rep.errors.append(_err("wrong canonical", row, g, q, label=label))
+                    rep.errors.append(_err("wrong canonical", row, g, found, label=label))
             if keep_errors and i not in matched_g:
                 rep.errors.append(_err("miss", row, g, None))
         if keep_errors:
@@ -294,7 +300,7 @@ def evaluate(
 
 def speaker_right(g: dict[str, Any], q: Quote) -> bool:
     gs, ge = g.get("speaker_start"), g.get("speaker_end")
-    if g.get("speaker") is None or gs is None:
+    if g.get("speaker") is None or gs is None or ge is None:
         return q.speaker is None and q.speaker_mention is None
     if q.speaker_start is not None and q.speaker_end is not None:
         if min(ge, q.speaker_end) > max(gs, q.speaker_start):
@@ -409,13 +415,12 @@ def evaluate_spans(
     """Score ``extractor`` on articles whose every quoted span is labelled (``spans``);
     with ``group``, each article is also scored into ``groups[group(row)]``, from the
     same extraction."""
-    if extractor is None:
-        from .extract import extract as extractor
+    run = extractor if extractor is not None else _default_extractor()
     rep = SpanReport()
     for row in rows:
         article = article_from_row(row)
         t0 = time.perf_counter()
-        preds = [q for q in extractor(article) if q.kind in SPEECH_KINDS]
+        preds = [q for q in run(article) if q.kind in SPEECH_KINDS]
         seconds = time.perf_counter() - t0
         _score_spans(rep, row, preds, seconds, keep_errors)
         if group is not None:

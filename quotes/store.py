@@ -129,21 +129,21 @@ class Store(StoreReads):
             self._migrate()
             return
         with db.conn:
-            db["articles"].create(ARTICLE_COLUMNS, pk="id", not_null={"text", "content_sha256"}, if_not_exists=True)
-            db["articles"].create_index(["content_sha256"], unique=True, if_not_exists=True)
+            db.table("articles").create(ARTICLE_COLUMNS, pk="id", not_null={"text", "content_sha256"}, if_not_exists=True)
+            db.table("articles").create_index(["content_sha256"], unique=True, if_not_exists=True)
             for col in ("publisher", "published", "doc_id"):
-                db["articles"].create_index([col], if_not_exists=True)
-            db["speakers"].create(SPEAKER_COLUMNS, pk="id", not_null={"name"}, if_not_exists=True)
-            db["speakers"].create_index(["name"], if_not_exists=True)
-            db["speakers"].create_index(["kind"], if_not_exists=True)
-            db["speaker_aliases"].create(
+                db.table("articles").create_index([col], if_not_exists=True)
+            db.table("speakers").create(SPEAKER_COLUMNS, pk="id", not_null={"name"}, if_not_exists=True)
+            db.table("speakers").create_index(["name"], if_not_exists=True)
+            db.table("speakers").create_index(["kind"], if_not_exists=True)
+            db.table("speaker_aliases").create(
                 {"speaker_id": int, "alias": str},
                 pk=("speaker_id", "alias"),
                 foreign_keys=[("speaker_id", "speakers", "id")],
                 if_not_exists=True,
             )
-            db["speaker_aliases"].create_index(["alias"], if_not_exists=True)
-            db["quotes"].create(
+            db.table("speaker_aliases").create_index(["alias"], if_not_exists=True)
+            db.table("quotes").create(
                 QUOTE_COLUMNS,
                 pk="id",
                 not_null={"text", "article_id", "start", "end"},
@@ -155,9 +155,9 @@ class Store(StoreReads):
                 if_not_exists=True,
             )
             for col in ("article_id", "speaker_id", "continues_quote_id", "kind", "method"):
-                db["quotes"].create_index([col], if_not_exists=True)
+                db.table("quotes").create_index([col], if_not_exists=True)
         if "quotes_fts" not in db.table_names():
-            db["quotes"].enable_fts(["text"], tokenize="porter", create_triggers=True)
+            db.table("quotes").enable_fts(["text"], tokenize="porter", create_triggers=True)
         self._ensure_views()
 
     def _migrate(self) -> None:
@@ -181,7 +181,7 @@ class Store(StoreReads):
             have = self.db["quotes"].columns_dict
             for name in ADDED_QUOTE_COLUMNS:
                 if name not in have:
-                    self.db["quotes"].add_column(name, QUOTE_COLUMNS[name])
+                    self.db.table("quotes").add_column(name, QUOTE_COLUMNS[name])
 
     def _ensure_views(self) -> None:
         db = self.db
@@ -244,7 +244,7 @@ class Store(StoreReads):
                 sha, article.source_path, now,
             ],
         )
-        article_id = cur.lastrowid
+        article_id = _row_id(cur)
         speaker_ids = self._resolve_speakers(conn, quotes)
         quote_ids: list[int] = []
         for i, q in enumerate(quotes):
@@ -261,7 +261,7 @@ class Store(StoreReads):
                     round(float(q.confidence), 3), q.context, cont,
                 ],
             )
-            quote_ids.append(cur.lastrowid)
+            quote_ids.append(_row_id(cur))
         return AddResult(article_id, True, quote_ids)
 
     def _resolve_speakers(self, conn: sqlite3.Connection, quotes: Sequence[Quote]) -> list[int | None]:
@@ -284,10 +284,10 @@ class Store(StoreReads):
             if sid is None:
                 sid = self._find_speaker(conn, name, q.speaker_kind)
                 if sid is None:
-                    sid = conn.execute(
+                    sid = _row_id(conn.execute(
                         "insert into speakers (name, kind, role) values (?,?,?)",
                         [name, q.speaker_kind or "unknown", q.speaker_role],
-                    ).lastrowid
+                    ))
                 cache[key] = sid
                 self._add_alias(conn, sid, name)
             if q.speaker_role:
@@ -321,6 +321,13 @@ class Store(StoreReads):
         conn.execute(
             "insert or ignore into speaker_aliases (speaker_id, alias) values (?, ?)", [speaker_id, alias]
         )
+
+
+def _row_id(cur: sqlite3.Cursor) -> int:
+    """The rowid an insert through ``cur`` gave its row."""
+    rowid = cur.lastrowid
+    assert rowid is not None  # set by every successful insert
+    return rowid
 
 
 def _is_name_alias(mention: str, name: str) -> bool:

@@ -282,8 +282,10 @@ class Document:
                     k -= 1
                 ent.described.append(" ".join(words[k:]))
             app = _APPOSITIVE_RE.match(m, me)
-            app_words = app.group(1).lower().split() if app else []
-            if app_words and any(w in ROLE_NOUNS or is_role_noun(w) for w in app_words) and not any(
+            if app is None:
+                continue
+            app_words = app.group(1).lower().split()
+            if any(w in ROLE_NOUNS or is_role_noun(w) for w in app_words) and not any(
                 w in SPEECH_VERBS or w in _CLAUSE_WORDS for w in app_words
             ):
                 ent.described.append(app.group(1))
