@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from quotes.model import Article, Quote
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -80,7 +86,68 @@ def tagged(token: str) -> list[int]:
     return pids
 
 
-TOPICS = "harbour tunnel bridge ferry council budget school rates roads station canal market".split()
+TOPICS = ["harbour", "tunnel", "bridge", "ferry", "council", "budget", "school", "rates", "roads", "station", "canal", "market"]
+
+
+@dataclass
+class Said:
+    """One quote of an article built by ``article_with_quotes``: the paragraph
+    ``“WORDS,” AFTER``, where AFTER defaults to "MENTION said." ("someone said." with
+    no mention)."""
+
+    words: str
+    speaker: str | None = None
+    mention: str | None = None
+    kind: str = "direct"
+    after: str | None = None
+    role: str | None = None
+    method: str | None = None
+    confidence: float = 0.9
+
+
+def article_with_quotes(said: Sequence[Said], *, lead: str = "", context: bool = True,
+                        locate_mentions: bool = True, **meta: Any) -> tuple[Article, list[Quote]]:
+    """An article of our own: ``lead`` (a headline, say), then a paragraph per quote, and
+    its quotes with offsets computed from the text built (never typed). Each quote's
+    ``context`` is its paragraph (with ``context``), and its mention is found in the
+    words after the quote (with ``locate_mentions``); ``meta`` are the article's fields."""
+    from quotes.model import Article, Quote
+
+    text = lead
+    quotes = []
+    for s in said:
+        para = len(text)
+        after = s.after if s.after is not None else f"{s.mention or 'someone'} said."
+        text += "\u201c"
+        start = len(text)
+        text += s.words
+        end = len(text)
+        text += ",\u201d " + after + "\n\n"
+        m_start = text.index(s.mention, end) if s.mention and locate_mentions else None
+        quotes.append(Quote(
+            text=s.words, start=start, end=end, kind=s.kind, speaker=s.speaker,
+            speaker_kind="person" if s.speaker else None, speaker_mention=s.mention, speaker_role=s.role,
+            speaker_start=m_start, speaker_end=m_start + len(s.mention) if m_start is not None and s.mention else None,
+            cue="said", method=s.method, confidence=s.confidence, context=text[para:].strip() if context else None,
+        ))
+    return Article(text=text, **meta), quotes
+
+
+def located_quote(text: str, words: str, *, after: int = 0, speaker: str | None = None, mention: str | None = None,
+                  locate_mention: bool = True, **fields: Any) -> Quote:
+    """The quote of ``words`` where they first stand in ``text`` at or after ``after``,
+    its mention (first in the text) located with ``locate_mention``; ``fields`` are the
+    quote's other fields."""
+    from quotes.model import Quote
+
+    start = text.index(words, after)
+    m_start = text.find(mention) if mention and locate_mention else -1
+    return Quote(
+        text=words, start=start, end=start + len(words), speaker=speaker,
+        speaker_kind=fields.pop("speaker_kind", "person" if speaker else None), speaker_mention=mention,
+        speaker_start=m_start if m_start >= 0 else None,
+        speaker_end=m_start + len(mention) if m_start >= 0 and mention else None, **fields,
+    )
 
 
 def fill_store(path: Path, articles: int) -> Path:

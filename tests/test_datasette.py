@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FERRY_ANTECEDENT
+from conftest import FERRY_ANTECEDENT, located_quote
 from datasette import hookimpl
 from datasette.plugins import pm
 from datasette.utils import escape_fts
@@ -93,25 +93,12 @@ def add_article(store: Store, fields: dict, specs: list[tuple]) -> list[int]:
     quotes = []
     pos = 0
     for words, speaker, skind, mention, cue, method, confidence in specs:
-        start = article.text.index(words, pos)
-        sp_start = article.text.find(mention) if mention else -1
-        quotes.append(
-            Quote(
-                text=words,
-                start=start,
-                end=start + len(words),
-                kind="partial" if words[0].islower() else "direct",
-                speaker=speaker,
-                speaker_kind=skind,
-                speaker_mention=mention,
-                speaker_start=sp_start if sp_start >= 0 else None,
-                speaker_end=sp_start + len(mention) if sp_start >= 0 else None,
-                cue=cue,
-                method=method,
-                confidence=confidence,
-            )
+        q = located_quote(
+            article.text, words, after=pos, speaker=speaker, speaker_kind=skind, mention=mention,
+            kind="partial" if words[0].islower() else "direct", cue=cue, method=method, confidence=confidence,
         )
-        pos = start + len(words)
+        quotes.append(q)
+        pos = q.end
     return store.add(article, quotes).quote_ids
 
 

@@ -6,28 +6,22 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import Said, article_with_quotes
 
 from cli.main import cli
 from index import QuoteIndex, check, delete_documents, index_exists, rebuild, sync
 from index.build import META_FILE, indexed_signatures
-from quotes.model import Article, Quote
 from quotes.store import Store
 
 
-def add(store: Store, title: str, said: list[tuple[str, str | None, str | None]], **meta: str) -> list[int]:
+def add(store: Store, title: str, said: list[tuple[str, str | None, str | None]]) -> list[int]:
     """Store an article quoting each ``(words, canonical speaker, mention)``; the quote ids."""
-    text = title + "\n\n"
-    quotes = []
-    for words, speaker, mention in said:
-        text += "\u201c"
-        start = len(text)
-        text += words
-        text += ",\u201d " + (mention or "someone") + " said.\n\n"
-        quotes.append(Quote(
-            text=words, start=start, end=start + len(words), speaker=speaker,
-            speaker_kind="person" if speaker else None, speaker_mention=mention, cue="said", confidence=0.8,
-        ))
-    return store.add(Article(text=text, title=title, publisher="Test Wire", published="2022-01-05"), quotes).quote_ids
+    article, quotes = article_with_quotes(
+        [Said(words, speaker, mention, confidence=0.8) for words, speaker, mention in said],
+        lead=title + "\n\n", context=False, locate_mentions=False,
+        title=title, publisher="Test Wire", published="2022-01-05",
+    )
+    return store.add(article, quotes).quote_ids
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import Said, article_with_quotes
 
 from cli.main import cli
 from index import QueryError, QuoteIndex, sync
@@ -46,23 +47,12 @@ ARTICLES = [
 def build(db_path: Path) -> Store:
     store = Store(db_path)
     for said, meta in ARTICLES:
-        text = (meta["title"] or "") + "\n\n"
-        quotes = []
-        for words, speaker, kind in said:
-            para = len(text)
-            text += OPEN
-            start = len(text)
-            text += words
-            end = len(text)
-            after = f"{speaker} said." if speaker else "one reader wrote."
-            text += "," + CLOSE + " " + after + "\n\n"
-            quotes.append(Quote(
-                text=words, start=start, end=end, kind=kind, speaker=speaker,
-                speaker_kind="person" if speaker else None, speaker_mention=speaker,
-                speaker_role="Transport Minister" if speaker == "Ana Lopez" else None,
-                cue="said", confidence=0.9, context=text[para:].strip(),
-            ))
-        store.add(Article(text=text, **meta), quotes)
+        store.add(*article_with_quotes(
+            [Said(words, speaker, speaker, kind=kind, after=f"{speaker} said." if speaker else "one reader wrote.",
+                  role="Transport Minister" if speaker == "Ana Lopez" else None)
+             for words, speaker, kind in said],
+            lead=(meta["title"] or "") + "\n\n", locate_mentions=False, **meta,
+        ))
     return store
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from conftest import FERRY, FERRY_ANTECEDENT
+from conftest import FERRY, FERRY_ANTECEDENT, located_quote
 
 from quotes.model import Article, Quote
 from quotes.store import Store, StoreError
@@ -11,23 +11,7 @@ from quotes.store import Store, StoreError
 
 def make(text: str, said: list[tuple[str, str | None, str | None]], **meta) -> tuple[Article, list[Quote]]:
     """An article and quotes for each (words, canonical speaker, mention) found in ``text``."""
-    quotes = []
-    for words, speaker, mention in said:
-        start = text.index(words)
-        m_start = text.index(mention) if mention else None
-        quotes.append(
-            Quote(
-                text=words,
-                start=start,
-                end=start + len(words),
-                speaker=speaker,
-                speaker_kind="person" if speaker else None,
-                speaker_mention=mention,
-                speaker_start=m_start,
-                speaker_end=m_start + len(mention) if mention else None,
-            )
-        )
-    return Article(text=text, **meta), quotes
+    return Article(text=text, **meta), [located_quote(text, w, speaker=s, mention=m) for w, s, m in said]
 
 
 def speaker_names(store: Store) -> list[str]:

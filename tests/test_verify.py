@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FERRY_ANTECEDENT
+from conftest import FERRY_ANTECEDENT, Said, article_with_quotes
 from test_store import make_old_schema
 
 from cli.main import cli
@@ -15,31 +15,15 @@ from index.normalize import find_segments, segments, words
 from quotes.model import Article, Quote
 from quotes.store import Store
 
-OPEN, CLOSE = "\u201c", "\u201d"
 
 
 def article(paragraphs: list[tuple[str, str | None, str | None, str]], **meta: str) -> tuple[Article, list[Quote]]:
     """Paragraphs ``(words, canonical speaker, mention, after)`` written as
-    ``“words,” after`` with offsets computed from the text built."""
-    text = ""
-    quotes = []
-    for said, speaker, mention, after in paragraphs:
-        para_start = len(text)
-        text += OPEN
-        start = len(text)
-        text += said
-        end = len(text)
-        text += "," + CLOSE + " " + after + "\n\n"
-        m_start = text.index(mention, end) if mention else None
-        quotes.append(
-            Quote(
-                text=said, start=start, end=end, speaker=speaker, speaker_kind="person" if speaker else None,
-                speaker_mention=mention, speaker_start=m_start,
-                speaker_end=m_start + len(mention) if mention else None, cue="said", method="post-posed",
-                confidence=0.9, context=text[para_start:].strip(),
-            )
-        )
-    return Article(text=text, **meta), quotes
+    ``“words,” after``."""
+    return article_with_quotes(
+        [Said(said, speaker, mention, after=after, method="post-posed") for said, speaker, mention, after in paragraphs],
+        **meta,
+    )
 
 
 HARBOUR = "We will rebuild the harbour wall before winter"
