@@ -12,7 +12,6 @@ The index is derived from SQLite and can always be rebuilt from it::
 """
 from __future__ import annotations
 
-from . import _patches
 from .build import (
     DriftReport,
     SyncReport,
@@ -33,8 +32,6 @@ from .errors import (
 from .schema import SCHEMA_VERSION, make_schema
 from .search import Hit, QuoteIndex, SearchResults
 from .verify import Evidence, Verdict, verify
-
-_patches.apply()
 
 __all__ = [
     "BudgetExceeded", "DriftReport", "IndexWriteError", "InputTooLarge", "Evidence", "Hit", "IndexMissing", "QueryError", "QuoteIndex", "QuoteIndexError",

@@ -32,7 +32,6 @@ from quotes.store import Store, writer_lock
 from .errors import IndexMissing
 from .schema import SCHEMA_VERSION, make_schema, make_speaker_schema
 from .writing import (
-    LOCK_TIMEOUT,
     building_folder,
     open_writer,
     remove_leftovers,
@@ -507,7 +506,7 @@ def delete_documents(index_dir: str | os.PathLike[str], quote_ids: Iterable[int]
     """Remove documents from the index (not from SQLite)."""
     ix = open_index(index_dir)
     n = 0
-    with ix.writer(timeout=LOCK_TIMEOUT) as writer:
+    with open_writer(ix, 0) as writer:
         for qid in quote_ids:
             n += writer.delete_by_term("id", str(qid))
     return n

@@ -22,6 +22,7 @@ from quotes.dates import to_utc
 from quotes.model import NON_SPEECH_KINDS, QUOTE_KINDS
 from quotes.store import Store
 
+from . import whoosh_speedups
 from .budget import (
     MAX_FUZZY_CHARS,
     MAX_QUERY_DEPTH,
@@ -278,6 +279,7 @@ class QuoteIndex:
         inode = self._folder_inode()
         with self._lock:
             if self._ix is None or inode != self._inode:
+                whoosh_speedups.install_reader_cache()
                 ix = open_index(self.index_dir)
                 six = None
                 if whoosh_index.exists_in(str(self.index_dir), indexname=SPEAKERS_NAME):
