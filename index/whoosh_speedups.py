@@ -169,6 +169,8 @@ class FasterWriting(SegmentWriter):
     """Mixin for a Whoosh segment writer (or a subclass): chunked runs, and its
     segment's lengths read through :class:`CachedPerDocReader`."""
 
+    pool: Any
+
     def __init__(self, ix: Any, *args: Any, **kwargs: Any):
         super().__init__(ix, *args, **kwargs)
         self.pool = ChunkedPostingPool.like(self.pool)

@@ -135,11 +135,13 @@ class OwnedMpWriter(MpWriter):
     """Whoosh's parallel writer with sub-writers it owns (see the module docstring),
     each writing with ``writer_class``."""
 
+    jobqueue: Any
+
     def __init__(self, ix: FileIndex, procs: int, writer_class: type[SegmentWriter] = SegmentWriter, **kwargs: Any):
         super().__init__(ix, procs=procs, **kwargs)
         self.writer_class = writer_class
-        self._errors = multiprocessing.SimpleQueue()
-        self.jobqueue = _WatchedQueue(self.jobqueue, self)  # type: ignore[assignment]
+        self._errors: Any = multiprocessing.SimpleQueue()
+        self.jobqueue = _WatchedQueue(self.jobqueue, self)
 
     def _new_task(self) -> Any:
         task = _SubWriter(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +17,8 @@ from whoosh.writing import PostingPool, SegmentWriter
 from index import QuoteIndex, rebuild, whoosh_speedups
 from index.build import INDEX_NAME, document, iter_rows
 from index.schema import make_schema
-from index.whoosh_speedups import ChunkedPostingPool, FastSegmentWriter
-from index.writing import FastMpWriter, OwnedMpWriter, open_writer
+from index.whoosh_speedups import ChunkedPostingPool, FasterWriting
+from index.writing import LOCK_TIMEOUT, OwnedMpWriter, open_writer
 from quotes.model import Article, Quote
 from quotes.store import Store
 
@@ -86,17 +86,21 @@ def changes(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict
     return rewritten, [row for row in rows[5::41] if row not in rewritten]
 
 
-def build(store: Store, folder: Path, *, speedups: bool, procs: int, multisegment: bool = True) -> FileIndex:
+def build(
+    store: Store, folder: Path, *, speedups: bool, procs: int, multisegment: bool = True,
+    opener: Callable[..., Any] = open_writer,
+) -> FileIndex:
     """An index of every quote, written in three commits as sync writes them: most
-    quotes, then the rest (merging small segments), then some rewritten, some deleted."""
+    quotes, then the rest (merging small segments), then some rewritten, some deleted;
+    each writer as ``opener`` opens it."""
     folder.mkdir()
     ix = FileStorage(str(folder), supports_mmap=False).create_index(make_schema(), indexname=INDEX_NAME)
     rows = list(iter_rows(store))
     cut = len(rows) * 2 // 3
     changed, deleted = changes(rows)
     for batch in (rows[:cut], rows[cut:], changed):
-        writer = open_writer(ix, len(batch), procs, limitmb=1, multisegment=multisegment, speedups=speedups)
-        assert isinstance(writer, (FastSegmentWriter, FastMpWriter)) == speedups
+        writer = opener(ix, len(batch), procs, limitmb=1, multisegment=multisegment, speedups=speedups)
+        assert isinstance(writer, FasterWriting) == speedups
         for row in batch:
             if batch is changed:
                 writer.update_document(**document(row))
@@ -162,6 +166,23 @@ def test_speedups_write_the_index_plain_whoosh_writes(store, tmp_path, plain_rea
     for part in ("count", "docs", "spelling", "postings"):
         assert fast[part] == plain[part], part
         assert fast_plainly[part] == plain[part], part
+
+
+class _PlainChildren(FasterWriting, OwnedMpWriter):
+    """A parent with the speed-ups whose sub-writers are Whoosh's own, as a process
+    started afresh, without them, would be."""
+
+
+def _plain_children(ix: FileIndex, documents: int, procs: int, *, limitmb: float, multisegment: bool, speedups: bool) -> Any:
+    return _PlainChildren(ix, procs=procs, limitmb=limitmb, multisegment=multisegment, timeout=LOCK_TIMEOUT)
+
+
+def test_a_parent_merges_the_runs_of_sub_writers_without_the_speedups(store, tmp_path, plain_readers):
+    """Without multisegment the parent reads its sub-writers' runs: which pool wrote
+    them does not matter."""
+    plain = contents(build(store, tmp_path / "plain", speedups=False, procs=2, multisegment=False))
+    mixed = build(store, tmp_path / "mixed", speedups=True, procs=2, multisegment=False, opener=_plain_children)
+    assert contents(mixed) == plain
 
 
 def test_the_build_crosses_run_and_chunk_boundaries(store, tmp_path, monkeypatch):
