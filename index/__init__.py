@@ -13,7 +13,6 @@ its index folder (``quotes.db`` -> ``quotes.index``, :attr:`quotes.store.Store.i
 """
 from __future__ import annotations
 
-from . import _patches
 from .build import (
     DriftReport,
     SyncReport,
@@ -34,8 +33,6 @@ from .errors import (
 from .schema import SCHEMA_VERSION, make_schema
 from .search import Hit, QuoteIndex, SearchResults
 from .verify import Evidence, Verdict, verify
-
-_patches.apply()
 
 __all__ = [
     "BudgetExceeded", "DriftReport", "IndexWriteError", "InputTooLarge", "Evidence", "Hit", "IndexMissing", "QueryError", "QuoteIndex", "QuoteIndexError",

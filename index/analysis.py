@@ -184,7 +184,7 @@ class FastAnalyzer(Composable):
 # - ``last``: (value, unstemmed words) of the value indexed last; Whoosh asks for a
 #   field's spelling words right after indexing the same value;
 # - ``spelled``: while a writer adds a document, the spelling words that writer has
-#   already added, per field (see _patches): a new segment needs each word once, not
+#   already added, per field (see whoosh_speedups): a new segment needs each word once, not
 #   once per document.
 state = threading.local()
 

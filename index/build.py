@@ -33,7 +33,6 @@ from .storage import (
 )
 from .storage import storage as _storage
 from .writing import (
-    LOCK_TIMEOUT,
     building_folder,
     open_writer,
     remove_leftovers,
@@ -212,7 +211,7 @@ def delete_documents(index_dir: str | os.PathLike[str], quote_ids: Iterable[int]
     """Remove documents from the index (not from SQLite)."""
     ix = open_index(index_dir)
     n = 0
-    with ix.writer(timeout=LOCK_TIMEOUT) as writer:
+    with open_writer(ix, 0) as writer:
         for qid in quote_ids:
             n += writer.delete_by_term("id", str(qid))
     return n

@@ -22,6 +22,7 @@ from whoosh.scoring import BM25F
 from quotes.speakers import speakers_named
 from quotes.store import Store
 
+from . import whoosh_speedups
 from .budget import MAX_FUZZY_CHARS
 from .collectors import DateWindowCollector, TimedCollector, total_matches
 from .common_words import search_common_words
@@ -76,6 +77,7 @@ class QuoteIndex:
         inode = self._folder_inode()
         with self._lock:
             if self._ix is None or inode != self._inode:
+                whoosh_speedups.install_reader_cache()
                 ix = open_index(self.index_dir)
                 six = open_speakers_for_search(self.index_dir)
                 self._ix, self._six, self._inode = ix, six, inode

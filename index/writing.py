@@ -23,11 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.index import FileIndex
-from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.multiproc import MpWriter, SubWriterTask, finish_subsegment
+from whoosh.writing import SegmentWriter
 
 from quotes.children import die_with
 
+from . import whoosh_speedups
 from .errors import IndexWriteError, QuoteIndexError
+from .whoosh_speedups import FasterWriting, FastSegmentWriter
 
 #: Seconds a writer waits for another to release the index's write lock.
 LOCK_TIMEOUT = 60.0
@@ -69,7 +72,9 @@ class _SubWriter(SubWriterTask):
 
     It is always forked from the writing process, whatever start method the process
     was given (a fork server would make the server its parent), so that it is that
-    process's own child and dies with it.
+    process's own child and dies with it. It writes with ``writer_class``, given by the
+    parent: were the process started another way, that class would still come with it
+    (pickled by name), not be whatever Whoosh's module holds in the child.
     """
 
     @staticmethod
@@ -78,19 +83,36 @@ class _SubWriter(SubWriterTask):
 
         return Popen(process_obj)
 
-    def __init__(self, *args: Any, errors: Any, parent: int):
+    def __init__(self, *args: Any, writer_class: type[SegmentWriter], errors: Any, parent: int):
         super().__init__(*args)
+        self._writer_class = writer_class
         self._errors = errors
         self._parent = parent
 
     def run(self) -> None:
         die_with(self._parent)
         try:
-            super().run()
+            self._write()
         except BaseException as e:  # reported to the parent; no traceback on stderr
             with contextlib.suppress(Exception):
                 self._errors.put(describe(e, self.storage.folder))
             os._exit(1)
+
+    def _write(self) -> None:
+        # Whoosh's SubWriterTask.run, with the writer class given rather than Whoosh's.
+        ix = self.storage.open_index(self.indexname)
+        writer = self.writer = self._writer_class(ix, _lk=False, **self.kwargs)
+        while self.running:
+            job = self.jobqueue.get()
+            if job is None:
+                break
+            self._process_file(*job)
+        if not self.running:
+            writer.cancel()
+        elif self.multisegment:
+            self.resultqueue.put((None, writer.pool.fieldnames, writer._finalize_segment()), timeout=5)
+        else:
+            self.resultqueue.put(finish_subsegment(writer, self.kwargs.get("k", 64)), timeout=5)
 
 
 class _WatchedQueue:
@@ -110,17 +132,21 @@ class _WatchedQueue:
 
 
 class OwnedMpWriter(MpWriter):
-    """Whoosh's parallel writer with sub-writers it owns (see the module docstring)."""
+    """Whoosh's parallel writer with sub-writers it owns (see the module docstring),
+    each writing with ``writer_class``."""
 
-    def __init__(self, ix: FileIndex, procs: int, **kwargs: Any):
+    jobqueue: Any
+
+    def __init__(self, ix: FileIndex, procs: int, writer_class: type[SegmentWriter] = SegmentWriter, **kwargs: Any):
         super().__init__(ix, procs=procs, **kwargs)
-        self._errors = multiprocessing.SimpleQueue()
-        self.jobqueue = _WatchedQueue(self.jobqueue, self)  # type: ignore[assignment]
+        self.writer_class = writer_class
+        self._errors: Any = multiprocessing.SimpleQueue()
+        self.jobqueue = _WatchedQueue(self.jobqueue, self)
 
     def _new_task(self) -> Any:
         task = _SubWriter(
             self.storage, self.indexname, self.jobqueue.inner, self.resultqueue, self.subargs,
-            self.multisegment, errors=self._errors, parent=os.getpid(),
+            self.multisegment, writer_class=self.writer_class, errors=self._errors, parent=os.getpid(),
         )
         self.tasks.append(task)
         task.start()
@@ -170,16 +196,44 @@ def clean_temp(ix: FileIndex) -> None:
         lock.release()
 
 
-def open_writer(ix: FileIndex, documents: int, procs: int | None = None, limitmb: int = 128) -> Any:
+class FastMpWriter(FasterWriting, OwnedMpWriter):
+    """An :class:`OwnedMpWriter` with the speed-ups of :mod:`index.whoosh_speedups`,
+    its sub-writers :class:`~index.whoosh_speedups.FastSegmentWriter`.
+
+    Its runs are in chunks, not in Whoosh's format, and that is safe in both of Whoosh's
+    modes. With ``multisegment`` each sub-writer finishes a segment of its own from the
+    runs it wrote itself; the parent reads none of them. Without it the parent merges
+    the runs its sub-writers leave: they wrote them with the class the parent gave them
+    (not whatever Whoosh's module holds in a process started afresh), and the parent's
+    :class:`~index.whoosh_speedups.ChunkedPostingPool` reads Whoosh's format as well.
+    """
+
+    def __init__(self, ix: FileIndex, procs: int, **kwargs: Any):
+        super().__init__(ix, procs=procs, writer_class=FastSegmentWriter, **kwargs)
+
+
+def open_writer(
+    ix: FileIndex, documents: int, procs: int | None = None, limitmb: float = 128, *,
+    multisegment: bool = True, speedups: bool = True,
+) -> Any:
     """A writer for ``documents`` new documents (several processes for many), with what
-    a killed writer left removed first."""
+    a killed writer left removed first.
+
+    With ``speedups`` (and the Whoosh version they were written for) the writer is one
+    of :mod:`index.whoosh_speedups`, and readers cache field lengths. ``multisegment``
+    (several processes): each writes its own segment, with no final merge of their
+    postings (see :class:`FastMpWriter`).
+    """
     if procs is None:
         procs = min(2, os.cpu_count() or 1) if documents >= PARALLEL_THRESHOLD else 1
+    fast = speedups and whoosh_speedups.supported()
+    if fast:
+        whoosh_speedups.install_reader_cache()  # a merge reads the segments it merges
     clean_temp(ix)
     if procs > 1:
-        # Each process writes its own segment: no final merge of their postings.
-        return OwnedMpWriter(ix, procs=procs, limitmb=limitmb, multisegment=True, timeout=LOCK_TIMEOUT)
-    return ix.writer(limitmb=limitmb, timeout=LOCK_TIMEOUT)
+        parallel = FastMpWriter if fast else OwnedMpWriter
+        return parallel(ix, procs=procs, limitmb=limitmb, multisegment=multisegment, timeout=LOCK_TIMEOUT)
+    return (FastSegmentWriter if fast else SegmentWriter)(ix, limitmb=limitmb, timeout=LOCK_TIMEOUT)
 
 
 # -- building beside the live index, and swapping in ---------------------------------
