@@ -16,7 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quotes.evaluate import fitting_half, read_jsonl
+from quotes.evaluate import read_jsonl
+from quotes.evaluate_spans import fitting_half
 from quotes.extract.speech import SpeechModel
 from quotes.fit_speech import Example, examples, fit, span_examples
 

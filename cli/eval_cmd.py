@@ -7,16 +7,8 @@ from pathlib import Path
 
 import click
 
-from quotes.evaluate import (
-    EvalError,
-    Report,
-    SpanReport,
-    canonical_path_for,
-    evaluate_path,
-    is_span_gold,
-    read_jsonl,
-    span_reports,
-)
+from quotes.evaluate import EvalError, Report, canonical_path_for, evaluate_path, read_jsonl
+from quotes.evaluate_spans import SpanReport, is_span_gold, span_reports
 
 
 @click.command(name="eval")

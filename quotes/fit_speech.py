@@ -5,7 +5,7 @@ Every quoted span the extractor finds in a PolNeAR training article is an exampl
 speech when it matches an annotated quotation, not speech when it falls on one of the
 article's ``unattributed_quoted_spans`` (titles, scare quotes, nicknames), left out
 otherwise. With ``--spans`` (a file in the realnews form, every quoted span labelled),
-the articles of its fitting half (``evaluate.fitting_half``: fixed by each doc_id's
+the articles of its fitting half (``evaluate_spans.fitting_half``: fixed by each doc_id's
 hash, so the other half stays held out) add their spans, each counted ``--spans-weight``
 times: a few dozen articles from many outlets against 840 from one campaign. A logistic
 model is fitted by full-batch gradient descent with L2 regularisation and balanced class
@@ -26,14 +26,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .evaluate import (
-    article_from_row,
-    covers,
-    fitting_half,
-    overlaps_enough,
-    read_jsonl,
-    trim,
-)
+from .evaluate import article_from_row, overlaps_enough, read_jsonl, trim
+from .evaluate_spans import covers, fitting_half
 from .extract import extract, places
 from .extract.layout import analyse
 from .extract.speech import MODEL_FILE, ArticleWords, SpeechModel, features

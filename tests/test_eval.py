@@ -7,19 +7,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.eval_cmd import eval_
+from cli.main import cli
 from quotes.evaluate import (
     canonical_path_for,
     evaluate,
     evaluate_path,
-    evaluate_spans,
-    fitting_half,
-    is_span_gold,
     match,
     names_match,
     overlaps_enough,
     trim,
 )
+from quotes.evaluate_spans import evaluate_spans, fitting_half, is_span_gold
 from quotes.extract.speech import default_model
 from quotes.model import Article, Quote
 
@@ -39,7 +37,7 @@ def span(words: str) -> tuple[int, int]:
 def gold_row() -> dict:
     pier, waste, vanity, nick = span("The pier stays,"), span("waste of money"), span("vanity project."), span("Old Pier")
     mayor, critics = span("Mayor Ruth Okafor"), span("Critics")
-    q = lambda s, sp, kind: {"start": s[0], "end": s[1], "text": TEXT[s[0]:s[1]], "kind": kind,  # noqa: E731
+    q = lambda s, sp, kind: {"start": s[0], "end": s[1], "text": TEXT[s[0]:s[1]], "kind": kind,
                             "speaker": TEXT[sp[0]:sp[1]], "speaker_start": sp[0], "speaker_end": sp[1]}
     return {
         "doc_id": "d1",
@@ -128,15 +126,15 @@ def test_real_extractor_on_the_tiny_file(tmp_path: Path):
 def test_cli_eval(tmp_path: Path):
     gold = write_gold(tmp_path)
     runner = CliRunner()
-    result = runner.invoke(eval_, [str(gold)])
+    result = runner.invoke(cli, ["eval", str(gold)])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) <= 15
     assert any(line.startswith("JOINT") for line in lines)
     assert "canonical speaker accuracy 100.0 on 1 labelled" in result.output
-    as_json = runner.invoke(eval_, [str(gold), "--json"])
+    as_json = runner.invoke(cli, ["eval", str(gold), "--json"])
     assert json.loads(as_json.output)["quote_f1"] == 1.0
-    errors = runner.invoke(eval_, [str(gold), "--errors", "--json"])
+    errors = runner.invoke(cli, ["eval", str(gold), "--errors", "--json"])
     assert errors.exit_code == 0
     assert json.loads(errors.output.strip().splitlines()[-1])["gold_quotes"] == 3
 
@@ -145,13 +143,13 @@ def test_cli_eval(tmp_path: Path):
 def test_cli_eval_bad_input(tmp_path: Path, content, message):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(content, encoding="utf-8")
-    result = CliRunner().invoke(eval_, [str(bad)])
+    result = CliRunner().invoke(cli, ["eval", str(bad)])
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
 
 
 def test_cli_eval_missing_file(tmp_path: Path):
-    result = CliRunner().invoke(eval_, [str(tmp_path / "nope.jsonl")])
+    result = CliRunner().invoke(cli, ["eval", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 1
     assert "Error:" in result.output
 
@@ -167,7 +165,7 @@ def test_article_passed_to_extractor():
 
 def span_row() -> dict:
     pier, waste, vanity, nick = span("The pier stays,"), span("waste of money"), span("vanity project."), span("Old Pier")
-    s = lambda sp, speech, **kw: {"start": sp[0], "end": sp[1], "text": TEXT[sp[0]:sp[1]], "speech": speech, **kw}  # noqa: E731
+    s = lambda sp, speech, **kw: {"start": sp[0], "end": sp[1], "text": TEXT[sp[0]:sp[1]], "speech": speech, **kw}
     return {"doc_id": "d1", "text": TEXT, "spans": [
         s(pier, True, kind="direct", speaker="Ruth Okafor", speaker_kind="person", basis="named"),
         s(waste, True, kind="partial", speaker=None, speaker_kind="group", basis="description"),
@@ -199,11 +197,11 @@ def test_span_gold_from_the_command_line(tmp_path):
     gold = tmp_path / "spans.dev.jsonl"
     gold.write_text(json.dumps(span_row()) + "\n")
     assert is_span_gold(gold)
-    result = CliRunner().invoke(eval_, [str(gold), "--json"])
+    result = CliRunner().invoke(cli, ["eval", str(gold), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["format"] == "spans" and data["speech_spans"] == 2 and data["speech_recall"] == 1.0
-    text = CliRunner().invoke(eval_, [str(gold)])
+    text = CliRunner().invoke(cli, ["eval", str(gold)])
     assert "non-speech rejected" in text.output and "JOINT" in text.output
 
 
@@ -222,9 +220,9 @@ def test_eval_scores_the_articles_the_speech_model_was_not_fitted_on_apart(tmp_p
     rows = [dict(span_row(), doc_id=fitted[0]), dict(span_row(), doc_id=held), dict(span_row(), doc_id=held + "b")]
     gold = tmp_path / "spans.dev.jsonl"
     gold.write_text("".join(json.dumps(r) + "\n" for r in rows))
-    data = json.loads(CliRunner().invoke(eval_, [str(gold), "--json"]).output)
+    data = json.loads(CliRunner().invoke(cli, ["eval", str(gold), "--json"]).output)
     assert data["articles"] == 3
     assert (data["held_out"]["articles"], data["fitted"]["articles"]) == (2, 1)
     assert data["held_out"]["speech_spans"] == 2 * data["fitted"]["speech_spans"]
-    text = CliRunner().invoke(eval_, [str(gold)]).output
+    text = CliRunner().invoke(cli, ["eval", str(gold)]).output
     assert "held out (2 articles the speech model was not fitted on)" in text

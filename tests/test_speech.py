@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from quotes.evaluate import fitting_half
+from quotes.evaluate_spans import fitting_half
 from quotes.extract import extract_text
 from quotes.extract.speech import default_model
 from quotes.fit_speech import examples, fit, report, span_examples

@@ -16,6 +16,10 @@ In: the text, its ``Layout`` (``layout.analyse``) and its quoted ``Span``s
 Helpers for the stages after it: ``tokens`` (the words of a stretch of masked text),
 ``is_cap``, ``clamp`` and ``WINDOW`` (how far from a quote attribution looks),
 ``prev_nonspace`` and ``LEAD_RE`` (the short adverbial that may open a sentence).
+
+Over 400 lines because the document is read in one pass that each cache depends on
+(sentences, then mentions, then subjects, then what genders and descriptions the
+mentions show): split, each part would need the others' state.
 """
 from __future__ import annotations
 

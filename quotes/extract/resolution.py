@@ -13,6 +13,10 @@ speaker: ``name``, ``pronoun`` or ``description``; ``kind`` is ``person``,
 Resolution reads the document's names and fills its caches; the attribution stage
 records each person resolved as a speaker (``Document.speakers``), which later pronouns
 then take into account.
+
+Over 400 lines because one ``resolve`` decides every form of mention, and the rules for
+pronouns, descriptions and documents call back into it (a "they" that issued a
+statement is itself resolved): one module keeps that recursion in sight.
 """
 from __future__ import annotations
 

@@ -8,6 +8,9 @@ fitted on PolNeAR's training split and half of a file of real pages whose every 
 span is labelled, by ``python -m quotes.fit_speech``); a span scored
 below the model's threshold is not speech. A span that is not speech gets a kind of its
 own (``title``, ``term`` or ``other``) and no speaker.
+
+Over 400 lines because the features, the model that weighs them and ``classify`` must
+agree exactly: ``quotes.fit_speech`` fits on these very functions, so they live together.
 """
 from __future__ import annotations
 
