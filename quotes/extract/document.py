@@ -215,7 +215,7 @@ class Document:
             if men.name:
                 self.names.add(men.name, men.kind, men.role, ms, men.gender)
         self.names.finish()
-        self._learn_descriptions()
+        self.names.describe_later(self._learn_descriptions)  # read only if a description needs it
         # Mentions that open a sentence (after a short adverbial) are its subjects: the
         # likeliest antecedents of "he" and "she".
         starts = set()
@@ -273,10 +273,13 @@ class Document:
         for ms, me, men in self.mentions:
             if men.kind != "person" or not men.name:
                 continue
+            before = m[ms - 1 : ms] == " " and m[ms - 2 : ms - 1].islower()  # "... official Tom Baker"
+            if not before and m[me : me + 1] != ",":
+                continue  # most mentions: no role words before them, no appositive after
             ent = self.names.canonical(men.name)
             if ent is None:
                 continue
-            words = m[max(0, ms - 50) : ms].split() if m[ms - 1 : ms] == " " else []
+            words = m[max(0, ms - 50) : ms].split() if before else []
             k = len(words)
             if k and words[-1].islower() and (words[-1] in ROLE_NOUNS or is_role_noun(words[-1])):
                 k -= 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -356,6 +357,7 @@ class Names:
         self._by_token: dict[str, list[Entity]] = {}
         self._plain: dict[str, Entity | None] = {}
         self._lowered: dict[str, list[str]] = {}  # name -> its lowercased tokens
+        self._describe: Callable[[], None] | None = None
 
     def add(self, name: str, kind: str, role: str | None, pos: int, gender: str | None = None) -> Entity:
         ent = self.entities.get(name)
@@ -414,8 +416,16 @@ class Names:
                 best, best_key = ent, key
         return best
 
+    def describe_later(self, learn: Callable[[], None]) -> None:
+        """Have ``learn`` fill each entity's ``described`` before the first ``by_role``."""
+        self._describe = learn
+
     def by_role(self, words: list[str], pos: int) -> Entity | None:
-        """A person whose recorded role contains the description's head words."""
+        """A person whose recorded role (or a description the article gave them)
+        contains the description's head words."""
+        if self._describe is not None:
+            learn, self._describe = self._describe, None
+            learn()
         want = [_ABBR.get(w, w) for w in words if w not in ("the", "a", "an", "this", "that", "his", "her", "its", "their", "former")]
         want = [w for w in want if not w.endswith(("'s", "’s"))]
         if not want:
