@@ -19,8 +19,10 @@ from test_readers import HTML, NAV_ONLY_HTML
 
 from cli.ingest_cmd import MAX_PROBLEM_LINES
 from cli.main import cli
+import index.follow
 from index import check
 from index.build import delete_documents
+from index.follow import ingest_and_index
 from quotes.extract import extract
 from quotes.ingest import (
     MAX_INFLIGHT_ARTICLES,
@@ -505,9 +507,7 @@ def test_second_ingest_waits_for_the_first(tmp_path: Path, db_path: Path) -> Non
 
 
 def test_large_syncs_run_in_a_child_process(tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import cli.ingest_cmd
-
-    monkeypatch.setattr(cli.ingest_cmd, "INDEX_BATCH", 10)
+    monkeypatch.setattr(index.follow, "INDEX_BATCH", 10)
     path = tmp_path / "feed.jsonl"
     path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(40)]))
     result = invoke(str(path), "--db", str(db_path), "--workers", "1")
@@ -517,9 +517,7 @@ def test_large_syncs_run_in_a_child_process(tmp_path: Path, db_path: Path, monke
 
 
 def test_bulk_load_indexes_while_storing(tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import cli.ingest_cmd
-
-    monkeypatch.setattr(cli.ingest_cmd, "INDEX_BATCH", 10)
+    monkeypatch.setattr(index.follow, "INDEX_BATCH", 10)
     path = tmp_path / "feed.jsonl"
     path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(40)]))
     result = invoke(str(path), "--db", str(db_path), "--workers", "2")
@@ -537,9 +535,7 @@ def test_bulk_load_indexes_while_storing(tmp_path: Path, db_path: Path, monkeypa
 def test_reported_time_covers_the_index_catch_up(
     tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cli.ingest_cmd
-
-    store_quotes, set_pending = cli.ingest_cmd.run_ingest, cli.ingest_cmd.set_sync_pending
+    store_quotes, set_pending = index.follow.run_ingest, index.follow.set_sync_pending
     marks: dict[str, float] = {}
 
     def timed_store(*args: object, **kwargs: object) -> object:
@@ -553,14 +549,11 @@ def test_reported_time_covers_the_index_catch_up(
         if not pending:  # the index has caught up
             marks["indexed"] = time.monotonic()
 
-    monkeypatch.setattr(cli.ingest_cmd, "run_ingest", timed_store)
-    monkeypatch.setattr(cli.ingest_cmd, "set_sync_pending", timed_set_pending)
+    monkeypatch.setattr(index.follow, "run_ingest", timed_store)
+    monkeypatch.setattr(index.follow, "set_sync_pending", timed_set_pending)
     path = tmp_path / "feed.jsonl"
     path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(100)]))
-    report, index_ok = cli.ingest_cmd._ingest(
-        (str(path),), db_path, glob=None, workers=1, max_bytes=1 << 20, strict=False, timeout=60,
-        verbose=False, chatty=False, progress=cli.ingest_cmd.Progress(False, None),
-    )
+    report, index_ok = ingest_and_index(db_path, tmp_path / "quotes.index", read_paths([path]))
     assert index_ok and report.quotes_added == 200
     assert check(Store(db_path), tmp_path / "quotes.index").documents == 200
     assert marks["stored"] < marks["indexed"]  # the quotes were indexed after storing...
@@ -587,3 +580,21 @@ def test_index_failure_is_reported_and_repaired_next_time(tmp_path: Path, db_pat
     assert result.exit_code == 0, result.output
     assert check(Store(db_path), index_dir).ok
     assert not sync_pending(Store(db_path))
+
+
+def test_ingest_and_index_as_a_library_call(tmp_path: Path, db_path: Path) -> None:
+    index_dir = tmp_path / "news.index"
+    (tmp_path / "a.txt").write_text(story(1))
+    statuses: list[str] = []
+    report, index_ok = ingest_and_index(db_path, index_dir, read_paths([tmp_path / "a.txt"]), on_status=statuses.append)
+    assert index_ok and (report.articles_added, report.quotes_added) == (1, 2)
+    assert check(Store(db_path), index_dir).ok and statuses == []  # nothing to catch up with
+
+    # An index that cannot be written is reported; the quotes are stored all the same.
+    for toc in index_dir.glob("*.toc"):
+        toc.write_bytes(b"garbage")
+    (tmp_path / "b.txt").write_text(story(2))
+    reasons: list[str] = []
+    report, index_ok = ingest_and_index(db_path, index_dir, read_paths([tmp_path / "b.txt"]), on_index_error=reasons.append)
+    assert not index_ok and len(reasons) == 1 and report.quotes_added == 2
+    assert sync_pending(Store(db_path))
