@@ -291,14 +291,12 @@ def summary(added: int, unchanged: int, quotes: int, seconds: float) -> str:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@db_option
 @input_options
 @click.option("--with-text", is_flag=True, help="Include each article's text (what the offsets index).")
 @click.pass_context
 def extract(
     ctx: click.Context,
     paths: tuple[str, ...],
-    db_path: Path,
     glob: str | None,
     workers: int,
     max_bytes: int,

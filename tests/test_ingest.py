@@ -257,6 +257,11 @@ def run_quotes(
     )
 
 
+def stored_in(command: str, db_path: str | Path) -> list[str]:
+    """``--db`` for the command that stores (``extract`` stores nothing)."""
+    return ["--db", str(db_path)] if command == "ingest" else []
+
+
 @pytest.mark.parametrize("command", ["ingest", "extract"])
 def test_unreadable_folders_are_reported(tmp_path: Path, command: str) -> None:
     src = tmp_path / "in"
@@ -270,7 +275,8 @@ def test_unreadable_folders_are_reported(tmp_path: Path, command: str) -> None:
         folder.chmod(0)
     try:
         proc = run_quotes(
-            [command, "in", "locked", "--db", "quotes.db", "--workers", "1"], tmp_path, held_to_permissions=True
+            [command, "in", "locked", *stored_in(command, "quotes.db"), "--workers", "1"], tmp_path,
+            held_to_permissions=True,
         )
     finally:
         for folder in unreadable:
@@ -293,7 +299,7 @@ def test_fifo_in_a_folder_is_reported_not_read(tmp_path: Path, command: str) -> 
     src.mkdir()
     (src / "a.txt").write_text(story(1))
     os.mkfifo(src / "b.txt")  # opening it to read would wait for a writer forever
-    proc = run_quotes([command, "in", "--db", "quotes.db", "--workers", "1"], tmp_path)
+    proc = run_quotes([command, "in", *stored_in(command, "quotes.db"), "--workers", "1"], tmp_path)
     assert proc.stderr.splitlines() == ["in/b.txt: not a regular file (a FIFO)"]
     assert proc.returncode == 1
     if command == "ingest":
@@ -344,7 +350,7 @@ def bad_feed(path: Path, bad_lines: int) -> list[str]:
 def test_problem_lines_are_capped(tmp_path: Path, db_path: Path, command: str) -> None:
     path = tmp_path / "feed.jsonl.gz"
     problems = bad_feed(path, 3000)
-    result = CliRunner().invoke(cli, [command, str(path), "--db", str(db_path)], catch_exceptions=False)
+    result = CliRunner().invoke(cli, [command, str(path), *stored_in(command, db_path)], catch_exceptions=False)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         *problems[:MAX_PROBLEM_LINES], f"... and {3000 - MAX_PROBLEM_LINES:,} more problems not shown"
