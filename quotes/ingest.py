@@ -26,7 +26,7 @@ from typing import Any
 from .children import die_with
 from .dates import published_problem
 from .model import Article, Quote
-from .readers import ReadError
+from .readers import ReadError, layout_of
 from .store import AddResult, Store, set_sync_pending, sync_pending, writer_lock
 
 Extractor = Callable[[Article], list[Quote]]
@@ -83,9 +83,14 @@ def where(article: Article) -> str:
 
 
 def default_extractor() -> Extractor:
+    return _extract
+
+
+def _extract(article: Article) -> list[Quote]:
+    """The default extractor, reusing the layout the reader found."""
     from .extract import extract
 
-    return extract
+    return extract(article, layout=layout_of(article))
 
 
 # -- extraction -----------------------------------------------------------------

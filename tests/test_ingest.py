@@ -604,3 +604,31 @@ def test_ingest_and_index_as_a_library_call(tmp_path: Path, db_path: Path) -> No
     report, index_ok = ingest_and_index(db_path, index_dir, read_paths([tmp_path / "b.txt"]), on_index_error=reasons.append)
     assert not index_ok and len(reasons) == 1 and report.quotes_added == 2
     assert sync_pending(Store(db_path))
+
+
+def test_a_text_file_is_laid_out_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import quotes.extract.layout
+    import quotes.extract.pipeline
+
+    calls: list[str] = []
+    analyse = quotes.extract.layout.analyse
+
+    def counted(text: str) -> object:
+        calls.append(text)
+        return analyse(text)
+
+    monkeypatch.setattr(quotes.extract.layout, "analyse", counted)
+    monkeypatch.setattr(quotes.extract.pipeline, "analyse", counted)
+    (tmp_path / "a.txt").write_text(story(1))
+    [(article, quotes)] = list(extract_stream(read_paths([tmp_path / "a.txt"])))
+    assert len(calls) == 1  # by the reader, for the title; extraction reuses it
+    assert article.title == "Council report number 1"
+    assert quotes == extract(Article(text=story(1)))
+
+    # A text changed after reading is analysed afresh.
+    article.text = article.text.replace("Tom Baker", "Sam Patel")
+    del calls[:]
+    [(_, changed)] = list(extract_stream([article]))
+    assert len(calls) == 1
+    assert changed == extract(Article(text=article.text))
+    assert any(q.speaker == "Sam Patel" for q in changed)
