@@ -183,7 +183,8 @@ def child(corpus: str, db: str, workers: int) -> None:
 
     index_dir = Path(db).with_name(Path(db).stem + ".index")
     report, index_ok = ingest_and_index(
-        db, index_dir, read_paths([corpus]), workers=workers, on_index_error=lambda reason: print(reason, file=sys.stderr)
+        db, index_dir, read_paths([corpus]), workers=workers,
+        on_index_error=lambda reason: print(reason, file=sys.stderr),
     )
     if not (report.ok and index_ok):
         raise SystemExit(f"ingest incomplete: {report.to_dict()['errors'][:5]}")

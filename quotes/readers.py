@@ -27,7 +27,7 @@ import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from .model import Article
 
@@ -252,7 +252,7 @@ def read_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES, *, progress: Progre
             return
         stream: IO[bytes] = raw
         if gzipped:
-            stream = gzip.GzipFile(fileobj=raw, mode="rb")
+            stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
         if fmt == "jsonl":
             yield from read_jsonl(stream, path, max_bytes, progress=progress, raw=raw)
             return
@@ -611,10 +611,11 @@ def _clean_surrogates(text: str) -> str:
 # -- messages -------------------------------------------------------------------
 
 
-def _os_reason(e: OSError) -> str:
+def _os_reason(e: BaseException) -> str:
     if isinstance(e, IsADirectoryError):
         return "is a directory"
-    return e.strerror.lower() if e.strerror else str(e)
+    strerror = getattr(e, "strerror", None)
+    return strerror.lower() if strerror else str(e)
 
 
 def _gzip_reason(e: BaseException) -> str:

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
@@ -24,17 +27,10 @@ from index import check
 from index.build import delete_documents
 from index.follow import ingest_and_index
 from quotes.extract import extract
-from quotes.ingest import (
-    MAX_INFLIGHT_ARTICLES,
-    extract_stream,
-    ingest,
-    set_sync_pending,
-    sync_pending,
-    writer_lock,
-)
+from quotes.ingest import MAX_INFLIGHT_ARTICLES, extract_stream, ingest
 from quotes.model import Article
 from quotes.readers import read_paths
-from quotes.store import Store
+from quotes.store import Store, set_sync_pending, sync_pending, writer_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ["Ann Lee", "Tom Baker", "Maria Gomez", "Sam Patel", "Jo Novak"]
@@ -408,7 +404,7 @@ def test_extraction_failure_skips_only_that_article(tmp_path: Path, db_path: Pat
     path = tmp_path / "feed.jsonl"
     path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(6)]))
     store = Store(db_path)
-    report = ingest(store, read_paths([path]), workers=workers, extractor=boom_on_plan_3)
+    report = ingest(store, read_paths([path]), workers=workers, extractor=boom_on_plan_3, parallel_min_chars=0)
     assert [str(e) for e in report.errors] == [f"{path}:4: extraction failed: ValueError: cannot cope"]
     assert (report.articles_added, report.quotes_added) == (5, 10)
     assert len(report.new_quote_ids) == 10 and not report.ok
@@ -427,7 +423,9 @@ def test_extraction_that_hangs_is_timed_out(tmp_path: Path, db_path: Path, worke
     path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(4)]))
     store = Store(db_path)
     started = time.monotonic()
-    report = ingest(store, read_paths([path]), workers=workers, extractor=hang_on_plan_2, timeout=0.5)
+    report = ingest(
+        store, read_paths([path]), workers=workers, extractor=hang_on_plan_2, timeout=0.5, parallel_min_chars=0
+    )
     assert time.monotonic() - started < 30
     assert [str(e) for e in report.errors] == [f"{path}:3: extraction took longer than 0.5s (skipped)"]
     assert report.articles_added == 3 and not report.ok
@@ -446,12 +444,53 @@ def test_extract_stream_bounded_and_ordered() -> None:
             yield Article(text=story(i), doc_id=str(i))
 
     seen = 0
-    for article, quotes in extract_stream(items(), workers=2, chunk_size=4):
+    for article, quotes in extract_stream(items(), workers=2, chunk_size=4, parallel_min_chars=0):
         assert article.doc_id == str(seen)
         assert len(quotes) == 2
         seen += 1
         assert pulled - seen <= MAX_INFLIGHT_ARTICLES + 8  # a bounded number in flight
     assert seen == 1000
+
+
+def extracted_with_children(items: Iterable[Article], **kwargs: Any) -> tuple[list[tuple[str, list]], int]:
+    """``extract_stream(items, workers=2, ...)``'s (doc_id, quotes) pairs, and the most
+    child processes it had started at once while they came."""
+
+    def children() -> set[int | None]:
+        return {p.pid for p in multiprocessing.active_children()}
+
+    others = children()  # what earlier tests left running
+    pairs, most = [], 0
+    for article, quotes in extract_stream(items, workers=2, **kwargs):
+        most = max(most, len(children() - others))
+        pairs.append((article.doc_id, quotes))
+    return pairs, most
+
+
+def test_workers_start_only_for_an_input_that_pays_for_them() -> None:
+    articles = [Article(text=story(i), doc_id=str(i)) for i in range(300)]
+    chars = sum(len(a.text) for a in articles)
+    serial = [(a.doc_id, extract(a)) for a in articles]
+
+    # Less text than the threshold: extracted here, no process started.
+    pairs, children = extracted_with_children(articles, parallel_min_chars=chars + 1)
+    assert pairs == serial and children == 0
+
+    # Past it, extraction (the slower part of reading JSON) moves to the workers.
+    pairs, children = extracted_with_children(articles, parallel_min_chars=chars // 10)
+    assert pairs == serial and children == 2
+
+
+def test_no_workers_while_reading_is_the_slower_part() -> None:
+    articles = [Article(text=story(i), doc_id=str(i)) for i in range(40)]
+
+    def slow_to_read() -> Iterator[Article]:
+        for article in articles:
+            time.sleep(0.05)  # far longer than extracting a story takes
+            yield article
+
+    pairs, children = extracted_with_children(slow_to_read(), parallel_min_chars=len(story(1)) * 5)
+    assert pairs == [(a.doc_id, extract(a)) for a in articles] and children == 0
 
 
 # -- the search index follows SQLite ----------------------------------------------
@@ -601,7 +640,9 @@ def test_ingest_and_index_as_a_library_call(tmp_path: Path, db_path: Path) -> No
         toc.write_bytes(b"garbage")
     (tmp_path / "b.txt").write_text(story(2))
     reasons: list[str] = []
-    report, index_ok = ingest_and_index(db_path, index_dir, read_paths([tmp_path / "b.txt"]), on_index_error=reasons.append)
+    report, index_ok = ingest_and_index(
+        db_path, index_dir, read_paths([tmp_path / "b.txt"]), on_index_error=reasons.append
+    )
     assert not index_ok and len(reasons) == 1 and report.quotes_added == 2
     assert sync_pending(Store(db_path))
 
