@@ -11,7 +11,7 @@ the per-run ratio (default / one worker).
     python benchmarks/extract_workers.py --write DIR           # only write the files
 
 The workers are worth starting only for an input large enough to pay for them: the
-threshold (``quotes.ingest.PARALLEL_MIN_CHARS``) is measured with this script.
+threshold (``quotes.ingest.PARALLEL_AFTER_SECONDS``) is measured with this script.
 """
 from __future__ import annotations
 

@@ -43,9 +43,9 @@ MAX_INFLIGHT_ARTICLES = 256
 MAX_KEPT_ERRORS = 1000
 #: Seconds one article may take to extract before it is skipped as a failure.
 EXTRACT_TIMEOUT = 60.0
-#: Characters of article text extracted in this process before worker processes may
-#: start: for less, starting them costs more than they save (benchmarks/extract_workers.py).
-PARALLEL_MIN_CHARS = 1_000_000
+#: Seconds of extraction in this process before worker processes may start: an input
+#: that takes less costs more to hand out than it gains (benchmarks/extract_workers.py).
+PARALLEL_AFTER_SECONDS = 0.5
 
 
 @dataclass
@@ -175,7 +175,7 @@ def extract_stream(
     known: Callable[[Article], bool] | None = None,
     chunk_size: int = CHUNK_SIZE,
     timeout: float | None = EXTRACT_TIMEOUT,
-    parallel_min_chars: int = PARALLEL_MIN_CHARS,
+    parallel_after: float = PARALLEL_AFTER_SECONDS,
 ) -> Generator[tuple[Article | ReadError, Any], None, None]:
     """Pair each item with its outcome, in input order.
 
@@ -186,16 +186,15 @@ def extract_stream(
 
     With ``workers > 1`` extraction may run in that many processes, with a bounded
     number of chunks of ``chunk_size`` articles in flight (enough to keep the workers
-    busy while the caller is writing). They start once ``parallel_min_chars``
-    characters of text have been extracted here (0: at once), and only if extracting
-    them took longer than reading them: while reading is the slower part (HTML pages,
-    parsed in this process), workers would only add the cost of sending articles to
-    them.
+    busy while the caller is writing). They start once extraction here has taken
+    ``parallel_after`` seconds (0: at once), and only if it took longer than reading:
+    while reading is the slower part (HTML pages, parsed in this process), workers
+    would only add the cost of sending articles to them.
     """
     extractor = extractor or default_extractor()
     items = iter(items)
-    if workers > 1 and parallel_min_chars > 0:
-        worth_it = yield from _extract_here(items, extractor, known, timeout, until_chars=parallel_min_chars)
+    if workers > 1 and parallel_after > 0:
+        worth_it = yield from _extract_here(items, extractor, known, timeout, until_seconds=parallel_after)
         if not worth_it:
             workers = 1
     if workers <= 1:
@@ -250,12 +249,11 @@ def _extract_here(
     extractor: Extractor,
     known: Callable[[Article], bool] | None,
     timeout: float | None,
-    until_chars: int | None = None,
+    until_seconds: float | None = None,
 ) -> Generator[tuple[Article | ReadError, Any], None, bool]:
-    """``extract_stream`` in this process, to the end of ``items`` or until
-    ``until_chars`` characters of text have been extracted; returns True when it
-    stopped there having spent longer extracting than reading."""
-    chars = 0
+    """``extract_stream`` in this process, to the end of ``items`` or until extraction
+    has taken ``until_seconds``; returns True when it stopped there having spent longer
+    extracting than reading."""
     reading = extracting = 0.0
     clock = time.perf_counter
     asked = clock()
@@ -271,8 +269,7 @@ def _extract_here(
             outcome = _extract_one(extractor, item, timeout)
             extracting += clock() - started
             yield item, outcome
-            chars += len(item.text)
-            if until_chars is not None and chars >= until_chars:
+            if until_seconds is not None and extracting >= until_seconds:
                 return extracting > reading
         asked = clock()  # the time the caller took with the last item is neither
     return False
@@ -292,7 +289,7 @@ def ingest(
     commit_seconds: float = COMMIT_SECONDS,
     keep_ids: bool = True,
     timeout: float | None = EXTRACT_TIMEOUT,
-    parallel_min_chars: int = PARALLEL_MIN_CHARS,
+    parallel_after: float = PARALLEL_AFTER_SECONDS,
     on_commit: Callable[[list[int]], None] | None = None,
     on_article: Callable[[Article, bool, int], None] | None = None,
     on_error: Callable[[ReadError], None] | None = None,
@@ -304,7 +301,7 @@ def ingest(
     as skipped. Articles already stored are not extracted again. ``strict`` stops at
     the first problem (what was stored before it stays stored). An article whose
     extraction takes longer than ``timeout`` seconds is skipped with its reason.
-    ``workers`` and ``parallel_min_chars``: see :func:`extract_stream`.
+    ``workers`` and ``parallel_after``: see :func:`extract_stream`.
 
     Callbacks: ``on_commit(new_quote_ids)`` after each committed batch;
     ``on_article(article, added, quote_count)`` for each stored or already-known
@@ -352,7 +349,7 @@ def ingest(
             on_commit(new_ids)
 
     stream = extract_stream(
-        items, extractor, workers, known=known, timeout=timeout, parallel_min_chars=parallel_min_chars
+        items, extractor, workers, known=known, timeout=timeout, parallel_after=parallel_after
     )
     try:
         for item, outcome in stream:
@@ -403,7 +400,7 @@ def _bad_offsets(article: Article, quotes: Sequence[Quote]) -> str | None:
 
 __all__ = [
     "KNOWN",
-    "PARALLEL_MIN_CHARS",
+    "PARALLEL_AFTER_SECONDS",
     "IngestReport",
     "extract_stream",
     "ingest",

@@ -404,7 +404,7 @@ def test_extraction_failure_skips_only_that_article(tmp_path: Path, db_path: Pat
     path = tmp_path / "feed.jsonl"
     path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(6)]))
     store = Store(db_path)
-    report = ingest(store, read_paths([path]), workers=workers, extractor=boom_on_plan_3, parallel_min_chars=0)
+    report = ingest(store, read_paths([path]), workers=workers, extractor=boom_on_plan_3, parallel_after=0)
     assert [str(e) for e in report.errors] == [f"{path}:4: extraction failed: ValueError: cannot cope"]
     assert (report.articles_added, report.quotes_added) == (5, 10)
     assert len(report.new_quote_ids) == 10 and not report.ok
@@ -424,7 +424,7 @@ def test_extraction_that_hangs_is_timed_out(tmp_path: Path, db_path: Path, worke
     store = Store(db_path)
     started = time.monotonic()
     report = ingest(
-        store, read_paths([path]), workers=workers, extractor=hang_on_plan_2, timeout=0.5, parallel_min_chars=0
+        store, read_paths([path]), workers=workers, extractor=hang_on_plan_2, timeout=0.5, parallel_after=0
     )
     assert time.monotonic() - started < 30
     assert [str(e) for e in report.errors] == [f"{path}:3: extraction took longer than 0.5s (skipped)"]
@@ -444,7 +444,7 @@ def test_extract_stream_bounded_and_ordered() -> None:
             yield Article(text=story(i), doc_id=str(i))
 
     seen = 0
-    for article, quotes in extract_stream(items(), workers=2, chunk_size=4, parallel_min_chars=0):
+    for article, quotes in extract_stream(items(), workers=2, chunk_size=4, parallel_after=0):
         assert article.doc_id == str(seen)
         assert len(quotes) == 2
         seen += 1
@@ -469,15 +469,14 @@ def extracted_with_children(items: Iterable[Article], **kwargs: Any) -> tuple[li
 
 def test_workers_start_only_for_an_input_that_pays_for_them() -> None:
     articles = [Article(text=story(i), doc_id=str(i)) for i in range(300)]
-    chars = sum(len(a.text) for a in articles)
     serial = [(a.doc_id, extract(a)) for a in articles]
 
-    # Less text than the threshold: extracted here, no process started.
-    pairs, children = extracted_with_children(articles, parallel_min_chars=chars + 1)
+    # Less work than the threshold: extracted here, no process started.
+    pairs, children = extracted_with_children(articles, parallel_after=3600)
     assert pairs == serial and children == 0
 
-    # Past it, extraction (the slower part of reading JSON) moves to the workers.
-    pairs, children = extracted_with_children(articles, parallel_min_chars=chars // 10)
+    # Past it (the first article), extraction, the slower part, moves to the workers.
+    pairs, children = extracted_with_children(articles, parallel_after=1e-9)
     assert pairs == serial and children == 2
 
 
@@ -489,7 +488,7 @@ def test_no_workers_while_reading_is_the_slower_part() -> None:
             time.sleep(0.05)  # far longer than extracting a story takes
             yield article
 
-    pairs, children = extracted_with_children(slow_to_read(), parallel_min_chars=len(story(1)) * 5)
+    pairs, children = extracted_with_children(slow_to_read(), parallel_after=1e-9)
     assert pairs == [(a.doc_id, extract(a)) for a in articles] and children == 0
 
 
