@@ -2,8 +2,10 @@
 
 Builds a corpus of N articles as JSON Lines in a temporary folder (paragraphs of the
 PolNeAR training articles recombined when that file is available, generated text
-otherwise), then times ``quotes ingest corpus.jsonl`` in a subprocess with 1 and with 2
-worker processes, sampling the memory of the whole process tree.
+otherwise), then times the ingest ``quotes ingest corpus.jsonl`` runs
+(``index.follow.ingest_and_index``: store, and keep the search index in step) in a
+subprocess with 1 and with 2 worker processes, sampling the memory of the whole process
+tree.
 
     python benchmarks/ingest.py                      # 100,000 articles
     python benchmarks/ingest.py --articles 10000 --articles 100000 --workers 2
@@ -142,10 +144,7 @@ def run(corpus: Path, workdir: Path, workers: int) -> dict[str, float]:
     db = workdir / f"w{workers}.db"
     for p in workdir.glob(f"w{workers}.*"):
         shutil.rmtree(p) if p.is_dir() else p.unlink()
-    cmd = [
-        sys.executable, "-c", "from cli.main import cli; cli()",
-        "ingest", str(corpus), "--db", str(db), "--workers", str(workers), "--json",
-    ]
+    cmd = [sys.executable, __file__, "--child", str(corpus), str(db), str(workers)]
     started = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, text=True)
     peak_pss = peak_rss = 0
@@ -176,7 +175,27 @@ def run(corpus: Path, workdir: Path, workers: int) -> dict[str, float]:
     }
 
 
+def child(corpus: str, db: str, workers: int) -> None:
+    """Ingest ``corpus`` into ``db`` and its index; print the report as JSON."""
+    sys.path.insert(0, str(ROOT))
+    from index.follow import ingest_and_index
+    from quotes.readers import read_paths
+
+    index_dir = Path(db).with_name(Path(db).stem + ".index")
+    report, index_ok = ingest_and_index(
+        db, index_dir, read_paths([corpus]), workers=workers,
+        on_index_error=lambda reason: print(reason, file=sys.stderr),
+    )
+    if not (report.ok and index_ok):
+        raise SystemExit(f"ingest incomplete: {report.to_dict()['errors'][:5]}")
+    print(json.dumps(report.to_dict()))
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--child"]:
+        corpus, db, workers = sys.argv[2:5]
+        child(corpus, db, int(workers))
+        return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, action="append", help="corpus size (repeatable; default 100000)")
     parser.add_argument("--workers", type=int, action="append", help="worker processes (repeatable; default 1 and 2)")

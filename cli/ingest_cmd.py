@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import re
-import signal
 import sqlite3
 import sys
 import time
@@ -15,31 +13,12 @@ from typing import Any
 
 import click
 
-from index.writing import describe
-from quotes.children import die_with
-from quotes.ingest import (
-    EXTRACT_TIMEOUT,
-    IngestReport,
-    extract_stream,
-    set_sync_pending,
-    sync_pending,
-    where,
-    writer_lock,
-)
-from quotes.ingest import ingest as run_ingest
+from quotes.ingest import EXTRACT_TIMEOUT, extract_stream, where
 from quotes.model import Article, Quote
 from quotes.readers import DEFAULT_MAX_BYTES, ReadError, input_size, read_paths
-from quotes.store import Store, StoreError
+from quotes.store import StoreError
 
 from .common import db_option, index_path_for
-
-#: New quotes are added to the search index in batches of at least this many...
-INDEX_BATCH = 5000
-#: ...and at most this many, so an indexing process needs the same memory however
-#: far the index has fallen behind.
-INDEX_BATCH_MAX = 20000
-#: Memory for Whoosh's indexing pool in a sync, in MB.
-INDEX_LIMIT_MB = 64
 
 QUOTE_FIELDS = (
     "text", "start", "end", "kind", "speaker", "speaker_mention", "speaker_start", "speaker_end",
@@ -247,11 +226,36 @@ def ingest(
     """
     show_progress = not quiet and not verbose and not as_json and sys.stderr.isatty()
     progress = Progress(show_progress, input_size(paths, glob) if show_progress else None)
+    from index.follow import ingest_and_index
+
+    say = progress.echo
+
+    def on_article(article: Article, added: bool, n: int) -> None:
+        progress.articles += 1
+        progress.quotes += n
+        if verbose:
+            state = f"added, {n} quote{'s' if n != 1 else ''}" if added else "already stored"
+            click.echo(f"{where(article)}: {state}", err=True)
+        progress.draw()
+
+    problems = ProblemLines(say, None if verbose else MAX_PROBLEM_LINES)
+
+    def on_error(error: ReadError) -> None:
+        progress.skipped += 1
+        problems(str(error))
+
+    def on_index_error(reason: str) -> None:
+        say(f"Error: search index not updated ({reason}); the next ingest retries, or run: quotes index --rebuild")
+
+    items = read_paths(paths, glob=glob, max_bytes=max_bytes, progress=progress.advance, stdin=_stdin())
     try:
-        report, index_ok = _ingest(
-            paths, db_path, glob=glob, workers=workers, max_bytes=max_bytes, strict=strict, timeout=timeout,
-            verbose=verbose, chatty=not (quiet or as_json), progress=progress,
+        report, index_ok = ingest_and_index(
+            db_path, index_path_for(db_path), items, workers=workers, strict=strict, timeout=timeout,
+            on_article=on_article, on_error=on_error, on_warning=say,
+            on_wait=lambda: say("waiting for another ingest to finish..."),
+            on_status=None if quiet or as_json else say, on_index_error=on_index_error,
         )
+        problems.close()
     except (StoreError, sqlite3.Error) as e:
         raise click.ClickException(str(e))
     finally:
@@ -275,180 +279,6 @@ def ingest(
         ctx.exit(1)
 
 
-def _ingest(
-    paths: tuple[str, ...],
-    db_path: Path,
-    *,
-    glob: str | None,
-    workers: int,
-    max_bytes: int,
-    strict: bool,
-    timeout: float,
-    verbose: bool,
-    chatty: bool,
-    progress: Progress,
-) -> tuple[IngestReport, bool]:
-    """Store, then index: returns the report, its seconds the whole run's, and whether
-    the index is up to date."""
-    say = progress.echo
-    index_dir = index_path_for(db_path)
-    with writer_lock(db_path, on_wait=lambda: say("waiting for another ingest to finish...")):
-        started = time.monotonic()  # this run's work, not the wait for another ingest
-        store = Store(db_path)
-        follower = IndexFollower(store, index_dir, say)
-        buffer: list[int] = []
-
-        # A previous run that stored quotes but died before indexing them left its mark.
-        has_quotes = store.db.execute("select max(id) from quotes").fetchone()[0] is not None
-        if sync_pending(store) or (has_quotes and not index_dir.exists()):
-            if chatty:
-                say("bringing the search index up to date with the database...")
-            follower.sync(None)
-            if follower.wait():
-                set_sync_pending(store, False)
-        set_sync_pending(store, True)
-
-        def on_commit(ids: list[int]) -> None:
-            buffer.extend(ids)
-            # Index in a child process while storing goes on; while one sync runs the
-            # next batch grows (up to INDEX_BATCH_MAX), so the index keeps up. One
-            # writing process: the extraction workers keep the other cores busy.
-            if len(buffer) >= INDEX_BATCH and not follower.busy():
-                follower.sync(buffer[:INDEX_BATCH_MAX])
-                del buffer[:INDEX_BATCH_MAX]
-
-        def on_article(article: Article, added: bool, n: int) -> None:
-            progress.articles += 1
-            progress.quotes += n
-            if verbose:
-                state = f"added, {n} quote{'s' if n != 1 else ''}" if added else "already stored"
-                click.echo(f"{where(article)}: {state}", err=True)
-            progress.draw()
-
-        problems = ProblemLines(say, None if verbose else MAX_PROBLEM_LINES)
-
-        def on_error(error: ReadError) -> None:
-            progress.skipped += 1
-            problems(str(error))
-
-        items = read_paths(paths, glob=glob, max_bytes=max_bytes, progress=progress.advance, stdin=_stdin())
-        try:
-            report = run_ingest(
-                store, items, workers=workers, strict=strict, keep_ids=False, timeout=timeout,
-                on_commit=on_commit, on_article=on_article, on_error=on_error, on_warning=say,
-            )
-        finally:
-            # However the run ends, index what was committed.
-            if chatty and len(buffer) >= INDEX_BATCH:
-                say(f"updating the search index ({len(buffer):,} quotes to go)...")
-            # Extraction is over: the catch-up may use every core.
-            while buffer and follower.ok:
-                follower.sync(buffer[:INDEX_BATCH_MAX], procs=min(2, os.cpu_count() or 1))
-                del buffer[:INDEX_BATCH_MAX]
-            follower.wait()
-        problems.close()
-        if follower.ok:
-            set_sync_pending(store, False)
-        report.seconds = time.monotonic() - started  # storing and indexing
-    return report, follower.ok
-
-
-class IndexFollower:
-    """Keeps the Whoosh index in step with SQLite, one sync at a time.
-
-    Large syncs (and building a missing index) run in a short-lived child process,
-    so the ingest goes on storing while the index catches up, and Whoosh's working
-    memory is returned when the child ends. Small syncs run in this process.
-    """
-
-    def __init__(self, store: Store, index_dir: Path, say: Callable[[str], None]):
-        self.store = store
-        self.index_dir = index_dir
-        self.say = say
-        self.ok = True
-        self._child: Any = None
-        self._conn: Any = None
-
-    def sync(self, ids: list[int] | None, procs: int = 1) -> None:
-        """Start bringing ``ids`` (None: everything) into the index, with ``procs``
-        writing processes for a large batch."""
-        self.wait()
-        if not self.ok:
-            return
-        if ids is not None and len(ids) < INDEX_BATCH:
-            from index import sync
-
-            try:
-                sync(self.store, self.index_dir, ids, writer_locked=True)
-            except Exception as e:  # the quotes are stored; the next ingest retries
-                self._failed(describe(e, self.index_dir))
-            return
-        self._start(ids, procs)
-
-    def busy(self) -> bool:
-        """Whether a sync is running in a child process."""
-        return self._child is not None and self._child.is_alive()
-
-    def _start(self, ids: list[int] | None, procs: int) -> None:
-        ctx = _child_context()
-        self._conn, child_conn = ctx.Pipe(duplex=False)
-        args = (os.fspath(self.store.path), os.fspath(self.index_dir), ids, procs, child_conn, os.getpid())
-        self._child = ctx.Process(target=_index_child, args=args)
-        self._child.start()
-        child_conn.close()
-
-    def wait(self) -> bool:
-        """Wait for a sync in progress; False once any sync has failed."""
-        if self._child is not None:
-            child, conn = self._child, self._conn
-            self._child = self._conn = None
-            message = None
-            try:
-                message = conn.recv()
-            except EOFError:
-                pass
-            child.join()
-            conn.close()
-            if child.exitcode != 0 or message != "ok":
-                self._failed(message or f"the indexing process ended with status {child.exitcode}")
-        return self.ok
-
-    def _failed(self, reason: str) -> None:
-        self.ok = False
-        self.say(
-            f"Error: search index not updated ({reason}); the next ingest retries, or run: quotes index --rebuild"
-        )
-
-
-def _child_context() -> Any:
-    # A fork server forks children from a clean, single-threaded process (this one
-    # may be running a pool), with the index code already imported.
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["index", "quotes.store"])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-def _index_child(db_path: str, index_dir: str, ids: list[int] | None, procs: int, conn: Any, owner: int) -> None:
-    die_with(owner)  # the ingest; this process's parent is the fork server
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # finish the work; the parent handles Ctrl-C
-    try:
-        import index
-
-        # A missing index is built from scratch, with several processes when large.
-        index.sync(
-            Store(db_path), index_dir, ids, procs=None if ids is None else procs, limitmb=INDEX_LIMIT_MB,
-            writer_locked=True,  # the ingest that started this process holds it
-        )
-    except Exception as e:
-        conn.send(describe(e, index_dir))
-        conn.close()
-        sys.exit(1)
-    conn.send("ok")
-    conn.close()
-
-
 def summary(added: int, unchanged: int, quotes: int, seconds: float) -> str:
     def n(count: int, word: str) -> str:
         return f"{count:,} {word}{'' if count == 1 else 's'}"
@@ -461,14 +291,12 @@ def summary(added: int, unchanged: int, quotes: int, seconds: float) -> str:
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@db_option
 @input_options
 @click.option("--with-text", is_flag=True, help="Include each article's text (what the offsets index).")
 @click.pass_context
 def extract(
     ctx: click.Context,
     paths: tuple[str, ...],
-    db_path: Path,
     glob: str | None,
     workers: int,
     max_bytes: int,

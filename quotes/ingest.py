@@ -1,7 +1,8 @@
 """The ingest pipeline: read, extract (in parallel worker processes), store.
 
-Extraction is a pure function of the article, so it runs in a pool of worker
-processes while the main process reads input and is the only writer to SQLite.
+Extraction is a pure function of the article, so for an input large enough to pay
+for them it runs in a pool of worker processes while the main process reads input and
+is the only writer to SQLite.
 Input is streamed: at most a few chunks of articles are in flight at any moment,
 so memory does not grow with the size of the corpus.
 
@@ -19,15 +20,15 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .children import die_with
 from .dates import published_problem
 from .model import Article, Quote
-from .readers import ReadError
-from .store import AddResult, Store, set_sync_pending, sync_pending, writer_lock
+from .readers import ReadError, layout_of
+from .store import AddResult, Store
 
 Extractor = Callable[[Article], list[Quote]]
 
@@ -42,6 +43,9 @@ MAX_INFLIGHT_ARTICLES = 256
 MAX_KEPT_ERRORS = 1000
 #: Seconds one article may take to extract before it is skipped as a failure.
 EXTRACT_TIMEOUT = 60.0
+#: Seconds of extraction in this process before worker processes may start: an input
+#: that takes less costs more to hand out than it gains (benchmarks/extract_workers.py).
+PARALLEL_AFTER_SECONDS = 0.5
 
 
 @dataclass
@@ -83,9 +87,14 @@ def where(article: Article) -> str:
 
 
 def default_extractor() -> Extractor:
+    return _extract
+
+
+def _extract(article: Article) -> list[Quote]:
+    """The default extractor, reusing the layout the reader found."""
     from .extract import extract
 
-    return extract
+    return extract(article, layout=layout_of(article))
 
 
 # -- extraction -----------------------------------------------------------------
@@ -166,25 +175,30 @@ def extract_stream(
     known: Callable[[Article], bool] | None = None,
     chunk_size: int = CHUNK_SIZE,
     timeout: float | None = EXTRACT_TIMEOUT,
-) -> Iterator[tuple[Article | ReadError, Any]]:
+    parallel_after: float = PARALLEL_AFTER_SECONDS,
+) -> Generator[tuple[Article | ReadError, Any], None, None]:
     """Pair each item with its outcome, in input order.
 
     The outcome is the article's quotes, a failure message (a ``str``), ``KNOWN`` when
     ``known(article)`` is true (the article is not extracted), or None for a
-    ReadError. With ``workers > 1`` extraction runs in that many processes, with a
-    bounded number of chunks of ``chunk_size`` articles in flight (enough to keep the
-    workers busy while the caller is writing). An article taking longer than
-    ``timeout`` seconds to extract fails (None: no limit).
+    ReadError. An article taking longer than ``timeout`` seconds to extract fails
+    (None: no limit).
+
+    With ``workers > 1`` extraction may run in that many processes, with a bounded
+    number of chunks of ``chunk_size`` articles in flight (enough to keep the workers
+    busy while the caller is writing). They start once extraction here has taken
+    ``parallel_after`` seconds (0: at once), and only if it took longer than reading:
+    while reading is the slower part (HTML pages, parsed in this process), workers
+    would only add the cost of sending articles to them.
     """
     extractor = extractor or default_extractor()
+    items = iter(items)
+    if workers > 1 and parallel_after > 0:
+        worth_it = yield from _extract_here(items, extractor, known, timeout, until_seconds=parallel_after)
+        if not worth_it:
+            workers = 1
     if workers <= 1:
-        for item in items:
-            if isinstance(item, ReadError):
-                yield item, None
-            elif known is not None and known(item):
-                yield item, KNOWN
-            else:
-                yield item, _extract_one(extractor, item, timeout)
+        yield from _extract_here(items, extractor, known, timeout)
         return
 
     ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
@@ -230,6 +244,37 @@ def extract_stream(
             yield from drain_one()
 
 
+def _extract_here(
+    items: Iterator[Article | ReadError],
+    extractor: Extractor,
+    known: Callable[[Article], bool] | None,
+    timeout: float | None,
+    until_seconds: float | None = None,
+) -> Generator[tuple[Article | ReadError, Any], None, bool]:
+    """``extract_stream`` in this process, to the end of ``items`` or until extraction
+    has taken ``until_seconds``; returns True when it stopped there having spent longer
+    extracting than reading."""
+    reading = extracting = 0.0
+    clock = time.perf_counter
+    asked = clock()
+    for item in items:
+        got = clock()
+        reading += got - asked
+        if isinstance(item, ReadError):
+            yield item, None
+        elif known is not None and known(item):
+            yield item, KNOWN
+        else:
+            started = clock()
+            outcome = _extract_one(extractor, item, timeout)
+            extracting += clock() - started
+            yield item, outcome
+            if until_seconds is not None and extracting >= until_seconds:
+                return extracting > reading
+        asked = clock()  # the time the caller took with the last item is neither
+    return False
+
+
 # -- storing --------------------------------------------------------------------
 
 
@@ -244,6 +289,7 @@ def ingest(
     commit_seconds: float = COMMIT_SECONDS,
     keep_ids: bool = True,
     timeout: float | None = EXTRACT_TIMEOUT,
+    parallel_after: float = PARALLEL_AFTER_SECONDS,
     on_commit: Callable[[list[int]], None] | None = None,
     on_article: Callable[[Article, bool, int], None] | None = None,
     on_error: Callable[[ReadError], None] | None = None,
@@ -255,6 +301,7 @@ def ingest(
     as skipped. Articles already stored are not extracted again. ``strict`` stops at
     the first problem (what was stored before it stays stored). An article whose
     extraction takes longer than ``timeout`` seconds is skipped with its reason.
+    ``workers`` and ``parallel_after``: see :func:`extract_stream`.
 
     Callbacks: ``on_commit(new_quote_ids)`` after each committed batch;
     ``on_article(article, added, quote_count)`` for each stored or already-known
@@ -301,7 +348,9 @@ def ingest(
         if on_commit:
             on_commit(new_ids)
 
-    stream = extract_stream(items, extractor, workers, known=known, timeout=timeout)
+    stream = extract_stream(
+        items, extractor, workers, known=known, timeout=timeout, parallel_after=parallel_after
+    )
     try:
         for item, outcome in stream:
             if isinstance(item, ReadError):
@@ -350,12 +399,10 @@ def _bad_offsets(article: Article, quotes: Sequence[Quote]) -> str | None:
 
 
 __all__ = [
-    "IngestReport",
     "KNOWN",
+    "PARALLEL_AFTER_SECONDS",
+    "IngestReport",
     "extract_stream",
     "ingest",
-    "set_sync_pending",
-    "sync_pending",
     "where",
-    "writer_lock",
 ]

@@ -8,6 +8,10 @@ stream instead of an exception, so one bad file never stops a batch.
 A text file's article text is its decoded contents, exactly (a leading byte order
 mark removed), so quote offsets index the file as it is. An HTML page's article text
 is the main text found by trafilatura, its paragraphs separated by blank lines.
+
+A text file's title, byline and dateline come from the extractor's layout analysis;
+the layout is kept with the article (:func:`layout_of`), so extraction does not
+analyse the text again.
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ import stat
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from .model import Article
 
@@ -248,7 +252,7 @@ def read_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES, *, progress: Progre
             return
         stream: IO[bytes] = raw
         if gzipped:
-            stream = gzip.GzipFile(fileobj=raw, mode="rb")
+            stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
         if fmt == "jsonl":
             yield from read_jsonl(stream, path, max_bytes, progress=progress, raw=raw)
             return
@@ -293,6 +297,19 @@ def _read_text(data: bytes, path: str) -> Article | ReadError:
     return article
 
 
+#: ``Article.extra`` key of the layout a reader found: (the text analysed, its Layout).
+LAYOUT_KEY = "layout"
+
+
+def layout_of(article: Article) -> Any:
+    """The ``Layout`` the reader found for ``article``'s text, or None (none found, or
+    the text has changed since)."""
+    found = article.extra.get(LAYOUT_KEY) if article.extra else None
+    if found is None or found[0] != article.text:
+        return None
+    return found[1]
+
+
 def _apply_layout(article: Article) -> None:
     """Title, byline, dateline (and what else the layout finds) of a page text dump."""
     try:
@@ -303,6 +320,7 @@ def _apply_layout(article: Article) -> None:
         layout = analyse(article.text)
     except Exception:  # a layout guess must never cost the article itself
         return
+    article.extra[LAYOUT_KEY] = (article.text, layout)
     for name in ("title", "byline", "dateline", "publisher", "published", "url"):
         value = getattr(layout, name, None)
         if isinstance(value, str) and value.strip() and getattr(article, name) is None:
@@ -593,10 +611,11 @@ def _clean_surrogates(text: str) -> str:
 # -- messages -------------------------------------------------------------------
 
 
-def _os_reason(e: OSError) -> str:
+def _os_reason(e: BaseException) -> str:
     if isinstance(e, IsADirectoryError):
         return "is a directory"
-    return e.strerror.lower() if e.strerror else str(e)
+    strerror = getattr(e, "strerror", None)
+    return strerror.lower() if strerror else str(e)
 
 
 def _gzip_reason(e: BaseException) -> str:

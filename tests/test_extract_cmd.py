@@ -95,6 +95,9 @@ def test_nothing_is_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     (tmp_path / "a.txt").write_text(story(1))
     assert run("a.txt").exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+    # ...so it takes no database to store into.
+    result = CliRunner().invoke(cli, ["extract", "a.txt", "--db", "news.db"])
+    assert result.exit_code == 2 and "No such option '--db'" in result.output
 
 
 def test_bad_input_reported_others_printed(tmp_path: Path) -> None:

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlite_utils
@@ -19,20 +22,15 @@ from test_readers import HTML, NAV_ONLY_HTML
 
 from cli.ingest_cmd import MAX_PROBLEM_LINES
 from cli.main import cli
+import index.follow
 from index import check
 from index.build import delete_documents
+from index.follow import ingest_and_index
 from quotes.extract import extract
-from quotes.ingest import (
-    MAX_INFLIGHT_ARTICLES,
-    extract_stream,
-    ingest,
-    set_sync_pending,
-    sync_pending,
-    writer_lock,
-)
+from quotes.ingest import MAX_INFLIGHT_ARTICLES, extract_stream, ingest
 from quotes.model import Article
 from quotes.readers import read_paths
-from quotes.store import Store
+from quotes.store import Store, set_sync_pending, sync_pending, writer_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = ["Ann Lee", "Tom Baker", "Maria Gomez", "Sam Patel", "Jo Novak"]
@@ -255,6 +253,11 @@ def run_quotes(
     )
 
 
+def stored_in(command: str, db_path: str | Path) -> list[str]:
+    """``--db`` for the command that stores (``extract`` stores nothing)."""
+    return ["--db", str(db_path)] if command == "ingest" else []
+
+
 @pytest.mark.parametrize("command", ["ingest", "extract"])
 def test_unreadable_folders_are_reported(tmp_path: Path, command: str) -> None:
     src = tmp_path / "in"
@@ -268,7 +271,8 @@ def test_unreadable_folders_are_reported(tmp_path: Path, command: str) -> None:
         folder.chmod(0)
     try:
         proc = run_quotes(
-            [command, "in", "locked", "--db", "quotes.db", "--workers", "1"], tmp_path, held_to_permissions=True
+            [command, "in", "locked", *stored_in(command, "quotes.db"), "--workers", "1"], tmp_path,
+            held_to_permissions=True,
         )
     finally:
         for folder in unreadable:
@@ -291,7 +295,7 @@ def test_fifo_in_a_folder_is_reported_not_read(tmp_path: Path, command: str) -> 
     src.mkdir()
     (src / "a.txt").write_text(story(1))
     os.mkfifo(src / "b.txt")  # opening it to read would wait for a writer forever
-    proc = run_quotes([command, "in", "--db", "quotes.db", "--workers", "1"], tmp_path)
+    proc = run_quotes([command, "in", *stored_in(command, "quotes.db"), "--workers", "1"], tmp_path)
     assert proc.stderr.splitlines() == ["in/b.txt: not a regular file (a FIFO)"]
     assert proc.returncode == 1
     if command == "ingest":
@@ -342,7 +346,7 @@ def bad_feed(path: Path, bad_lines: int) -> list[str]:
 def test_problem_lines_are_capped(tmp_path: Path, db_path: Path, command: str) -> None:
     path = tmp_path / "feed.jsonl.gz"
     problems = bad_feed(path, 3000)
-    result = CliRunner().invoke(cli, [command, str(path), "--db", str(db_path)], catch_exceptions=False)
+    result = CliRunner().invoke(cli, [command, str(path), *stored_in(command, db_path)], catch_exceptions=False)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         *problems[:MAX_PROBLEM_LINES], f"... and {3000 - MAX_PROBLEM_LINES:,} more problems not shown"
@@ -400,7 +404,7 @@ def test_extraction_failure_skips_only_that_article(tmp_path: Path, db_path: Pat
     path = tmp_path / "feed.jsonl"
     path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(6)]))
     store = Store(db_path)
-    report = ingest(store, read_paths([path]), workers=workers, extractor=boom_on_plan_3)
+    report = ingest(store, read_paths([path]), workers=workers, extractor=boom_on_plan_3, parallel_after=0)
     assert [str(e) for e in report.errors] == [f"{path}:4: extraction failed: ValueError: cannot cope"]
     assert (report.articles_added, report.quotes_added) == (5, 10)
     assert len(report.new_quote_ids) == 10 and not report.ok
@@ -419,7 +423,9 @@ def test_extraction_that_hangs_is_timed_out(tmp_path: Path, db_path: Path, worke
     path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(4)]))
     store = Store(db_path)
     started = time.monotonic()
-    report = ingest(store, read_paths([path]), workers=workers, extractor=hang_on_plan_2, timeout=0.5)
+    report = ingest(
+        store, read_paths([path]), workers=workers, extractor=hang_on_plan_2, timeout=0.5, parallel_after=0
+    )
     assert time.monotonic() - started < 30
     assert [str(e) for e in report.errors] == [f"{path}:3: extraction took longer than 0.5s (skipped)"]
     assert report.articles_added == 3 and not report.ok
@@ -438,12 +444,52 @@ def test_extract_stream_bounded_and_ordered() -> None:
             yield Article(text=story(i), doc_id=str(i))
 
     seen = 0
-    for article, quotes in extract_stream(items(), workers=2, chunk_size=4):
+    for article, quotes in extract_stream(items(), workers=2, chunk_size=4, parallel_after=0):
         assert article.doc_id == str(seen)
         assert len(quotes) == 2
         seen += 1
         assert pulled - seen <= MAX_INFLIGHT_ARTICLES + 8  # a bounded number in flight
     assert seen == 1000
+
+
+def extracted_with_children(items: Iterable[Article], **kwargs: Any) -> tuple[list[tuple[str, list]], int]:
+    """``extract_stream(items, workers=2, ...)``'s (doc_id, quotes) pairs, and the most
+    child processes it had started at once while they came."""
+
+    def children() -> set[int | None]:
+        return {p.pid for p in multiprocessing.active_children()}
+
+    others = children()  # what earlier tests left running
+    pairs, most = [], 0
+    for article, quotes in extract_stream(items, workers=2, **kwargs):
+        most = max(most, len(children() - others))
+        pairs.append((article.doc_id, quotes))
+    return pairs, most
+
+
+def test_workers_start_only_for_an_input_that_pays_for_them() -> None:
+    articles = [Article(text=story(i), doc_id=str(i)) for i in range(300)]
+    serial = [(a.doc_id, extract(a)) for a in articles]
+
+    # Less work than the threshold: extracted here, no process started.
+    pairs, children = extracted_with_children(articles, parallel_after=3600)
+    assert pairs == serial and children == 0
+
+    # Past it (the first article), extraction, the slower part, moves to the workers.
+    pairs, children = extracted_with_children(articles, parallel_after=1e-9)
+    assert pairs == serial and children == 2
+
+
+def test_no_workers_while_reading_is_the_slower_part() -> None:
+    articles = [Article(text=story(i), doc_id=str(i)) for i in range(40)]
+
+    def slow_to_read() -> Iterator[Article]:
+        for article in articles:
+            time.sleep(0.05)  # far longer than extracting a story takes
+            yield article
+
+    pairs, children = extracted_with_children(slow_to_read(), parallel_after=1e-9)
+    assert pairs == [(a.doc_id, extract(a)) for a in articles] and children == 0
 
 
 # -- the search index follows SQLite ----------------------------------------------
@@ -505,9 +551,7 @@ def test_second_ingest_waits_for_the_first(tmp_path: Path, db_path: Path) -> Non
 
 
 def test_large_syncs_run_in_a_child_process(tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import cli.ingest_cmd
-
-    monkeypatch.setattr(cli.ingest_cmd, "INDEX_BATCH", 10)
+    monkeypatch.setattr(index.follow, "INDEX_BATCH", 10)
     path = tmp_path / "feed.jsonl"
     path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(40)]))
     result = invoke(str(path), "--db", str(db_path), "--workers", "1")
@@ -517,9 +561,7 @@ def test_large_syncs_run_in_a_child_process(tmp_path: Path, db_path: Path, monke
 
 
 def test_bulk_load_indexes_while_storing(tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import cli.ingest_cmd
-
-    monkeypatch.setattr(cli.ingest_cmd, "INDEX_BATCH", 10)
+    monkeypatch.setattr(index.follow, "INDEX_BATCH", 10)
     path = tmp_path / "feed.jsonl"
     path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(40)]))
     result = invoke(str(path), "--db", str(db_path), "--workers", "2")
@@ -537,9 +579,7 @@ def test_bulk_load_indexes_while_storing(tmp_path: Path, db_path: Path, monkeypa
 def test_reported_time_covers_the_index_catch_up(
     tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cli.ingest_cmd
-
-    store_quotes, set_pending = cli.ingest_cmd.run_ingest, cli.ingest_cmd.set_sync_pending
+    store_quotes, set_pending = index.follow.run_ingest, index.follow.set_sync_pending
     marks: dict[str, float] = {}
 
     def timed_store(*args: object, **kwargs: object) -> object:
@@ -553,14 +593,11 @@ def test_reported_time_covers_the_index_catch_up(
         if not pending:  # the index has caught up
             marks["indexed"] = time.monotonic()
 
-    monkeypatch.setattr(cli.ingest_cmd, "run_ingest", timed_store)
-    monkeypatch.setattr(cli.ingest_cmd, "set_sync_pending", timed_set_pending)
+    monkeypatch.setattr(index.follow, "run_ingest", timed_store)
+    monkeypatch.setattr(index.follow, "set_sync_pending", timed_set_pending)
     path = tmp_path / "feed.jsonl"
     path.write_text(jsonl([{"id": f"a{i}", "text": story(i)} for i in range(100)]))
-    report, index_ok = cli.ingest_cmd._ingest(
-        (str(path),), db_path, glob=None, workers=1, max_bytes=1 << 20, strict=False, timeout=60,
-        verbose=False, chatty=False, progress=cli.ingest_cmd.Progress(False, None),
-    )
+    report, index_ok = ingest_and_index(db_path, tmp_path / "quotes.index", read_paths([path]))
     assert index_ok and report.quotes_added == 200
     assert check(Store(db_path), tmp_path / "quotes.index").documents == 200
     assert marks["stored"] < marks["indexed"]  # the quotes were indexed after storing...
@@ -587,3 +624,51 @@ def test_index_failure_is_reported_and_repaired_next_time(tmp_path: Path, db_pat
     assert result.exit_code == 0, result.output
     assert check(Store(db_path), index_dir).ok
     assert not sync_pending(Store(db_path))
+
+
+def test_ingest_and_index_as_a_library_call(tmp_path: Path, db_path: Path) -> None:
+    index_dir = tmp_path / "news.index"
+    (tmp_path / "a.txt").write_text(story(1))
+    statuses: list[str] = []
+    report, index_ok = ingest_and_index(db_path, index_dir, read_paths([tmp_path / "a.txt"]), on_status=statuses.append)
+    assert index_ok and (report.articles_added, report.quotes_added) == (1, 2)
+    assert check(Store(db_path), index_dir).ok and statuses == []  # nothing to catch up with
+
+    # An index that cannot be written is reported; the quotes are stored all the same.
+    for toc in index_dir.glob("*.toc"):
+        toc.write_bytes(b"garbage")
+    (tmp_path / "b.txt").write_text(story(2))
+    reasons: list[str] = []
+    report, index_ok = ingest_and_index(
+        db_path, index_dir, read_paths([tmp_path / "b.txt"]), on_index_error=reasons.append
+    )
+    assert not index_ok and len(reasons) == 1 and report.quotes_added == 2
+    assert sync_pending(Store(db_path))
+
+
+def test_a_text_file_is_laid_out_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import quotes.extract.layout
+    import quotes.extract.pipeline
+
+    calls: list[str] = []
+    analyse = quotes.extract.layout.analyse
+
+    def counted(text: str) -> object:
+        calls.append(text)
+        return analyse(text)
+
+    monkeypatch.setattr(quotes.extract.layout, "analyse", counted)
+    monkeypatch.setattr(quotes.extract.pipeline, "analyse", counted)
+    (tmp_path / "a.txt").write_text(story(1))
+    [(article, quotes)] = list(extract_stream(read_paths([tmp_path / "a.txt"])))
+    assert len(calls) == 1  # by the reader, for the title; extraction reuses it
+    assert article.title == "Council report number 1"
+    assert quotes == extract(Article(text=story(1)))
+
+    # A text changed after reading is analysed afresh.
+    article.text = article.text.replace("Tom Baker", "Sam Patel")
+    del calls[:]
+    [(_, changed)] = list(extract_stream([article]))
+    assert len(calls) == 1
+    assert changed == extract(Article(text=article.text))
+    assert any(q.speaker == "Sam Patel" for q in changed)

@@ -70,7 +70,11 @@ def kill_mid_way(corpus: Path, db: Path, after_articles: int, extra_delay: float
     assert proc.poll() is None, "the ingest finished before it could be killed: make the corpus larger"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    # The extraction workers notice their parent is gone and exit.
+    assert_none_left_reading(corpus)
+
+
+def assert_none_left_reading(corpus: Path) -> None:
+    """The extraction workers notice their parent is gone and exit."""
     deadline = time.monotonic() + 20
     while processes_mentioning(str(corpus)) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -116,6 +120,24 @@ def test_sigkill_mid_ingest(tmp_path: Path, after_articles: int, extra_delay: fl
 
     # The search index is in step with SQLite again.
     assert check(Store(db), tmp_path / "quotes.index").ok
+
+
+def test_extraction_workers_end_with_a_killed_ingest(tmp_path: Path) -> None:
+    """An input large enough for the ingest to start its extraction workers."""
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(jsonl([{"id": f"w{i}", "text": long_story(i)} for i in range(5 * ARTICLES)]))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        ingest_cmd(corpus, tmp_path / "quotes.db"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
+    deadline = time.monotonic() + 120
+    while len(processes_mentioning(str(corpus))) < 3:  # the ingest and its two workers
+        assert proc.poll() is None, "the ingest finished before its workers started: make the corpus larger"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert_none_left_reading(corpus)
 
 
 # -- the search index's processes end with the command that started them -------------

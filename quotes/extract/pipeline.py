@@ -11,7 +11,7 @@ from .marks import find_spans
 from .speech import SpeechModel, classify
 
 
-def extract(article: Article, *, speech: SpeechModel | None | bool = True) -> list[Quote]:
+def extract(article: Article, *, speech: SpeechModel | None | bool = True, layout: Layout | None = None) -> list[Quote]:
     """Every quoted span in ``article``: quotations with their speaker, cue, method and
     confidence, and spans that are not speech (kind title, term or other, no speaker).
 
@@ -20,11 +20,13 @@ def extract(article: Article, *, speech: SpeechModel | None | bool = True) -> li
     paragraph quote comes back as one quote per paragraph, each later part pointing at the
     part before through ``continues``. ``speech``: the model telling speech from the rest
     (True: the bundled one; False: every span is taken for speech, as attributed).
+    ``layout``: ``layout.analyse(article.text)``, when the caller has it already.
     """
     text = article.text or ""
     if not text or text.isspace():
         return []
-    layout = analyse(text)
+    if layout is None:
+        layout = analyse(text)
     spans = find_spans(text, [(b.start, b.end) for b in layout.blocks])
     quotes = attribute(text, layout, spans)
     if speech is not False:
