@@ -29,6 +29,7 @@ demo: install
 	$(BIN)/quotes serve --db $(DB) --port 8001
 
 test: install-test chromium
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q
 
 benchmark: install-test

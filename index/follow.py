@@ -74,7 +74,7 @@ def ingest_and_index(
         buffer: list[int] = []
 
         # A previous run that stored quotes but died before indexing them left its mark.
-        has_quotes = next(store.db["quotes"].rows_where(select="id", limit=1), None) is not None
+        has_quotes = store.max_quote_id() is not None
         if sync_pending(store) or (has_quotes and not index_dir.exists()):
             status("bringing the search index up to date with the database...")
             follower.sync(None)
