@@ -273,7 +273,10 @@ class Document:
         for ms, me, men in self.mentions:
             if men.kind != "person" or not men.name:
                 continue
-            before = m[ms - 1 : ms] == " " and m[ms - 2 : ms - 1].islower()  # "... official Tom Baker"
+            before = False
+            if m[ms - 1 : ms] == " " and m[ms - 2 : ms - 1].islower():  # "... official Tom Baker"
+                last = m[max(0, ms - 40) : ms - 1].rsplit(None, 1)[-1]
+                before = last in ROLE_NOUNS or is_role_noun(last)
             if not before and m[me : me + 1] != ",":
                 continue  # most mentions: no role words before them, no appositive after
             ent = self.names.canonical(men.name)

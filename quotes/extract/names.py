@@ -464,7 +464,9 @@ def scan_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, 
                 _SCANNED[raw] = hit
             if hit is not None:
                 rel, men = hit
-                if men.kind == "person" and rel == 0 and _THE_BEFORE_RE.search(text, max(0, ms - 4), ms) and not _MODIFIES_RE.match(text, me):
+                if men.kind == "person" and rel == 0 and text[ms - 4 : ms - 1] == "the" and text[ms - 1] in " \t\u00a0" and not (
+                    ms > 4 and text[ms - 5].isalpha()
+                ) and not _MODIFIES_RE.match(text, me):
                     men = _THE_NAMED.get(men.text) or _THE_NAMED.setdefault(men.text, _not_a_person(men))
                 out.append((ms + rel, me, men))
     return out
@@ -472,7 +474,6 @@ def scan_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, 
 
 # "the Go-Kart Track", "the Grand Hotel": a name after "the" is no person's, unless it
 # only modifies the noun after it ("the Obama administration")
-_THE_BEFORE_RE = re.compile(r"(?<![A-Za-z])the[ \t\u00a0]$")
 _MODIFIES_RE = re.compile(
     r"[ \t\u00a0]+(?!(?:on|in|at|of|for|and|or|to|with|by|from|as|is|was|has|had|have|are|were|said|says|which|that|"
     r"who|where|when|but|about|near|after|before|since|over|under|into|than|would|will|could|can)\b)[a-z]"
