@@ -290,3 +290,24 @@ def test_a_description_finds_whom_the_article_described_so(text, speaker):
 
     q = extract_text(text)[-1]
     assert q.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # the name the passage is about, when nothing shows it to be a person's
+        ("Dockside Cargo faces an inquiry. Dockside Cargo is based in Lakeport. A company spokesperson said in "
+         "an email that “we are cooperating in the matter.”", "Dockside Cargo"),
+        # a person named in full before is no company
+        ("Maria Lopez faces an inquiry. Lopez is based in Lakeport. “We are cooperating,” a company "
+         "spokesperson said.", None),
+        ("Talks went on. Tom Brandt is based in Lakeport. “We are cooperating,” a company spokesperson said.", None),
+    ],
+)
+def test_a_company_spokesperson_speaks_for_the_company_the_passage_is_about(text, speaker):
+    from quotes.extract import extract_text
+
+    q = extract_text(text)[-1]
+    assert q.speaker == speaker
+    if speaker:
+        assert q.speaker_kind == "organisation" and q.speaker_role == "spokesperson"

@@ -24,7 +24,7 @@ import bisect
 import re
 
 from .document import Document
-from .lexicon import DOCUMENT_NOUNS, HEADLINE_WORDS, ORG_NOUNS, ROLE_NOUNS, TITLES
+from .lexicon import DOCUMENT_NOUNS, FEMALE_NAMES, HEADLINE_WORDS, MALE_NAMES, ORG_NOUNS, ROLE_NOUNS, TITLES
 from .mentions import mention_before, modifies
 from .names import Entity, gender_of, head_noun, parse
 
@@ -254,14 +254,26 @@ def _spokesperson_for(doc: Document, mention: str, pos: int) -> str | None:
         if mod.lower() in ORG_NOUNS and mod.islower():
             ent = _last_kind(doc, pos, "organisation", head=mod) or _last_subject_org(doc, pos)
             if ent is None:
+                # "WeWork is based in New York. A company spokesperson said": the name the
+                # passage is about, unless the article shows it is a person's
                 ent = _latest_subject(doc, pos, within=_THEY_REACH)
-                ent = ent if ent is not None and ent.kind == "organisation" else None
+                ent = ent if ent is not None and (ent.kind == "organisation" or _no_person_shown(doc, ent)) else None
             return expand(doc, ent.name) if ent else None
         if mod[:1].isupper() and not mod.endswith(("'s", "’s")):
             ent = doc.names.entities.get(mod)
             if ent is not None and ent.kind == "organisation" or parse(mod).kind == "organisation":
                 return expand(doc, mod)
     return None
+
+
+def _no_person_shown(doc: Document, ent: Entity) -> bool:
+    """Whether nothing in the article shows ``ent`` to be a person: no gender, no role or
+    title, no fuller name, no first name known as one."""
+    full = doc.names.canonical(ent.name)
+    if full is not None and full is not ent:
+        return False  # "Lopez", named in full as "Maria Lopez" before
+    first = ent.tokens[0].lower() if ent.tokens else ""
+    return ent.kind == "person" and ent.gender is None and not ent.role and first not in MALE_NAMES and first not in FEMALE_NAMES
 
 
 def antecedent(doc: Document, name: str, kind: str | None, pos: int) -> tuple[int, int] | None:
