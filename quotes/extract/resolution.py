@@ -24,7 +24,15 @@ import bisect
 import re
 
 from .document import Document
-from .lexicon import DOCUMENT_NOUNS, FEMALE_NAMES, HEADLINE_WORDS, MALE_NAMES, ORG_NOUNS, ROLE_NOUNS, TITLES
+from .lexicon import (
+    DOCUMENT_NOUNS,
+    FEMALE_NAMES,
+    HEADLINE_WORDS,
+    MALE_NAMES,
+    ORG_NOUNS,
+    ROLE_NOUNS,
+    TITLES,
+)
 from .mentions import mention_before, modifies
 from .names import Entity, gender_of, head_noun, parse
 
@@ -447,10 +455,10 @@ def _plural_subject(doc: Document, pos: int, within: int) -> Entity | None:
     """The latest sentence subject before ``pos`` when it is one name (no gender known)
     that its verb makes plural: British English writes "Big Machine have denied it" of a
     company, and no single person takes "have" or "are"."""
-    subjects = [x for x in doc.subjects if x[0] < pos]
-    if not subjects or pos - subjects[-1][0] > within:
+    k = bisect.bisect_left(doc.subjects, pos, key=lambda x: x[0])
+    if k == 0 or pos - doc.subjects[k - 1][0] > within:
         return None
-    ms, me, men = subjects[-1]
+    _, me, men = doc.subjects[k - 1]
     if not men.name or men.form != "name" or not _PLURAL_VERB_RE.match(doc.masked, me):
         return None
     ent = doc.names.entities.get(men.name)
