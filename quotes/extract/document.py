@@ -290,7 +290,7 @@ class Document:
                     words[k - 1].islower() or words[k - 1][:1].isupper() and k == len(words) - 1
                 ):
                     k -= 1
-                ent.described.append(" ".join(words[k:]))
+                ent.described += (" ".join(words[k:]),)
             app = _APPOSITIVE_RE.match(m, me)
             if app is None:
                 continue
@@ -298,7 +298,7 @@ class Document:
             if any(w in ROLE_NOUNS or is_role_noun(w) for w in app_words) and not any(
                 w in SPEECH_VERBS or w in _CLAUSE_WORDS for w in app_words
             ):
-                ent.described.append(app.group(1))
+                ent.described += (app.group(1),)
 
     def _learn_genders(self) -> None:
         """Gender from the article itself: the pronouns that follow a person as subject,

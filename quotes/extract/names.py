@@ -342,7 +342,7 @@ class Entity:
     gender: str | None = None
     #: what the article calls them beside a mention ("port official Tom Baker", "Ana
     #: Roe, the ambassador,"): matched by descriptions, never shown as their role
-    described: list[str] = field(default_factory=list)
+    described: tuple[str, ...] = ()
 
     @cached_property
     def tokens(self) -> list[str]:
