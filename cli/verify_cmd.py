@@ -49,8 +49,8 @@ def print_verdict(v: Verdict) -> None:
     colour = COLOURS.get(v.verdict, "red")
     click.echo(click.style(v.verdict.upper().replace("_", " "), fg=colour, bold=True) + "  " + v.message)
     sure = sureness(v.confidence, v.similarity)
-    if sure and v.evidence:
-        click.echo(f"How sure: {sure}.")
+    if sure:
+        click.echo(f"How sure: {sure}" + ("" if v.evidence else " (the closest stored quote)") + ".")
     d = v.to_dict()
     if v.diff_text:
         click.echo(f"\nDifference (claimed [-removed-] {{+stored+}}, similarity {v.similarity:.2f}):\n  {v.diff_text}")

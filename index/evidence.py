@@ -7,6 +7,7 @@ dated article, in the order they were stored (``ingested_at``, then article id).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -15,6 +16,10 @@ from quotes.store import Store
 
 from .documents import parse_date
 from .normalize import Token
+
+#: An article's published date as a datetime (None: undated), asked for several times
+#: per piece of evidence while a verdict is put together.
+_published_at = functools.lru_cache(maxsize=8192)(parse_date)
 
 
 @dataclass
@@ -55,7 +60,7 @@ class Evidence:
 
     @property
     def dated(self) -> bool:
-        return parse_date(self.published) is not None
+        return _published_at(self.published) is not None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -112,7 +117,7 @@ def chronological(store: Store, items: list[Evidence]) -> list[Evidence]:
             e.ingested_at = stored.get(e.article_id)
 
     def key(e: Evidence) -> tuple[Any, ...]:
-        d = parse_date(e.published)
+        d = _published_at(e.published)
         if d is not None:
             return (0, d, "", e.article_id, e.quote_id)
         return (1, _dt.datetime.min, e.ingested_at or "", e.article_id, e.quote_id)

@@ -102,7 +102,7 @@ def resolve_speaker(store: Store, claimed: str) -> set[int]:
 
 def too_short(segs: list[list[str]], analyzer: Any) -> bool:
     """Whether the claim is too short to pick out a quotation: a word or two, or only
-    words too common to index."""
+    :data:`COMMON_WORDS`, or only words too common for the index to keep."""
     if sum(len(s) for s in segs) <= SHORT_CLAIM_WORDS:
         return True
     if all(w in COMMON_WORDS for seg in segs for w in seg):

@@ -199,8 +199,9 @@ async def verify_view(datasette: Datasette, request: Request) -> Response:
                 {**_evidence(datasette, name, e, first), "sureness": sureness(e.get("confidence"), e.get("similarity"))}
                 for e in verdict.get("evidence") or []
             ]
-            if verdict.get("evidence"):
-                context["sureness"] = sureness(verdict.get("confidence"), verdict.get("similarity"))
+            context["sureness"] = sureness(verdict.get("confidence"), verdict.get("similarity"))
+            if context["sureness"] and not verdict.get("evidence"):
+                context["sureness"] += " (the closest stored quote)"
     except PageError as e:
         context["error"], status = str(e), e.status
     if fmt == "json":

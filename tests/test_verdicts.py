@@ -4,6 +4,7 @@ title, words no article attributes, one-word claims and undated articles."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -188,6 +189,15 @@ def test_cli_exit_status_of_the_new_verdicts(store, db_path, args, verdict):
     assert data["verdict"] == verdict and data["ok"] is False
 
 
+def test_cli_not_found_says_how_close_it_came(store, db_path):
+    result = run(db_path, "The lighthouse will be painted purple", "--speaker", "Berg")
+    assert result.exit_code == 1
+    assert result.output.startswith("NOT FOUND  ")
+    similarity = json.loads(run(db_path, "The lighthouse will be painted purple", "--json").stdout)["similarity"]
+    assert 0 < similarity < 0.6
+    assert f"How sure: similarity {similarity:.2f} (the closest stored quote).\n" in result.output
+
+
 def test_cli_json_carries_how_sure(store, db_path):
     result = run(db_path, QUAY, "--speaker", "Jonas Berg", "--json")
     data = json.loads(result.stdout)
@@ -233,7 +243,10 @@ async def test_verify_page_shows_the_verdict_and_how_sure(site):
     # The misattribution rests on the earliest named speaker, not the first item listed.
     assert berg.index("no speaker named") < berg.index("first appearance by Port Authority")
     short = (await site.client.get("/-/quotes/verify", params={"words": "Like", "speaker": "Harbour Company"})).text
-    assert 'id="verdict">too short<' in short
+    assert 'id="verdict">too short<' in short and "verdict-sureness" not in short
+    missing = (await site.client.get("/-/quotes/verify", params={"words": "The lighthouse will be painted purple"})).text
+    assert 'id="verdict">not found<' in missing
+    assert re.search(r'id="verdict-sureness">similarity 0\.\d\d \(the closest stored quote\)<', missing)
     unattributed = (await site.client.get("/-/quotes/verify", params={"words": "show absolutely no mercy"})).text
     assert 'id="verdict">unattributed<' in unattributed and "quotes-verdict-unattributed" in unattributed
     assert "first appearance (no speaker named)" in unattributed
