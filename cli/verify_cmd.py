@@ -10,13 +10,14 @@ import click
 from index import BudgetExceeded, IndexMissing, QueryError, Verdict
 from index import verify as verify_words
 from index.budget import time_budget
+from index.evidence import sureness
 
 from .common import db_option
 from .reading import open_store, ready_index, timeout_option
 
 
 def _evidence_lines(e: dict[str, Any]) -> list[str]:
-    who = e["speaker"] or "(unidentified)"
+    who = e["speaker"] or "(no speaker named)"
     if e.get("speaker_role"):
         who += f", {e['speaker_role']}"
     if e.get("speaker_mention") and e["speaker_mention"] != e["speaker"]:
@@ -27,6 +28,7 @@ def _evidence_lines(e: dict[str, Any]) -> list[str]:
     lines = [
         f"  quote:    \u201c{e['quote']}\u201d",
         f"  speaker:  {who}" + (f"; cue: {e['cue']}" if e.get("cue") else ""),
+        f"  how sure: {sureness(e.get('confidence'), e.get('similarity'))}",
         f"  article:  {e['title'] or '(untitled)'} \u2014 {e['publisher'] or '?'}, {e['published'] or 'undated'}",
     ]
     if e.get("url"):
@@ -40,25 +42,34 @@ def _evidence_lines(e: dict[str, Any]) -> list[str]:
     return lines
 
 
+COLOURS = {"confirmed": "green", "found": "green", "altered": "yellow", "unattributed": "yellow"}
+
+
 def print_verdict(v: Verdict) -> None:
-    colour = {"confirmed": "green", "found": "green", "altered": "yellow"}.get(v.verdict, "red")
+    colour = COLOURS.get(v.verdict, "red")
     click.echo(click.style(v.verdict.upper().replace("_", " "), fg=colour, bold=True) + "  " + v.message)
+    sure = sureness(v.confidence, v.similarity)
+    if sure:
+        click.echo(f"How sure: {sure}" + ("" if v.evidence else " (the closest stored quote)") + ".")
     d = v.to_dict()
     if v.diff_text:
         click.echo(f"\nDifference (claimed [-removed-] {{+stored+}}, similarity {v.similarity:.2f}):\n  {v.diff_text}")
-    if not v.evidence:
+    if not v.evidence or d["earliest"] is None:
         return
-    click.echo("\nFirst appearance:")
-    for line in _evidence_lines(d["earliest"]):
+    first = d["earliest"]
+    click.echo(f"\nFirst appearance by {first['speaker']}:" if first["speaker"] else "\nFirst appearance (no speaker named):")
+    for line in _evidence_lines(first):
         click.echo(line)
-    others = d["evidence"][1:]
+    others = [e for e in d["evidence"] if e["quote_id"] != first["quote_id"]]
     if others:
-        click.echo(f"\nAlso in {len(others)} other quote{'s' * (len(others) != 1)}:")
+        click.echo(f"\nAlso in {len(others)} other quote{'s' * (len(others) != 1)}, oldest first:")
         for e in others:
             click.echo(
                 f"  - {e['published'] or 'undated'}  {e['publisher'] or '?'}: {e['title'] or '(untitled)'}"
-                f"  [{e['speaker'] or 'unidentified'}; quote {e['quote_id']}]" + (f"  {e['url']}" if e.get("url") else "")
+                f"  [{e['speaker'] or 'no speaker named'}; quote {e['quote_id']}]" + (f"  {e['url']}" if e.get("url") else "")
             )
+    if v.dates:
+        click.echo(f"\n{v.dates}")
 
 
 @click.command()
@@ -78,9 +89,20 @@ def verify(words: str, speaker: str | None, db_path: Path, as_json: bool, timeou
     Verdicts with --speaker:
       confirmed      the words appear, attributed to that speaker
       misattributed  the words appear, attributed to someone else (named)
+      unattributed   the words appear, but no article says who said them
       altered        a stored quote is close but worded differently (word diff)
       not_found      no stored quote carries the words
-    Without --speaker: found, altered or not_found, with who said it.
+      too_short      a word or two, or only common words, and no quote is
+                     just those words: too short to verify
+    Without --speaker: found (with who said it), unattributed, altered,
+    not_found or too_short.
+
+    The evidence shown is the first appearance the verdict rests on (for
+    confirmed, the earliest by that speaker; for misattributed, the earliest by
+    the speaker named), with the attribution's confidence and the similarity of
+    the words. "First" goes by published date; undated articles come after the
+    dated ones, in the order they were stored, and the output says so. Titles,
+    terms and scare quotes are never evidence.
 
     Exit status: 0 when confirmed (or found, without --speaker), 1 otherwise.
 

@@ -98,6 +98,14 @@ class StoreReads:
             marks = ",".join("?" * len(chunk))
             yield from _dicts(self.db.execute(sql + f"where quotes.id in ({marks}) order by quotes.id", chunk))
 
+    def articles_ingested(self, ids: Iterable[int]) -> dict[int, str | None]:
+        """Article id -> when it was stored (``ingested_at``), for the articles ``ids``."""
+        out: dict[int, str | None] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            out.update(self.db.execute(f"select id, ingested_at from articles where id in ({marks})", chunk).fetchall())
+        return out
+
     def quote_ids(self) -> list[int]:
         """The id of every stored quote, in order."""
         return [r[0] for r in self.db.execute("select id from quotes order by id")]
@@ -153,12 +161,14 @@ class StoreReads:
 
     # -- full-text phrases ------------------------------------------------------
 
-    def phrase_quote_ids(self, phrases: Sequence[Sequence[str]], limit: int) -> list[int]:
+    def phrase_quote_ids(self, phrases: Sequence[Sequence[str]], limit: int, *, ranked: bool = False) -> list[int]:
         """Ids of up to ``limit`` quotes holding every phrase (a run of words), from
-        SQLite's full-text index, which keeps the words too common for Whoosh."""
+        SQLite's full-text index, which keeps the words too common for Whoosh; with
+        ``ranked``, best match (BM25: the shortest quotes) first."""
         match = " AND ".join(_phrase(words) for words in phrases)
+        order = " order by rank" if ranked else ""
         try:
-            rows = self.db.execute(f"select rowid from quotes_fts where quotes_fts match ? limit {int(limit)}", [match])
+            rows = self.db.execute(f"select rowid from quotes_fts where quotes_fts match ?{order} limit {int(limit)}", [match])
             return [r[0] for r in rows.fetchall()]
         except sqlite3.OperationalError:  # a phrase FTS5 cannot read matches nothing
             return []

@@ -181,6 +181,8 @@ async def search_view(datasette: Datasette, request: Request) -> Response:
 
 
 async def verify_view(datasette: Datasette, request: Request) -> Response:
+    from index.evidence import sureness
+
     fmt = request.url_vars.get("format")
     words = (request.args.get("words") or "").strip()
     speaker = (request.args.get("speaker") or "").strip()
@@ -192,7 +194,14 @@ async def verify_view(datasette: Datasette, request: Request) -> Response:
         if words:
             verdict = await _run(datasette, request, "verify", index_dir, db_file, index_dir, words, speaker or None)
             context["verdict"] = verdict
-            context["evidence"] = [_evidence(datasette, name, e) for e in verdict.get("evidence") or []]
+            first = (verdict.get("earliest") or {}).get("quote_id")
+            context["evidence"] = [
+                {**_evidence(datasette, name, e, first), "sureness": sureness(e.get("confidence"), e.get("similarity"))}
+                for e in verdict.get("evidence") or []
+            ]
+            context["sureness"] = sureness(verdict.get("confidence"), verdict.get("similarity"))
+            if context["sureness"] and not verdict.get("evidence"):
+                context["sureness"] += " (the closest stored quote)"
     except PageError as e:
         context["error"], status = str(e), e.status
     if fmt == "json":
@@ -211,12 +220,14 @@ async def verify_view(datasette: Datasette, request: Request) -> Response:
     return Response.html(html, status=status)
 
 
-def _evidence(datasette: Datasette, db_name: str, item: Mapping[str, Any]) -> dict[str, Any]:
-    """One stored quote a verdict rests on, with the matched words marked and its links."""
+def _evidence(datasette: Datasette, db_name: str, item: Mapping[str, Any], first: Any) -> dict[str, Any]:
+    """One stored quote a verdict rests on, with the matched words marked and its links
+    (``first``: the id of the first appearance the verdict rests on)."""
     start = item["start"]
     return {
         **item,
         "html": mark_spans(item["quote"], [[item["match_start"] - start, item["match_end"] - start]]),
         "published": str(item["published"])[:10] if item.get("published") else None,
+        "first": item["quote_id"] == first,
         **_links(datasette, db_name, item["quote_id"], item["article_id"]),
     }
