@@ -215,7 +215,6 @@ class Document:
             if men.name:
                 self.names.add(men.name, men.kind, men.role, ms, men.gender)
         self.names.finish()
-        self.names.describe_later(self._learn_descriptions)  # read only if a description needs it
         # Mentions that open a sentence (after a short adverbial) are its subjects: the
         # likeliest antecedents of "he" and "she".
         starts = set()
@@ -258,11 +257,20 @@ class Document:
         self._counts: dict[str, int] | None = None
         self.person_ents: list[tuple[int, Entity]] = []
         self.acronyms: dict[str, str] | None = None
+        self._described = False  # whether _learn_descriptions has run
 
     @cached_property
     def midsentence_caps(self) -> set[str]:
         """Capitalised words that follow a lowercase word, a comma or a semicolon."""
         return set(_MIDSENTENCE_CAP_RE.findall(self.masked))
+
+    def by_role(self, words: list[str], pos: int) -> Entity | None:
+        """``Names.by_role``, once what the article calls each person has been read
+        (only when a description needs it)."""
+        if not self._described:
+            self._described = True
+            self._learn_descriptions()
+        return self.names.by_role(words, pos)
 
     def _learn_descriptions(self) -> None:
         """What the article calls each person beside a mention of them: the role words

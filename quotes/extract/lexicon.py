@@ -288,6 +288,12 @@ _NOT_AGENTS = {"under", "after", "over", "never", "other", "rather", "either", "
                "distant", "giant", "brilliant", "vibrant", "important", "elegant", "significant", "different"}
 
 
+def is_first_name(word: str) -> bool:
+    """Whether ``word`` (any case) is a common given name, of either gender."""
+    low = word.lower()
+    return low in MALE_NAMES or low in FEMALE_NAMES
+
+
 def is_role_noun(word: str) -> bool:
     """Is a lowercase word a role a person is named by: a known role noun, or an agent
     noun by its ending ("negotiator", "campaigner", "lobbyist", "historian")?"""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -28,6 +27,7 @@ from .lexicon import (
     ROLE_NOUNS,
     ROLE_WORDS,
     TITLES,
+    is_first_name,
     is_role_noun,
 )
 
@@ -78,7 +78,7 @@ def split_role(tokens: list[str]) -> tuple[list[str], list[str]]:
         if t in TITLES or t.lower() in ROLE_WORDS and not t[:1].isupper():
             last_title = i
         elif i and i < len(tokens) - 2 and t[:1].isupper() and is_role_noun(t.lower()) and t.lower() not in ORG_NOUNS and (
-            t.lower() not in MALE_NAMES and t.lower() not in FEMALE_NAMES
+            not is_first_name(t)
         ):
             last_title = i  # "NASA Administrator Jim Bridenstine"
     if last_title < 0:
@@ -157,7 +157,7 @@ def _parse(mention: str) -> Mention:
         _plain_word(words[0]) and first not in ORG_NOUNS or words[0] in PLACES or _ACRONYM_RE.match(words[0])
     ):
         # "Republican Donald Trump", "Rival Hillary Clinton", "Britain Liu Xiaming", "NASA Steve Clarke"
-        if not _ACRONYM_RE.match(words[0]) or words[1].lower() in MALE_NAMES or words[1].lower() in FEMALE_NAMES:
+        if not _ACRONYM_RE.match(words[0]) or is_first_name(words[1]):
             found = _person_with_role(mention, " ".join(words[1:]), before=words[0], min_tokens=2)
             if found is not None:
                 return found
@@ -282,7 +282,7 @@ def _plain_word(word: str) -> bool:
     low = word.lower().rstrip(".,")
     parts = low.split("-")
     singular = [p[:-1] if p.endswith("s") and len(p) > 3 else p for p in parts]
-    if low in MALE_NAMES or low in FEMALE_NAMES:
+    if is_first_name(low):
         return False  # "Hunter", "Taylor", "Christian": given names first
     return all(
         p in ROLE_NOUNS or q in ROLE_NOUNS or p in _PARTY_WORDS or q in _PARTY_WORDS or (p in ROLE_WORDS and p not in _SMALL_WORDS)
@@ -300,7 +300,7 @@ def _name_start(words: list[str], lo: int) -> int | None:
     particle before the surname); None when no name follows the office."""
     for i in range(len(words) - 1, lo - 1, -1):
         low = words[i].lower()
-        if (low in MALE_NAMES or low in FEMALE_NAMES) and i < len(words) - 1 and all(
+        if is_first_name(low) and i < len(words) - 1 and all(
             _is_capword(w) or w in _NAME_PARTICLES for w in words[i:]
         ):
             return i
@@ -357,7 +357,6 @@ class Names:
         self._by_token: dict[str, list[Entity]] = {}
         self._plain: dict[str, Entity | None] = {}
         self._lowered: dict[str, list[str]] = {}  # name -> its lowercased tokens
-        self._describe: Callable[[], None] | None = None
 
     def add(self, name: str, kind: str, role: str | None, pos: int, gender: str | None = None) -> Entity:
         ent = self.entities.get(name)
@@ -416,16 +415,9 @@ class Names:
                 best, best_key = ent, key
         return best
 
-    def describe_later(self, learn: Callable[[], None]) -> None:
-        """Have ``learn`` fill each entity's ``described`` before the first ``by_role``."""
-        self._describe = learn
-
     def by_role(self, words: list[str], pos: int) -> Entity | None:
         """A person whose recorded role (or a description the article gave them)
         contains the description's head words."""
-        if self._describe is not None:
-            learn, self._describe = self._describe, None
-            learn()
         want = [_ABBR.get(w, w) for w in words if w not in ("the", "a", "an", "this", "that", "his", "her", "its", "their", "former")]
         want = [w for w in want if not w.endswith(("'s", "’s"))]
         if not want:
@@ -461,13 +453,14 @@ def scan_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, 
                 hit = _scan_one(raw)
                 if len(_SCANNED) > 50000:
                     _SCANNED.clear()
+                    _THE_NAMED.clear()
                 _SCANNED[raw] = hit
             if hit is not None:
                 rel, men = hit
                 if men.kind == "person" and rel == 0 and text[ms - 4 : ms - 1] == "the" and text[ms - 1] in " \t\u00a0" and not (
                     ms > 4 and text[ms - 5].isalpha()
                 ) and not _MODIFIES_RE.match(text, me):
-                    men = _THE_NAMED.get(men.text) or _THE_NAMED.setdefault(men.text, _not_a_person(men))
+                    men = _THE_NAMED.get(raw) or _THE_NAMED.setdefault(raw, _not_a_person(men))
                 out.append((ms + rel, me, men))
     return out
 
@@ -478,13 +471,13 @@ _MODIFIES_RE = re.compile(
     r"[ \t\u00a0]+(?!(?:on|in|at|of|for|and|or|to|with|by|from|as|is|was|has|had|have|are|were|said|says|which|that|"
     r"who|where|when|but|about|near|after|before|since|over|under|into|than|would|will|could|can)\b)[a-z]"
 )
-_THE_NAMED: dict[str, Mention] = {}
+_THE_NAMED: dict[str, Mention] = {}  # by the run's text, cleared with _SCANNED
 
 
 def _not_a_person(men: Mention) -> Mention:
     """``men`` read as the name of a thing or an organisation, not a person."""
     first = (men.name or "").split()[:1]
-    if men.role or men.gender or first and (first[0].lower() in MALE_NAMES or first[0].lower() in FEMALE_NAMES):
+    if men.role or men.gender or first and is_first_name(first[0]):
         return men
     return Mention(men.text, men.name, None, "organisation", men.form)
 

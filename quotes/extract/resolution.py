@@ -26,12 +26,11 @@ import re
 from .document import Document
 from .lexicon import (
     DOCUMENT_NOUNS,
-    FEMALE_NAMES,
     HEADLINE_WORDS,
-    MALE_NAMES,
     ORG_NOUNS,
     ROLE_NOUNS,
     TITLES,
+    is_first_name,
 )
 from .mentions import mention_before, modifies
 from .names import Entity, gender_of, head_noun, parse
@@ -144,7 +143,7 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
         words = words[: words.index("and", 2)]
     head = head_noun(words)
     if words and words[0] in ("the", "this", "that", "his", "her", "its", "their"):
-        ent = doc.names.by_role(words[1:], pos)
+        ent = doc.by_role(words[1:], pos)
         if ent is not None:
             return ent.name, ent.role, ent.kind, "description"
         if men.kind == "person" and len(words) <= 6 and words[0] in ("the", "his", "her", "their") and head in _VARIATION_HEADS:
@@ -280,8 +279,7 @@ def _no_person_shown(doc: Document, ent: Entity) -> bool:
     full = doc.names.canonical(ent.name)
     if full is not None and full is not ent:
         return False  # "Lopez", named in full as "Maria Lopez" before
-    first = ent.tokens[0].lower() if ent.tokens else ""
-    return ent.kind == "person" and ent.gender is None and not ent.role and first not in MALE_NAMES and first not in FEMALE_NAMES
+    return ent.kind == "person" and ent.gender is None and not ent.role and not (ent.tokens and is_first_name(ent.tokens[0]))
 
 
 def antecedent(doc: Document, name: str, kind: str | None, pos: int) -> tuple[int, int] | None:
