@@ -120,7 +120,7 @@ _CAP_NEXT_RE = re.compile(r"\s+[A-Z]")
 class Found:
     """A candidate speaker mention: ``text[start:end]``, the ``cue`` as written ("said",
     "told CNN", "according to", ":") at ``cue_pos``, the ``role`` an appositive gave it,
-    and the ``method`` that found it (the keys of ``attribute.CONFIDENCE``)."""
+    and the ``method`` that found it (one of ``attribute.METHODS``)."""
 
     start: int
     end: int
