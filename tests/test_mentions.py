@@ -47,6 +47,9 @@ def found(doc, finder, words: str):
         # any verb speaks for a name after the quote, not for any noun phrase
         ('"We are ready," Maria Lopez beamed.', ("Maria Lopez", "beamed", "named-subject", None)),
         ('"We are ready," the balloons cascaded down.', None),
+        # ... but a verb after "is" or "was" is a state, not the quote's cue
+        ('"We are ready," Maria Lopez was delighted to hear.', None),
+        ('As the town prepares for what Lopez called "the busiest summer yet," the mayor is intrigued.', None),
         ('When Lopez wrapped up — "We are ready!" — the balloons cascaded down.', None),
     ],
 )

@@ -98,6 +98,7 @@ _NAME_CLOSE_RE = re.compile(r"\s*(?:[,.;]|$)")
 _PUNCT_NEXT_RE = re.compile(r"\s*[.,;]")
 _ROLE_WORDS_RE = re.compile(r"(?:[A-Za-z][\w’'\-]*\s+){1,3}")
 _COMMA_VERB_RE = re.compile(r"[^.!?#;]{1,120}?,\s*([a-z]+)\s+")
+_AUX_END_RE = re.compile(r"\b(?:is|was|are|were|be|been|being|am|has|have|had|seems|seemed|looked|looks|felt|feels|got|gets|became|becomes)$")
 _ED_VERB_RE = re.compile(r"((?:the |a |an |his |her |their )?[\w’'.\- ]{1,60}?) (?:also |then |later )?([a-z]+ed)\b")
 _ADJACENT_RE = re.compile(r"[\s\w’'\.\-,]{0,60}?(?:that|:|,)?\s*")
 _THAT_ONLY_RE = re.compile(r"[\s,:]*(?:that\s*)?")
@@ -229,7 +230,9 @@ def post(doc: Document, sp: Span, se: int, opens_clause: bool = True) -> Found |
             f.cue, f.cue_pos = lm.group(1), q + lm.start(1)
             return f
     gm = _ED_VERB_RE.match(m[q:lim])
-    if gm and gm.group(2) not in ("used", "based", "called", "named", "titled", "dubbed", "labeled", "accused", "aimed"):
+    if gm and gm.group(2) not in ("used", "based", "called", "named", "titled", "dubbed", "labeled", "accused", "aimed") and not (
+        _AUX_END_RE.search(gm.group(1))  # "the former Speaker is intrigued": a state, not a cue
+    ):
         toks = tokens(m, q, q + len(gm.group(1)))
         f = _np_end(doc, toks, len(toks) - 1, loose=True) if toks else None
         if f and f.start == q and (f.method != "description" or has_head(doc, f)):
