@@ -72,6 +72,10 @@ PRE, AFTER, COLON, TRANSCRIPT = mentions.pre, mentions.after_cue, mentions.colon
         # "X said that Y told her ...": X reports the quote
         (PRE, 'Maria Lopez said that Tom Baker told her "we are ready."', ("Maria Lopez", "said", "sentence-cue")),
         (PRE, 'The ferry left "when we were ready."', None),
+        # "as", "after" and "while" join clauses too: "she" after them is a subject
+        (PRE, 'The ferry left as she said, "We are ready."', ("she", "said", "pronoun")),
+        (PRE, 'The crowd cheered after he told them, "We are ready."', ("he", "told", "pronoun")),
+        (PRE, 'Maria Lopez stood with him and said: "We are ready."', ("Maria Lopez", "said", "sentence-cue")),
         # a cue later in the sentence
         (AFTER, '"We are ready" is what she said.', ("she", "said", "pronoun")),
         (AFTER, 'The bridge is "nearly ready," according to Maria Lopez.', ("Maria Lopez", "according to", "according-to")),

@@ -42,6 +42,7 @@ from .lexicon import (
 from .marks import Span
 from .names import clean_role, parse
 
+_SUBJECT_PRONOUNS = {"he", "she", "they", "we", "i"}
 _PREPS = {
     "to", "with", "in", "for", "from", "by", "of", "about", "at", "on", "against", "than",
     "like", "toward", "towards", "into", "over", "under", "between", "among", "behind",
@@ -556,8 +557,8 @@ def _np_end(doc: Document, toks: list[tuple[int, int, str]], i: int, loose: bool
     t = toks[i][2]
     low = t.lower()
     if low in _PRONOUNS or low == "which" and i > 0 and is_cap(toks[i - 1 if toks[i - 1][2] != "," else max(i - 2, 0)][2]):
-        if i > 0 and toks[i - 1][2].lower() in _PREPS:
-            return None
+        if i > 0 and toks[i - 1][2].lower() in _PREPS and low not in _SUBJECT_PRONOUNS:
+            return None  # "with him", not "as she said": "as", "after" and "while" also join clauses
         f = Found(toks[i][0], toks[i][1], None, None, None, "pronoun")
         if low in ("who", "which") and i > 0:
             k = i - 2 if toks[i - 1][2] == "," else i - 1
