@@ -7,6 +7,7 @@ import re
 import sqlite3
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,7 @@ def input_options(fn: Any) -> Any:
         "--glob",
         metavar="PATTERN",
         help="In directories, read the files matching PATTERN, e.g. '*.html'"
-        " [default: .txt .html .htm .jsonl .ndjson .json and .gz of those].",
+        " [default: .txt .html .htm .jsonl .ndjson .json .warc .arc and .gz of those].",
     )(fn)
     return fn
 
@@ -177,6 +178,26 @@ class ProblemLines:
             self.echo(f"... and {hidden:,} more problem{'s' if hidden != 1 else ''} not shown")
 
 
+class PassedOver:
+    """Counts the web-archive records that are not HTML pages, by kind, for the summary."""
+
+    def __init__(self) -> None:
+        self.kinds: Counter[str] = Counter()
+
+    def __call__(self, kind: str) -> None:
+        self.kinds[kind] += 1
+
+    @property
+    def count(self) -> int:
+        return sum(self.kinds.values())
+
+    def line(self) -> str:
+        """``Passed over N web-archive records that are not HTML pages (...).``"""
+        n = self.count
+        kinds = ", ".join(f"{count:,} {kind}" for kind, count in sorted(self.kinds.items(), key=lambda kc: -kc[1]))
+        return f"Passed over {n:,} web-archive record{'s' if n != 1 else ''} that {'are' if n != 1 else 'is'} not HTML pages ({kinds})."
+
+
 # -- ingest ---------------------------------------------------------------------
 
 
@@ -211,7 +232,9 @@ def ingest(
     PATH is a file, a directory (read recursively) or - for JSON Lines on stdin.
     Files: plain text (page text dumps too), HTML pages, JSON Lines (one article a
     line: "text" required, "id" or "doc_id", "title", "url", "publisher",
-    "published", "byline" optional), and gzip files of these. Articles already
+    "published", "byline" optional), gzip files of these, and web archives (.warc,
+    .arc, gzipped or not: each HTML page fetched with status 200 is an article, its
+    URL and, when the page gives none, its date from the record). Articles already
     stored are skipped, so running the same ingest again is harmless.
 
     Each input that cannot be read is reported on stderr as PATH[:LINE]: reason and
@@ -247,7 +270,10 @@ def ingest(
     def on_index_error(reason: str) -> None:
         say(f"Error: search index not updated ({reason}); the next ingest retries, or run: quotes index --rebuild")
 
-    items = read_paths(paths, glob=glob, max_bytes=max_bytes, progress=progress.advance, stdin=_stdin())
+    passed_over = PassedOver()
+    items = read_paths(
+        paths, glob=glob, max_bytes=max_bytes, progress=progress.advance, stdin=_stdin(), on_skip=passed_over
+    )
     try:
         report, index_ok = ingest_and_index(
             db_path, index_path_for(db_path), items, workers=workers, strict=strict, timeout=timeout,
@@ -264,9 +290,13 @@ def ingest(
     if as_json:
         data = report.to_dict()
         data["index_updated"] = index_ok
+        if passed_over.count:
+            data["archive_records_skipped"] = passed_over.count
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif not quiet:
         click.echo(summary(report.articles_added, report.articles_unchanged, report.quotes_added, report.seconds))
+        if passed_over.count:
+            click.echo(passed_over.line())
         if report.error_count:
             shown = [e.where for e in report.errors[:10]]
             more = report.error_count - len(shown)
@@ -310,8 +340,9 @@ def extract(
     offsets (start, end), kind, speaker, speaker_mention with its offsets, cue,
     method and confidence; for a speaker_mention such as "he" or "the company",
     antecedent_mention is the mention of the name it was resolved to, with its
-    offsets (antecedent_start, antecedent_end). doc_id is the JSON id/doc_id, else
-    the file path (PATH:LINE for a JSON line without one). Offsets index the text
+    offsets (antecedent_start, antecedent_end). doc_id is the JSON id/doc_id, a web
+    archive's WARC-Record-ID, else the file path (PATH:LINE for a JSON line without
+    one). Offsets index the text
     exactly as given: the JSON "text" field, or a text file's decoded contents.
 
     \b
@@ -321,7 +352,8 @@ def extract(
         cat corpus.jsonl | quotes extract -
     """
     problems = ProblemLines(lambda message: click.echo(message, err=True), MAX_PROBLEM_LINES)
-    items = read_paths(paths, glob=glob, max_bytes=max_bytes, stdin=_stdin())
+    passed_over = PassedOver()
+    items = read_paths(paths, glob=glob, max_bytes=max_bytes, stdin=_stdin(), on_skip=passed_over)
     stream = extract_stream(items, workers=workers, timeout=timeout)
     out = sys.stdout
     try:
@@ -339,6 +371,8 @@ def extract(
     finally:
         stream.close()
     problems.close()
+    if passed_over.count:
+        click.echo(passed_over.line(), err=True)
     if problems.count:
         ctx.exit(1)
 

@@ -80,10 +80,27 @@ class IngestReport:
 
 
 def where(article: Article) -> str:
-    """``PATH[:LINE]`` of an article's input, for messages."""
-    path = article.source_path or article.doc_id or "<input>"
-    line = article.extra.get("line") if article.extra else None
+    """``PATH[:LINE]`` of an article's input, for messages (``PATH: record N at offset
+    O`` for a page of a web archive)."""
+    path, line = _split_where(article)
+    record = _record_of(article)
+    if record:
+        return f"{path}: {record}"
     return f"{path}:{line}" if line else path
+
+
+def _record_of(article: Article) -> str | None:
+    """``record N at offset O`` for a page of a web archive, else None."""
+    extra = article.extra or {}
+    if extra.get("offset") is None:
+        return None
+    return f"record {extra.get('record')} at offset {extra['offset']}"
+
+
+def _error_for(article: Article, reason: str) -> ReadError:
+    """A ReadError for ``article``, worded as the reader words one for its input."""
+    record = _record_of(article)
+    return ReadError(*_split_where(article), f"{record}: {reason}" if record else reason)
 
 
 def default_extractor() -> Extractor:
@@ -360,11 +377,11 @@ def ingest(
                 if on_article:
                     on_article(item, False, 0)
             elif isinstance(outcome, str):
-                skip(ReadError(*_split_where(item), str(outcome)))
+                skip(_error_for(item, str(outcome)))
             else:
                 bad = _bad_offsets(item, outcome)
                 if bad:
-                    skip(ReadError(*_split_where(item), bad))
+                    skip(_error_for(item, bad))
                 else:
                     problem = published_problem(item.published)
                     if problem:

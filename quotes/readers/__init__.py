@@ -1,8 +1,9 @@
 """Read articles from files, directories and streams.
 
 Formats: plain text (including web-page text dumps), HTML pages, JSON Lines (one
-article per line), JSON (an object or an array of objects), and gzip files of any
-of these. Each input that cannot be read becomes a :class:`ReadError` in the output
+article per line), JSON (an object or an array of objects), gzip files of any of
+these, and web archives (WARC and ARC files, gzipped or not: an article per HTML
+page, other records passed over and told to ``on_skip``). Each input that cannot be read becomes a :class:`ReadError` in the output
 stream instead of an exception, so one bad file never stops a batch.
 
 A text file's article text is its decoded contents, exactly (a leading byte order
@@ -13,7 +14,7 @@ A text file's title, byline and dateline come from the extractor's layout analys
 the layout is kept with the article (:func:`layout_of`), so extraction does not
 analyse the text again.
 
-One module per format (``text``, ``html``, ``json_input``), with ``decoding`` (bytes to
+One module per format (``text``, ``html``, ``json_input``, ``warc``), with ``decoding`` (bytes to
 text) and ``errors`` (:class:`ReadError` and its reasons); this module finds the files
 and picks the format of each.
 """
@@ -43,12 +44,13 @@ from .errors import (
 from .html import MIN_HTML_WORDS, read_html
 from .json_input import JSON_FIELDS, article_from_json, read_json_document, read_jsonl
 from .text import LAYOUT_KEY, layout_of, read_text
+from .warc import SKIPPED_KINDS, WARC_SUFFIXES, OnSkip, read_warc
 
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 JSON_SUFFIXES = (".json",)
-KNOWN_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + JSON_SUFFIXES
+KNOWN_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + JSON_SUFFIXES + WARC_SUFFIXES
 
 STDIN_NAME = "<stdin>"
 
@@ -60,14 +62,16 @@ def read_paths(
     *,
     stdin: IO[bytes] | None = None,
     progress: Progress | None = None,
+    on_skip: OnSkip | None = None,
 ) -> Iterator[Article | ReadError]:
     """Yield an :class:`Article` or a :class:`ReadError` for everything in ``paths``.
 
     A path may be a file, a directory (searched recursively for files matching
     ``glob``, by default every file with a known suffix), or ``-`` for JSON Lines on
     ``stdin``. ``max_bytes`` limits the size of one document: a text or HTML file, a
-    JSON file, or one JSON line. ``progress`` is called with the number of input bytes
-    consumed as reading advances.
+    JSON file, one JSON line, or one page of a web archive. ``progress`` is called with
+    the number of input bytes consumed as reading advances; ``on_skip`` with the kind of
+    each web-archive record that is not an HTML page (one of ``SKIPPED_KINDS``).
     """
     for item in iter_files(paths, glob):
         if isinstance(item, ReadError):
@@ -76,7 +80,7 @@ def read_paths(
             stream = stdin if stdin is not None else sys.stdin.buffer
             yield from read_jsonl(stream, STDIN_NAME, max_bytes, progress=progress)
         else:
-            yield from read_file(item, max_bytes, progress=progress)
+            yield from read_file(item, max_bytes, progress=progress, on_skip=on_skip)
 
 
 def iter_files(paths: Iterable[str | os.PathLike[str]], glob: str | None = None) -> Iterator[str | ReadError]:
@@ -183,7 +187,7 @@ def _wanted(path: str, top: str, glob: str | None) -> bool:
 
 
 def _format_for(name: str) -> str | None:
-    """``text``/``html``/``jsonl``/``json`` from a file name (``.gz`` looked through)."""
+    """``text``/``html``/``jsonl``/``json``/``warc`` from a file name (``.gz`` looked through)."""
     lower = name.lower()
     lower = lower.removesuffix(".gz")
     for fmt, suffixes in (
@@ -191,13 +195,20 @@ def _format_for(name: str) -> str | None:
         ("html", HTML_SUFFIXES),
         ("jsonl", JSONL_SUFFIXES),
         ("json", JSON_SUFFIXES),
+        ("warc", WARC_SUFFIXES),
     ):
         if lower.endswith(suffixes):
             return fmt
     return None
 
 
-def read_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES, *, progress: Progress | None = None) -> Iterator[Article | ReadError]:
+def read_file(
+    path: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    progress: Progress | None = None,
+    on_skip: OnSkip | None = None,
+) -> Iterator[Article | ReadError]:
     """Articles (or errors) from one file, its format chosen by suffix or by content."""
     try:
         raw = open(path, "rb")
@@ -212,6 +223,11 @@ def read_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES, *, progress: Progre
             yield ReadError(path, None, os_reason(e))
             return
         fmt = _format_for(os.path.basename(path))
+        if fmt == "warc":
+            # Gzipped per record or not: the archive reader reads the file as it is, so
+            # the offsets it gives are those of the file.
+            yield from read_warc(raw, path, max_bytes, progress=progress, on_skip=on_skip)
+            return
         gzipped = path.lower().endswith(".gz") or head == b"\x1f\x8b"
         if not gzipped and size > max_bytes and fmt != "jsonl":
             yield ReadError(path, None, f"file is {human_size(size)}, over the {human_size(max_bytes)} limit (--max-bytes)")
@@ -259,8 +275,11 @@ __all__ = [
     "KNOWN_SUFFIXES",
     "LAYOUT_KEY",
     "MIN_HTML_WORDS",
+    "SKIPPED_KINDS",
     "STDIN_NAME",
     "TEXT_SUFFIXES",
+    "WARC_SUFFIXES",
+    "OnSkip",
     "Progress",
     "ReadError",
     "article_from_json",
@@ -271,4 +290,5 @@ __all__ = [
     "read_file",
     "read_jsonl",
     "read_paths",
+    "read_warc",
 ]
