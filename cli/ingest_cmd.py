@@ -1,6 +1,7 @@
 """``quotes ingest`` and ``quotes extract``."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -8,7 +9,7 @@ import sqlite3
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,12 @@ def _default_workers() -> int:
 def input_options(fn: Any) -> Any:
     """Options shared by ingest and extract."""
     fn = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Read and extract on a Dask cluster: its scheduler's address (tcp://host:8786), or"
+        " 'local' for a cluster of --workers processes on this machine. Needs the dask extra.",
+    )(fn)
+    fn = click.option(
         "--strict", is_flag=True, help="Stop at the first input that cannot be read or extracted."
     )(fn)
     fn = click.option(
@@ -89,6 +96,43 @@ def input_options(fn: Any) -> Any:
 
 def _stdin() -> Any:
     return getattr(sys.stdin, "buffer", sys.stdin)
+
+
+class SchedulerError(click.ClickException):
+    """A cluster that cannot be had: a usage error (exit status 2), in one line."""
+
+    exit_code = 2
+
+
+@contextlib.contextmanager
+def articles_from(
+    paths: tuple[str, ...],
+    glob: str | None,
+    max_bytes: int,
+    scheduler: str | None,
+    workers: int,
+    timeout: float,
+    *,
+    progress: Callable[[int], None] | None = None,
+    on_skip: Callable[[str], None] | None = None,
+) -> Iterator[tuple[Iterator[Article | ReadError], int]]:
+    """What to extract, and the worker processes to extract it here: read here, or
+    with ``--scheduler`` read and extracted on the cluster (nothing left to do here)."""
+    if scheduler is None:
+        yield read_paths(
+            paths, glob=glob, max_bytes=max_bytes, progress=progress, stdin=_stdin(), on_skip=on_skip
+        ), workers
+        return
+    from quotes.distributed import ClusterError, cluster, cluster_items
+
+    with contextlib.ExitStack() as stack:
+        try:
+            client = stack.enter_context(cluster(scheduler, workers))
+        except ClusterError as e:
+            raise SchedulerError(str(e)) from None
+        yield cluster_items(
+            client, paths, glob, max_bytes, timeout=timeout, stdin=_stdin(), progress=progress, on_skip=on_skip
+        ), 1
 
 
 # -- progress -------------------------------------------------------------------
@@ -223,6 +267,7 @@ def ingest(
     max_bytes: int,
     strict: bool,
     timeout: float,
+    scheduler: str | None,
     quiet: bool,
     verbose: bool,
     as_json: bool,
@@ -246,6 +291,7 @@ def ingest(
         quotes ingest seeds/
         quotes ingest pages/ --glob '*.html' --db news.db
         zcat corpus.jsonl.gz | quotes ingest - --workers 4
+        quotes ingest crawl/ --scheduler tcp://10.0.0.5:8786
     """
     show_progress = not quiet and not verbose and not as_json and sys.stderr.isatty()
     progress = Progress(show_progress, input_size(paths, glob) if show_progress else None)
@@ -271,16 +317,17 @@ def ingest(
         say(f"Error: search index not updated ({reason}); the next ingest retries, or run: quotes index --rebuild")
 
     passed_over = PassedOver()
-    items = read_paths(
-        paths, glob=glob, max_bytes=max_bytes, progress=progress.advance, stdin=_stdin(), on_skip=passed_over
+    source = articles_from(
+        paths, glob, max_bytes, scheduler, workers, timeout, progress=progress.advance, on_skip=passed_over
     )
     try:
-        report, index_ok = ingest_and_index(
-            db_path, index_path_for(db_path), items, workers=workers, strict=strict, timeout=timeout,
-            on_article=on_article, on_error=on_error, on_warning=say,
-            on_wait=lambda: say("waiting for another ingest to finish..."),
-            on_status=None if quiet or as_json else say, on_index_error=on_index_error,
-        )
+        with source as (items, workers_here):
+            report, index_ok = ingest_and_index(
+                db_path, index_path_for(db_path), items, workers=workers_here, strict=strict, timeout=timeout,
+                on_article=on_article, on_error=on_error, on_warning=say,
+                on_wait=lambda: say("waiting for another ingest to finish..."),
+                on_status=None if quiet or as_json else say, on_index_error=on_index_error,
+            )
         problems.close()
     except (StoreError, sqlite3.Error) as e:
         raise click.ClickException(str(e))
@@ -332,6 +379,7 @@ def extract(
     max_bytes: int,
     strict: bool,
     timeout: float,
+    scheduler: str | None,
     with_text: bool,
 ) -> None:
     """Print the quotes of articles as JSON Lines, without storing anything.
@@ -342,8 +390,8 @@ def extract(
     antecedent_mention is the mention of the name it was resolved to, with its
     offsets (antecedent_start, antecedent_end). doc_id is the JSON id/doc_id, a web
     archive's WARC-Record-ID, else the file path (PATH:LINE for a JSON line without
-    one). Offsets index the text
-    exactly as given: the JSON "text" field, or a text file's decoded contents.
+    one). Offsets index the text exactly as given: the JSON "text" field, or a text
+    file's decoded contents.
 
     \b
     Examples:
@@ -353,8 +401,20 @@ def extract(
     """
     problems = ProblemLines(lambda message: click.echo(message, err=True), MAX_PROBLEM_LINES)
     passed_over = PassedOver()
-    items = read_paths(paths, glob=glob, max_bytes=max_bytes, stdin=_stdin(), on_skip=passed_over)
-    stream = extract_stream(items, workers=workers, timeout=timeout)
+    with articles_from(paths, glob, max_bytes, scheduler, workers, timeout, on_skip=passed_over) as (items, here):
+        _print_quotes(ctx, extract_stream(items, workers=here, timeout=timeout), problems, strict, with_text)
+    problems.close()
+    if passed_over.count:
+        click.echo(passed_over.line(), err=True)
+    if problems.count:
+        ctx.exit(1)
+
+
+def _print_quotes(
+    ctx: click.Context, stream: Generator[tuple[Any, Any], None, None], problems: ProblemLines, strict: bool,
+    with_text: bool,
+) -> None:
+    """``quotes extract``'s output: a JSON line per article, a problem line per failure."""
     out = sys.stdout
     try:
         for item, outcome in stream:
@@ -370,11 +430,6 @@ def extract(
         ctx.exit(0)
     finally:
         stream.close()
-    problems.close()
-    if passed_over.count:
-        click.echo(passed_over.line(), err=True)
-    if problems.count:
-        ctx.exit(1)
 
 
 def extract_record(article: Article, quotes: list[Quote], with_text: bool = False) -> dict[str, Any]:

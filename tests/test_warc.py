@@ -11,14 +11,12 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from cli.main import cli
 from quotes.model import Article
 from quotes.readers import ReadError, read_paths
-
-warcio = pytest.importorskip("warcio")
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 NAMES = ["Ann Lee", "Tom Baker", "Maria Gomez"]
 

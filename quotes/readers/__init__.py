@@ -186,6 +186,12 @@ def _wanted(path: str, top: str, glob: str | None) -> bool:
     return fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(os.path.relpath(path, top), glob)
 
 
+def format_of(path: str) -> str | None:
+    """The format a file is read as, from its name: ``text``, ``html``, ``jsonl``,
+    ``json``, ``warc``, or None (then told by its contents)."""
+    return _format_for(os.path.basename(path))
+
+
 def _format_for(name: str) -> str | None:
     """``text``/``html``/``jsonl``/``json``/``warc`` from a file name (``.gz`` looked through)."""
     lower = name.lower()
@@ -218,45 +224,76 @@ def read_file(
     with raw:
         try:
             size = os.fstat(raw.fileno()).st_size
-            head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
         except OSError as e:
             yield ReadError(path, None, os_reason(e))
             return
-        fmt = _format_for(os.path.basename(path))
-        if fmt == "warc":
-            # Gzipped per record or not: the archive reader reads the file as it is, so
-            # the offsets it gives are those of the file.
-            yield from read_warc(raw, path, max_bytes, progress=progress, on_skip=on_skip)
-            return
-        gzipped = path.lower().endswith(".gz") or head == b"\x1f\x8b"
-        if not gzipped and size > max_bytes and fmt != "jsonl":
-            yield ReadError(path, None, f"file is {human_size(size)}, over the {human_size(max_bytes)} limit (--max-bytes)")
-            return
-        stream: IO[bytes] = raw
-        if gzipped:
-            stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
-        if fmt == "jsonl":
-            yield from read_jsonl(stream, path, max_bytes, progress=progress, raw=raw)
-            return
-        try:
-            data = stream.read(max_bytes + 1)
-        except (OSError, EOFError, zlib.error) as e:
-            yield ReadError(path, None, gzip_reason(e) if gzipped else os_reason(e))
-            return
-        if progress:
-            progress(size)
-        if len(data) > max_bytes:
-            what = "uncompressed contents are" if gzipped else "file is"
-            yield ReadError(path, None, f"{what} over the {human_size(max_bytes)} limit (--max-bytes)")
-            return
-        if fmt is None:
-            fmt = _sniff(data)
-        if fmt == "json":
-            yield from read_json_document(data, path)
-        elif fmt == "html":
-            yield read_html(data, path)
-        else:
-            yield read_text(data, path)
+        yield from read_stream(raw, path, size, max_bytes, progress=progress, on_skip=on_skip)
+
+
+def read_stream(
+    raw: IO[bytes],
+    path: str,
+    size: int,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    progress: Progress | None = None,
+    on_skip: OnSkip | None = None,
+) -> Iterator[Article | ReadError]:
+    """Articles (or errors) from the contents of the file ``path``, ``size`` bytes open
+    as ``raw`` (the file itself, or its bytes sent from elsewhere), read as
+    :func:`read_file` reads the file."""
+    try:
+        head = _head(raw)
+    except OSError as e:
+        yield ReadError(path, None, os_reason(e))
+        return
+    fmt = _format_for(os.path.basename(path))
+    if fmt == "warc":
+        # Gzipped per record or not: the archive reader reads the file as it is, so
+        # the offsets it gives are those of the file.
+        yield from read_warc(raw, path, max_bytes, progress=progress, on_skip=on_skip)
+        return
+    gzipped = path.lower().endswith(".gz") or head == b"\x1f\x8b"
+    if not gzipped and size > max_bytes and fmt != "jsonl":
+        yield ReadError(path, None, f"file is {human_size(size)}, over the {human_size(max_bytes)} limit (--max-bytes)")
+        return
+    stream: IO[bytes] = raw
+    if gzipped:
+        stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
+    if fmt == "jsonl":
+        yield from read_jsonl(stream, path, max_bytes, progress=progress, raw=raw)
+        return
+    try:
+        data = stream.read(max_bytes + 1)
+    except (OSError, EOFError, zlib.error) as e:
+        yield ReadError(path, None, gzip_reason(e) if gzipped else os_reason(e))
+        return
+    if progress:
+        progress(size)
+    if len(data) > max_bytes:
+        what = "uncompressed contents are" if gzipped else "file is"
+        yield ReadError(path, None, f"{what} over the {human_size(max_bytes)} limit (--max-bytes)")
+        return
+    if fmt is None:
+        fmt = _sniff(data)
+    if fmt == "json":
+        yield from read_json_document(data, path)
+    elif fmt == "html":
+        yield read_html(data, path)
+    else:
+        yield read_text(data, path)
+
+
+def _head(raw: IO[bytes]) -> bytes:
+    """The first two bytes of ``raw``, left unread."""
+    if hasattr(raw, "peek"):
+        return bytes(raw.peek(2)[:2])
+    if raw.seekable():
+        at = raw.tell()
+        head = raw.read(2)
+        raw.seek(at)
+        return head
+    return b""
 
 
 def _sniff(data: bytes) -> str:
@@ -284,11 +321,13 @@ __all__ = [
     "ReadError",
     "article_from_json",
     "decode",
+    "format_of",
     "input_size",
     "iter_files",
     "layout_of",
     "read_file",
     "read_jsonl",
     "read_paths",
+    "read_stream",
     "read_warc",
 ]
