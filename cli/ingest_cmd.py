@@ -10,6 +10,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator
+from contextlib import AbstractContextManager as ContextManager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import click
 from quotes.ingest import EXTRACT_TIMEOUT, extract_stream, where
 from quotes.model import Article, Quote
 from quotes.readers import DEFAULT_MAX_BYTES, ReadError, input_size, read_paths
+from quotes.shards import SHARD_ARTICLES, ShardWriter
 from quotes.store import StoreError
 
 from .common import db_option, index_path_for
@@ -295,6 +297,33 @@ def ingest(
     """
     show_progress = not quiet and not verbose and not as_json and sys.stderr.isatty()
     progress = Progress(show_progress, input_size(paths, glob) if show_progress else None)
+    passed_over = PassedOver()
+    source = articles_from(
+        paths, glob, max_bytes, scheduler, workers, timeout, progress=progress.advance, on_skip=passed_over
+    )
+    store_and_report(
+        ctx, db_path, source, progress, quiet=quiet, verbose=verbose, as_json=as_json, strict=strict,
+        timeout=timeout, passed_over=passed_over,
+    )
+
+
+def store_and_report(
+    ctx: click.Context,
+    db_path: Path,
+    source: ContextManager[tuple[Iterator[Article | ReadError], int]],
+    progress: Progress,
+    *,
+    quiet: bool,
+    verbose: bool,
+    as_json: bool,
+    strict: bool = False,
+    timeout: float = EXTRACT_TIMEOUT,
+    passed_over: PassedOver | None = None,
+    command: str = "ingest",
+) -> None:
+    """Store what ``source`` gives (the items, and the worker processes to extract them
+    with) and keep the search index in step, printing what ``quotes ingest`` prints:
+    progress, problem lines and the summary; exit status 1 when something was skipped."""
     from index.follow import ingest_and_index
 
     say = progress.echo
@@ -314,12 +343,9 @@ def ingest(
         problems(str(error))
 
     def on_index_error(reason: str) -> None:
-        say(f"Error: search index not updated ({reason}); the next ingest retries, or run: quotes index --rebuild")
+        say(f"Error: search index not updated ({reason}); the next {command} retries, or run: quotes index --rebuild")
 
-    passed_over = PassedOver()
-    source = articles_from(
-        paths, glob, max_bytes, scheduler, workers, timeout, progress=progress.advance, on_skip=passed_over
-    )
+    passed_over = passed_over or PassedOver()
     try:
         with source as (items, workers_here):
             report, index_ok = ingest_and_index(
@@ -370,6 +396,14 @@ def summary(added: int, unchanged: int, quotes: int, seconds: float) -> str:
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @input_options
 @click.option("--with-text", is_flag=True, help="Include each article's text (what the offsets index).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Write the articles, with their text and quotes, to shards in DIR for quotes load"
+    f" (part-NNNNN.jsonl.gz, {SHARD_ARTICLES:,} articles each) instead of printing them.",
+)
 @click.pass_context
 def extract(
     ctx: click.Context,
@@ -381,6 +415,7 @@ def extract(
     timeout: float,
     scheduler: str | None,
     with_text: bool,
+    output: Path | None,
 ) -> None:
     """Print the quotes of articles as JSON Lines, without storing anything.
 
@@ -398,11 +433,27 @@ def extract(
         quotes extract article.txt
         quotes extract corpus.jsonl --workers 2 > quotes.jsonl
         cat corpus.jsonl | quotes extract -
+        quotes extract crawl/ --scheduler tcp://10.0.0.5:8786 --output shards/
     """
     problems = ProblemLines(lambda message: click.echo(message, err=True), MAX_PROBLEM_LINES)
     passed_over = PassedOver()
+    shards = None if output is None else ShardWriter(output)
+
+    def write(article: Article, quotes: list[Quote]) -> None:
+        if shards is not None:
+            shards.add(article, quotes)
+        else:
+            sys.stdout.write(json.dumps(extract_record(article, quotes, with_text), ensure_ascii=False) + "\n")
+
     with articles_from(paths, glob, max_bytes, scheduler, workers, timeout, on_skip=passed_over) as (items, here):
-        _print_quotes(ctx, extract_stream(items, workers=here, timeout=timeout), problems, strict, with_text)
+        _write_quotes(ctx, extract_stream(items, workers=here, timeout=timeout), problems, strict, write)
+    if shards is not None:
+        shards.close()
+        click.echo(
+            f"Wrote {shards.articles:,} article{'s' if shards.articles != 1 else ''} with {shards.quotes:,}"
+            f" quote{'s' if shards.quotes != 1 else ''} to {shards.shards:,} shard{'s' if shards.shards != 1 else ''}"
+            f" in {output}."
+        )
     problems.close()
     if passed_over.count:
         click.echo(passed_over.line(), err=True)
@@ -410,12 +461,11 @@ def extract(
         ctx.exit(1)
 
 
-def _print_quotes(
+def _write_quotes(
     ctx: click.Context, stream: Generator[tuple[Any, Any], None, None], problems: ProblemLines, strict: bool,
-    with_text: bool,
+    write: Callable[[Article, list[Quote]], None],
 ) -> None:
-    """``quotes extract``'s output: a JSON line per article, a problem line per failure."""
-    out = sys.stdout
+    """``quotes extract``'s output: ``write`` for each article, a problem line per failure."""
     try:
         for item, outcome in stream:
             if isinstance(item, ReadError) or isinstance(outcome, str):
@@ -423,7 +473,7 @@ def _print_quotes(
                 if strict:
                     break
                 continue
-            out.write(json.dumps(extract_record(item, outcome, with_text), ensure_ascii=False) + "\n")
+            write(item, outcome)
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly.
         sys.stdout = open(os.devnull, "w")
