@@ -23,9 +23,11 @@ Nothing here imports Dask until a cluster is asked for.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
 import os
 import sys
+import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -234,13 +236,8 @@ def _line_partitions(
         return
     with raw:
         if gzipped or not visible:
-            import gzip
-
             stream = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
-            try:
-                yield from _sent_runs(stream, path, lines, max_bytes)  # type: ignore[arg-type]
-            except (OSError, EOFError) as e:
-                yield ReadError(path, None, gzip_reason(e))
+            yield from _sent_runs(stream, path, lines, max_bytes, gzipped=gzipped)  # type: ignore[arg-type]
             return
         for start, end, first in _line_runs(raw, lines, max_bytes):
             yield (Piece(path, end - start, lines=(start, end, first)),)
@@ -265,22 +262,35 @@ def _line_runs(f: IO[bytes], lines: int, max_bytes: int) -> Iterator[tuple[int, 
         yield start, pos, first
 
 
-def _sent_runs(stream: IO[bytes], path: str, lines: int, max_bytes: int) -> Iterator[Partition]:
-    """Runs of the lines of ``stream``, each with its bytes."""
+def _sent_runs(
+    stream: IO[bytes], path: str, lines: int, max_bytes: int, *, gzipped: bool = False
+) -> Iterator[Partition | ReadError]:
+    """Runs of the lines of ``stream``, each with its bytes; a stream that fails ends
+    with the lines read before, and a ReadError for the line it failed at (as
+    :func:`quotes.readers.read_jsonl` reports it)."""
     run: list[bytes] = []
     size = 0
     first = 1
-    for line in stream:
-        run.append(line)
-        size += len(line)
-        if len(run) >= lines or size >= max_bytes:
-            data = b"".join(run)
-            yield (Piece(path, len(data), lines=(0, len(data), first), data=data),)
-            first += len(run)
-            run, size = [], 0
-    if run:
+
+    def cut() -> Partition:
         data = b"".join(run)
-        yield (Piece(path, len(data), lines=(0, len(data), first), data=data),)
+        return (Piece(path, len(data), lines=(0, len(data), first), data=data),)
+
+    try:
+        for line in stream:
+            run.append(line)
+            size += len(line)
+            if len(run) >= lines or size >= max_bytes:
+                yield cut()
+                first += len(run)
+                run, size = [], 0
+    except (OSError, EOFError, zlib.error) as e:
+        if run:
+            yield cut()
+        yield ReadError(path, first + len(run), gzip_reason(e) if gzipped else os_reason(e))
+        return
+    if run:
+        yield cut()
 
 
 def shared_with(client: Any) -> Callable[[list[tuple[str, int]]], set[str]]:

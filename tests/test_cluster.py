@@ -223,3 +223,15 @@ def test_an_article_that_hangs_is_timed_out_on_the_cluster(tmp_path: Path, clien
     assert report.articles_added == 5
     # The worker is free again: the next partition on it is extracted.
     assert sorted(r["doc_id"] for r in store.db.query("select doc_id from articles")) == ["j0", "j1", "j2", "j4", "j5"]
+
+
+def test_a_truncated_gzip_file_is_reported_as_without_a_cluster(tmp_path: Path, client: Any) -> None:
+    import gzip
+
+    data = gzip.compress("".join(json.dumps({"text": story(i)}) + "\n" for i in range(30)).encode())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    here = run("extract", str(path))
+    there = run("extract", str(path), "--scheduler", client.scheduler.address)
+    assert (there.exit_code, there.stdout, there.stderr) == (here.exit_code, here.stdout, here.stderr)
+    assert here.exit_code == 1 and here.stderr.endswith(": truncated gzip file\n") and here.stdout
