@@ -1,12 +1,18 @@
 """Shards: ``quotes extract --output DIR`` writes articles and quotes with all their
 evidence, ``quotes load DIR`` stores them (the same database as ``quotes ingest`` of
 the same input, searchable), again without adding anything, and completes a load that
-was cut short; a line that is not a shard's, or whose text does not match its hash, is
+was cut short or killed; a line that is not a shard's, or whose text does not match its hash, is
 reported and the rest is loaded."""
 from __future__ import annotations
 
 import gzip
 import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -122,3 +128,38 @@ def test_a_truncated_shard_keeps_its_whole_lines(tmp_path: Path) -> None:
     errors = [e for e in items if not isinstance(e, Article)]
     assert len(errors) == 1 and str(errors[0]).startswith(f"{path}: after line ")
     assert 0 < len(items) - 1 < 50
+
+
+def test_a_load_killed_mid_way_is_completed_by_the_next(tmp_path: Path) -> None:
+    folder = tmp_path / "shards"
+    with ShardWriter(folder, per_shard=100) as writer:
+        for i in range(2000):
+            text = f"Report {i}. \u201cWe will build the bridge number {i},\u201d said Ann Lee."
+            start = text.index("We")
+            end = text.index(",\u201d") + 1
+            writer.add(Article(text=text, doc_id=f"r{i}"), [Quote(text=text[start:end], start=start, end=end)])
+    db_path = tmp_path / "quotes.db"
+    command = [sys.executable, "-c", "from cli.main import cli; cli()", "load", str(folder), "--db", str(db_path)]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stored() -> int:
+        try:
+            with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5) as conn:
+                return conn.execute("select count(*) from articles").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
+    deadline = time.monotonic() + 120
+    while stored() < 200:
+        assert proc.poll() is None, "the load finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert 200 <= stored() < 2000
+    result = run("load", str(folder), "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    store = Store(db_path)
+    assert store.db.execute("select count(*), count(distinct content_sha256) from articles").fetchone() == (2000, 2000)
+    assert store.db.execute("select count(*) from quotes").fetchone()[0] == 2000
+    assert run("check", "--db", str(db_path)).exit_code == 0
