@@ -3,6 +3,7 @@ articles (URL, dates, titles, record ids), other records passed over and counted
 corrupt or truncated record reported, and ingest and extract of them from the CLI."""
 from __future__ import annotations
 
+import gzip
 import io
 import json
 from collections import Counter
@@ -184,6 +185,28 @@ def test_arc_files(tmp_path: Path) -> None:
         ("http://news.example.org/a", "2001-09-11T12:00:00Z", "Ferry timetable 3", None),
         ("http://news.example.org/b", "2001-12-31", "Ferry timetable 4", None),
     ]
+
+
+def test_archives_gzipped_whole(tmp_path: Path) -> None:
+    """``gzip crawl.warc`` and ``gzip old.arc``: one gzip member, not one per record."""
+    plain = crawl(tmp_path / "crawl.warc", gzip=False)
+    whole = tmp_path / "whole.warc.gz"
+    whole.write_bytes(gzip.compress(plain.path.read_bytes()))
+    (first, second), passed_over = read(whole)
+    assert (first.url, second.published, [first.doc_id, second.doc_id]) == (
+        "https://news.example.org/ferry-1", "2024-05-02T09:30:00Z", plain.ids)
+    assert sum(passed_over.values()) == 7
+    (a, b), _ = read(plain.path)
+    assert (first.extra["offset"], second.extra["offset"]) == (a.extra["offset"], b.extra["offset"])
+    arc = arc_file(tmp_path / "old.arc", [("http://news.example.org/a", "20010911120000", page(3))])
+    arc_gz = tmp_path / "old.arc.gz"
+    arc_gz.write_bytes(gzip.compress(arc.read_bytes()))
+    items, _ = read(arc_gz)
+    assert [(a.url, a.published) for a in items] == [("http://news.example.org/a", "2001-09-11T12:00:00Z")]
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(whole.read_bytes()[:-300])
+    items, _ = read(cut)
+    assert [type(i).__name__ for i in items] == ["Article", "ReadError"]
 
 
 def test_archives_are_found_in_folders(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """Articles from web archives: WARC and ARC files, gzipped per record (as Common Crawl
-writes them) or not, read with warcio (``pip install 'news-quotes[warc]'``).
+writes them), gzipped whole, or not, read with warcio (``pip install 'news-quotes[warc]'``).
 
 Each HTML response record (HTTP 200, ``text/html`` or ``application/xhtml+xml``)
 becomes an article through the HTML reader. The URL is the record's
@@ -7,7 +7,8 @@ becomes an article through the HTML reader. The URL is the record's
 the published date is the page's own, else the capture date (``WARC-Date``, the day the
 page is known to have existed). The article's ``doc_id`` is the ``WARC-Record-ID``
 (none for an ARC record); its place in the file is kept in ``extra`` (``record``: the record's number from 1,
-``offset``: its byte offset in the file, what archive tools seek to).
+``offset``: its byte offset in the file, what archive tools seek to; in a file gzipped
+whole, in its uncompressed contents).
 
 Every other record (requests, metadata, non-HTML responses, redirects and other
 statuses, revisits) is passed over and told to ``on_skip`` with its kind. A record that
@@ -21,9 +22,11 @@ writes WARC files (the tests write theirs with it).
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import zlib
 from collections.abc import Callable, Iterator
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from ..model import Article
 from .errors import Progress, ReadError, human_size, os_reason
@@ -56,7 +59,8 @@ def read_warc(
     except ImportError:
         yield ReadError(path, None, "reading WARC and ARC files needs warcio: pip install 'news-quotes[warc]'")
         return
-    records = ArchiveIterator(raw, arc2warc=True)
+    stream = cast(IO[bytes], _Gunzipped(raw)) if _gzipped_whole(raw) else raw
+    records = ArchiveIterator(stream, arc2warc=True)
     arc = path.lower().removesuffix(".gz").endswith(".arc")
     number = 0
     consumed = 0
@@ -73,7 +77,7 @@ def read_warc(
             record = next(records)
         except StopIteration:
             # warcio ends quietly at a gzip member cut short: bytes left over are a record.
-            if _left_over(raw, records.offset):
+            if getattr(stream, "cut_short", False) or _left_over(stream, records.offset):
                 yield ReadError(path, None, f"record {number + 1} at offset {records.offset}: truncated record")
             break
         except Exception as e:  # a third-party parser on arbitrary input
@@ -140,6 +144,60 @@ def _page(record: Any, path: str, max_bytes: int, on_skip: OnSkip | None, arc: b
     # An ARC record has no id: the one warcio makes up for it is new at every read.
     page.doc_id = None if arc else _header(headers, "WARC-Record-ID")
     return page
+
+
+class _Gunzipped(io.RawIOBase):
+    """A file gzipped whole, read uncompressed. Where it breaks off it ends, with
+    ``cut_short`` set (a GzipFile would give nothing of the last block read)."""
+
+    def __init__(self, raw: IO[bytes]):
+        self.raw = raw
+        self.member = zlib.decompressobj(wbits=31)
+        self.pending = b""
+        self.position = 0
+        self.cut_short = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.pending and not self.member.eof:
+            chunk = self.raw.read(1 << 16)
+            if not chunk:
+                self.cut_short = True
+                break
+            self.pending = self.member.decompress(chunk)
+        n = min(len(buffer), len(self.pending))
+        buffer[:n] = self.pending[:n]
+        self.pending = self.pending[n:]
+        self.position += n
+        return n
+
+    def tell(self) -> int:
+        return self.position
+
+
+def _gzipped_whole(raw: IO[bytes]) -> bool:
+    """Whether ``raw`` is one gzip member holding the whole archive: gzipped as a file
+    rather than record by record, which warcio does not read as it is."""
+    try:
+        at = raw.tell()
+    except (OSError, ValueError):
+        return False
+    try:
+        if raw.read(2) != b"\x1f\x8b":
+            return False
+        raw.seek(at)
+        member = zlib.decompressobj(wbits=31)
+        while not member.eof and (chunk := raw.read(1 << 16)):
+            member.decompress(chunk)
+        # A member that ends where the file ends (or is cut short with it) is the whole.
+        return not member.unused_data and not raw.read(1)
+    except (OSError, ValueError, zlib.error):
+        return False  # warcio reads it, and says what is wrong
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            raw.seek(at)
 
 
 def _skipped_kind(record: Any) -> str | None:
