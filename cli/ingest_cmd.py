@@ -132,9 +132,14 @@ def articles_from(
             client = stack.enter_context(cluster(scheduler, workers))
         except ClusterError as e:
             raise SchedulerError(str(e)) from None
-        yield cluster_items(
+        items = cluster_items(
             client, paths, glob, max_bytes, timeout=timeout, stdin=_stdin(), progress=progress, on_skip=on_skip
-        ), 1
+        )
+        try:
+            yield items, 1
+        finally:
+            # Partitions still out are cancelled while the client is there to do it.
+            items.close()
 
 
 # -- progress -------------------------------------------------------------------

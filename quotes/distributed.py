@@ -29,7 +29,7 @@ import os
 import sys
 import zlib
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -335,7 +335,7 @@ def cluster_items(
     max_inflight: int | None = None,
     share: bool | None = None,
     **sizes: int,
-) -> Iterator[Article | ReadError]:
+) -> Generator[Article | ReadError, None, None]:
     """What ``read_paths(paths, glob, max_bytes)`` yields, in the same order, read and
     extracted on ``client``'s cluster: each article carries its outcome
     (``extra[OUTCOME_KEY]``) for :func:`quotes.ingest.extract_stream`.
@@ -391,9 +391,9 @@ def cluster_items(
         while inflight:
             yield from take()
     finally:
-        for _, future in inflight:
-            if future is not None:
-                future.cancel()
+        pending = [future for _, future in inflight if future is not None]
+        if pending:
+            client.cancel(pending)
 
 
 @contextlib.contextmanager

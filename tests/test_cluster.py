@@ -235,3 +235,16 @@ def test_a_truncated_gzip_file_is_reported_as_without_a_cluster(tmp_path: Path, 
     there = run("extract", str(path), "--scheduler", client.scheduler.address)
     assert (there.exit_code, there.stdout, there.stderr) == (here.exit_code, here.stdout, here.stderr)
     assert here.exit_code == 1 and here.stderr.endswith(": truncated gzip file\n") and here.stdout
+
+
+def test_strict_stops_as_without_a_cluster(tmp_path: Path, client: Any, small_partitions: None) -> None:
+    paths = corpus(tmp_path / "in")
+    command = [sys.executable, "-c", "from cli.main import cli; cli()", "ingest", *paths, "--strict"]
+    here = subprocess.run([*command, "--db", str(tmp_path / "here.db")], capture_output=True, text=True, cwd=ROOT)
+    there = subprocess.run([*command, "--db", str(tmp_path / "there.db"), "--scheduler", client.scheduler.address],
+                           capture_output=True, text=True, cwd=ROOT)
+    assert here.returncode == there.returncode == 1
+    # The partitions still out are cancelled: nothing more is said.
+    assert there.stderr == here.stderr == f"{paths[0]}:34: invalid JSON: Expecting property name enclosed in double quotes (column 2)\n"
+    assert without_time(there.stdout) == without_time(here.stdout)
+    assert dump(tmp_path / "there.db") == dump(tmp_path / "here.db")
