@@ -75,13 +75,20 @@ class ClusterError(Exception):
 @dataclass(frozen=True)
 class Piece:
     """Part of one input: a whole file, or a run of its lines (``lines``: byte offsets
-    ``start``, ``end`` and the number of the first line). ``data`` holds the bytes
-    when they are sent to the worker (the file's, or the run's)."""
+    ``start``, ``end`` and the number of the first line). ``path`` is the file as
+    named here, what articles and errors call it; a worker opens it at its absolute
+    path, or is sent its bytes (``data``: the file's, or the run's)."""
 
     path: str
     size: int
     lines: tuple[int, int, int] | None = None
     data: bytes | None = None
+    #: The absolute path, made here: the workers may run in another folder.
+    location: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.location:
+            object.__setattr__(self, "location", os.path.abspath(self.path))
 
 
 Partition = tuple[Piece, ...]
@@ -129,7 +136,7 @@ def read_piece(piece: Piece, max_bytes: int = DEFAULT_MAX_BYTES, *, on_skip: OnS
     """The articles (and errors) of one piece, as the readers give them for its file."""
     if piece.lines is None:
         if piece.data is None:
-            yield from read_file(piece.path, max_bytes, on_skip=on_skip)
+            yield from read_file(piece.location, max_bytes, on_skip=on_skip, name=piece.path)
         else:
             yield from read_stream(io.BytesIO(piece.data), piece.path, piece.size, max_bytes, on_skip=on_skip)
         return
@@ -138,7 +145,7 @@ def read_piece(piece: Piece, max_bytes: int = DEFAULT_MAX_BYTES, *, on_skip: OnS
         stream: IO[bytes] = io.BytesIO(piece.data)
     else:
         try:
-            with open(piece.path, "rb") as f:
+            with open(piece.location, "rb") as f:
                 f.seek(start)
                 stream = io.BytesIO(f.read(end - start))
         except OSError as e:

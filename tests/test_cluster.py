@@ -248,3 +248,21 @@ def test_strict_stops_as_without_a_cluster(tmp_path: Path, client: Any, small_pa
     assert there.stderr == here.stderr == f"{paths[0]}:34: invalid JSON: Expecting property name enclosed in double quotes (column 2)\n"
     assert without_time(there.stdout) == without_time(here.stdout)
     assert dump(tmp_path / "there.db") == dump(tmp_path / "here.db")
+
+
+def test_relative_paths_are_read_by_workers_in_another_folder(
+    tmp_path: Path, client: Any, small_partitions: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus(tmp_path / "in")
+    monkeypatch.chdir(tmp_path)
+    paths = ["in/feed.jsonl", "in/texts"]
+    folders = client.run(os.getcwd)
+    client.run(os.chdir, "/")
+    try:
+        here = run("extract", *paths)
+        there = run("extract", *paths, "--scheduler", client.scheduler.address)
+    finally:
+        for worker, folder in folders.items():
+            client.run(os.chdir, folder, workers=[worker])
+    assert (there.exit_code, there.stdout, there.stderr) == (here.exit_code, here.stdout, here.stderr)
+    assert '"doc_id": "in/texts/t0.txt"' in there.stdout

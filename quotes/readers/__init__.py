@@ -214,20 +214,23 @@ def read_file(
     *,
     progress: Progress | None = None,
     on_skip: OnSkip | None = None,
+    name: str | None = None,
 ) -> Iterator[Article | ReadError]:
-    """Articles (or errors) from one file, its format chosen by suffix or by content."""
+    """Articles (or errors) from one file, its format chosen by suffix or by content.
+    ``name`` is what the articles and errors call the file (default: ``path``)."""
+    name = name or path
     try:
         raw = open(path, "rb")
     except OSError as e:
-        yield ReadError(path, None, os_reason(e))
+        yield ReadError(name, None, os_reason(e))
         return
     with raw:
         try:
             size = os.fstat(raw.fileno()).st_size
         except OSError as e:
-            yield ReadError(path, None, os_reason(e))
+            yield ReadError(name, None, os_reason(e))
             return
-        yield from read_stream(raw, path, size, max_bytes, progress=progress, on_skip=on_skip)
+        yield from read_stream(raw, name, size, max_bytes, progress=progress, on_skip=on_skip)
 
 
 def read_stream(
