@@ -111,7 +111,7 @@ def articles_from(
     paths: tuple[str, ...],
     glob: str | None,
     max_bytes: int,
-    scheduler: str | None,
+    client: Any,
     workers: int,
     timeout: float,
     *,
@@ -119,27 +119,39 @@ def articles_from(
     on_skip: Callable[[str], None] | None = None,
 ) -> Iterator[tuple[Iterator[Article | ReadError], int]]:
     """What to extract, and the worker processes to extract it here: read here, or
-    with ``--scheduler`` read and extracted on the cluster (nothing left to do here)."""
-    if scheduler is None:
+    with a cluster's ``client`` read and extracted there (nothing left to do here)."""
+    if client is None:
         yield read_paths(
             paths, glob=glob, max_bytes=max_bytes, progress=progress, stdin=_stdin(), on_skip=on_skip
         ), workers
         return
-    from quotes.distributed import ClusterError, cluster, cluster_items
+    from quotes.distributed import cluster_items
+
+    items = cluster_items(
+        client, paths, glob, max_bytes, timeout=timeout, stdin=_stdin(), progress=progress, on_skip=on_skip
+    )
+    try:
+        yield items, 1
+    finally:
+        # Partitions still out are cancelled while the client is there to do it.
+        items.close()
+
+
+@contextlib.contextmanager
+def connected(scheduler: str | None, workers: int) -> Iterator[Any]:
+    """A client of the ``--scheduler`` cluster (``--workers`` processes when local), or
+    None without one."""
+    if scheduler is None:
+        yield None
+        return
+    from quotes.distributed import ClusterError, cluster
 
     with contextlib.ExitStack() as stack:
         try:
             client = stack.enter_context(cluster(scheduler, workers))
         except ClusterError as e:
             raise SchedulerError(str(e)) from None
-        items = cluster_items(
-            client, paths, glob, max_bytes, timeout=timeout, stdin=_stdin(), progress=progress, on_skip=on_skip
-        )
-        try:
-            yield items, 1
-        finally:
-            # Partitions still out are cancelled while the client is there to do it.
-            items.close()
+        yield client
 
 
 # -- progress -------------------------------------------------------------------
@@ -303,13 +315,14 @@ def ingest(
     show_progress = not quiet and not verbose and not as_json and sys.stderr.isatty()
     progress = Progress(show_progress, input_size(paths, glob) if show_progress else None)
     passed_over = PassedOver()
-    source = articles_from(
-        paths, glob, max_bytes, scheduler, workers, timeout, progress=progress.advance, on_skip=passed_over
-    )
-    store_and_report(
-        ctx, db_path, source, progress, quiet=quiet, verbose=verbose, as_json=as_json, strict=strict,
-        timeout=timeout, passed_over=passed_over,
-    )
+    with connected(scheduler, workers) as client:
+        source = articles_from(
+            paths, glob, max_bytes, client, workers, timeout, progress=progress.advance, on_skip=passed_over
+        )
+        store_and_report(
+            ctx, db_path, source, progress, quiet=quiet, verbose=verbose, as_json=as_json, strict=strict,
+            timeout=timeout, passed_over=passed_over,
+        )
 
 
 def store_and_report(
@@ -407,7 +420,8 @@ def summary(added: int, unchanged: int, quotes: int, seconds: float) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     metavar="DIR",
     help="Write the articles, with their text and quotes, to shards in DIR for quotes load"
-    f" (part-NNNNN.jsonl.gz, {SHARD_ARTICLES:,} articles each) instead of printing them.",
+    f" (part-NNNNN.jsonl.gz, {SHARD_ARTICLES:,} articles each, or one a partition written by"
+    " the workers when they see DIR) instead of printing them.",
 )
 @click.pass_context
 def extract(
@@ -440,8 +454,23 @@ def extract(
         cat corpus.jsonl | quotes extract -
         quotes extract crawl/ --scheduler tcp://10.0.0.5:8786 --output shards/
     """
+    with connected(scheduler, workers) as client:
+        _extract(ctx, client, paths, glob, workers, max_bytes, strict, timeout, with_text, output)
+
+
+def _extract(
+    ctx: click.Context, client: Any, paths: tuple[str, ...], glob: str | None, workers: int, max_bytes: int,
+    strict: bool, timeout: float, with_text: bool, output: Path | None,
+) -> None:
+    """``quotes extract``, here or with a cluster's ``client``."""
     problems = ProblemLines(lambda message: click.echo(message, err=True), MAX_PROBLEM_LINES)
     passed_over = PassedOver()
+    if output is not None and client is not None:
+        from quotes.distributed import folder_shared
+
+        if folder_shared(client, output):
+            _shards_on(ctx, client, paths, output, glob, max_bytes, timeout, strict, problems, passed_over)
+            return
     shards = None if output is None else ShardWriter(output)
 
     def write(article: Article, quotes: list[Quote]) -> None:
@@ -450,20 +479,56 @@ def extract(
         else:
             sys.stdout.write(json.dumps(extract_record(article, quotes, with_text), ensure_ascii=False) + "\n")
 
-    with articles_from(paths, glob, max_bytes, scheduler, workers, timeout, on_skip=passed_over) as (items, here):
+    with articles_from(paths, glob, max_bytes, client, workers, timeout, on_skip=passed_over) as (items, here):
         _write_quotes(ctx, extract_stream(items, workers=here, timeout=timeout), problems, strict, write)
-    if shards is not None:
+    if shards is not None and output is not None:
         shards.close()
-        click.echo(
-            f"Wrote {shards.articles:,} article{'s' if shards.articles != 1 else ''} with {shards.quotes:,}"
-            f" quote{'s' if shards.quotes != 1 else ''} to {shards.shards:,} shard{'s' if shards.shards != 1 else ''}"
-            f" in {output}."
-        )
+        click.echo(wrote(shards.articles, shards.quotes, shards.shards, output))
     problems.close()
     if passed_over.count:
         click.echo(passed_over.line(), err=True)
     if problems.count:
         ctx.exit(1)
+
+
+def _shards_on(
+    ctx: click.Context, client: Any, paths: tuple[str, ...], output: Path, glob: str | None, max_bytes: int,
+    timeout: float, strict: bool, problems: ProblemLines, passed_over: PassedOver,
+) -> None:
+    """``quotes extract --output`` where the workers see the folder: each writes the shard
+    of each partition it extracts, and only what it came to comes back here."""
+    from quotes.distributed import ShardResult, cluster_shards
+
+    articles = quotes = shards = 0
+    results = cluster_shards(client, paths, output, glob, max_bytes, timeout=timeout, stdin=_stdin(), on_skip=passed_over)
+    try:
+        for result in results:
+            lines = result.problems if isinstance(result, ShardResult) else [str(result)]
+            for line in lines:
+                problems(line)
+            if isinstance(result, ShardResult):
+                articles += result.articles
+                quotes += result.quotes
+                shards += result.articles > 0
+            if strict and problems.count:
+                break
+    finally:
+        results.close()
+    click.echo(wrote(articles, quotes, shards, output))
+    problems.close()
+    if passed_over.count:
+        click.echo(passed_over.line(), err=True)
+    if problems.count:
+        ctx.exit(1)
+
+
+def wrote(articles: int, quotes: int, shards: int, folder: Path) -> str:
+    """``Wrote N articles with M quotes to K shards in DIR.``"""
+
+    def n(count: int, word: str) -> str:
+        return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+    return f"Wrote {n(articles, 'article')} with {n(quotes, 'quote')} to {n(shards, 'shard')} in {folder}."
 
 
 def _write_quotes(

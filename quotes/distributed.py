@@ -353,46 +353,170 @@ def cluster_items(
     ``on_skip`` with the kind of each web-archive record passed over. ``sizes``:
     ``lines_per_partition``, ``bytes_per_partition``, ``files_per_partition``.
     """
-    if share is None:
-        shared = shared_with(client)
-    else:
-        shared = (lambda files: {f for f, _ in files}) if share else (lambda files: set())
-    limit = max_inflight or max(2, 2 * sum(client.nthreads().values()))
-    inflight: deque[tuple[Partition | ReadError, Any]] = deque()
 
-    def take() -> Iterator[Article | ReadError]:
-        part, future = inflight.popleft()
-        if isinstance(part, ReadError):
-            yield part
-            return
-        try:
-            result: PartitionResult = future.result()
-        except Exception as e:  # the cluster gave up on it (its workers kept dying)
-            for piece in part:
-                yield ReadError(piece.path, piece.lines[2] if piece.lines else None,
-                                f"lost on the cluster ({type(e).__name__}: {e})")
-            return
-        finally:
-            future.release()
-        for kind, n in result.passed_over.items():
-            for _ in range(n):
-                if on_skip:
-                    on_skip(kind)
+    def submit(part: Partition, number: int) -> Any:
+        return client.submit(run_partition, part, max_bytes, timeout, extractor, pure=False)
+
+    parts = partitions(paths, glob, shared=_shared(client, share), stdin=stdin, **sizes)
+    for part, result in _in_order(client, parts, submit, max_inflight):
+        if isinstance(result, ReadError):
+            yield result
+            continue
+        assert isinstance(result, PartitionResult)
+        _tell_skipped(result.passed_over, on_skip)
         for item, outcome in result.items:
             if isinstance(item, Article):
                 item.extra[OUTCOME_KEY] = outcome
             yield item
-        if progress:
+        if progress and part is not None:
             progress(sum(piece.size for piece in part))
 
+
+@dataclass
+class ShardResult:
+    """What a worker wrote to a partition's shard, and the problem lines (``PATH[:LINE]:
+    reason``) of what it could not read or extract, in input order."""
+
+    articles: int
+    quotes: int
+    problems: list[str]
+    passed_over: Counter[str]
+
+
+def write_partition(
+    partition: Partition,
+    shard: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float | None = EXTRACT_TIMEOUT,
+    extractor: Extractor | None = None,
+) -> ShardResult:
+    """On a worker: read and extract one partition and write its articles to the
+    shard at ``shard`` (none when it has no article). Run again, it writes the same."""
+    from .ingest import where
+    from .shards import write_shard
+
+    result = run_partition(partition, max_bytes, timeout, extractor)
+    pairs = []
+    problems = []
+    for item, outcome in result.items:
+        if isinstance(item, ReadError):
+            problems.append(str(item))
+        elif isinstance(outcome, str):
+            problems.append(f"{where(item)}: {outcome}")
+        else:
+            pairs.append((item, outcome))
+    if pairs:
+        write_shard(shard, pairs)
+    return ShardResult(len(pairs), sum(len(quotes) for _, quotes in pairs), problems, result.passed_over)
+
+
+def cluster_shards(
+    client: Any,
+    paths: Iterable[str | os.PathLike[str]],
+    folder: str | os.PathLike[str],
+    glob: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    timeout: float | None = EXTRACT_TIMEOUT,
+    extractor: Extractor | None = None,
+    stdin: IO[bytes] | None = None,
+    progress: Progress | None = None,
+    on_skip: OnSkip | None = None,
+    max_inflight: int | None = None,
+    **sizes: int,
+) -> Generator[ShardResult | ReadError, None, None]:
+    """Read and extract ``paths`` on ``client``'s cluster, each partition's articles
+    written by its worker to a shard of its own in ``folder`` (``part-NNNNN.jsonl.gz``,
+    numbered in input order), which every worker must see (:func:`folder_shared`). Yields
+    what each partition came to, in input order, and a ReadError for each path that is
+    not there. The rest as :func:`cluster_items`."""
+    from .shards import shard_name
+
+    where_to = os.path.abspath(folder)
+
+    def submit(part: Partition, number: int) -> Any:
+        shard = os.path.join(where_to, shard_name(number))
+        return client.submit(write_partition, part, shard, max_bytes, timeout, extractor, pure=False)
+
+    parts = partitions(paths, glob, shared=_shared(client, None), stdin=stdin, **sizes)
+    for part, result in _in_order(client, parts, submit, max_inflight):
+        if isinstance(result, ShardResult):
+            _tell_skipped(result.passed_over, on_skip)
+            if progress and part is not None:
+                progress(sum(piece.size for piece in part))
+        yield result
+
+
+def folder_shared(client: Any, folder: str | os.PathLike[str]) -> bool:
+    """Whether every worker of ``client``'s cluster sees the folder at ``folder`` (made
+    if need be) as this machine does: a file made in it here is there."""
+    import uuid
+
+    where_to = os.path.abspath(folder)
+    os.makedirs(where_to, exist_ok=True)
+    probe = os.path.join(where_to, f".probe-{uuid.uuid4().hex}")
+    with open(probe, "w"):
+        pass
     try:
-        for part in partitions(paths, glob, shared=shared, stdin=stdin, **sizes):
+        seen = client.run(os.path.exists, probe)
+        return bool(seen) and all(seen.values())
+    finally:
+        os.remove(probe)
+
+
+def _shared(client: Any, share: bool | None) -> Callable[[list[tuple[str, int]]], set[str]]:
+    if share is None:
+        return shared_with(client)
+    return (lambda files: {f for f, _ in files}) if share else (lambda files: set())
+
+
+def _tell_skipped(passed_over: Counter[str], on_skip: OnSkip | None) -> None:
+    if on_skip:
+        for kind, n in passed_over.items():
+            for _ in range(n):
+                on_skip(kind)
+
+
+def _in_order(
+    client: Any,
+    parts: Iterable[Partition | ReadError],
+    submit: Callable[[Partition, int], Any],
+    max_inflight: int | None,
+) -> Iterator[tuple[Partition | None, Any]]:
+    """Each partition submitted (``submit(partition, its number)``) and its result, in
+    input order, with at most ``max_inflight`` out at once (default: twice the workers'
+    threads); a ReadError as (None, it). A partition the cluster gave up on (its workers
+    kept dying) is a ReadError for each of its pieces. Partitions still out when the
+    caller stops are cancelled."""
+    limit = max_inflight or max(2, 2 * sum(client.nthreads().values()))
+    inflight: deque[tuple[Partition | ReadError, Any]] = deque()
+    numbered = 0
+
+    def take() -> Iterator[tuple[Partition | None, Any]]:
+        part, future = inflight.popleft()
+        if isinstance(part, ReadError):
+            yield None, part
+            return
+        try:
+            result = future.result()
+        except Exception as e:  # the cluster gave up on it
+            for piece in part:
+                line = piece.lines[2] if piece.lines else None
+                yield None, ReadError(piece.path, line, f"lost on the cluster ({type(e).__name__}: {e})")
+            return
+        finally:
+            future.release()
+        yield part, result
+
+    try:
+        for part in parts:
             while len(inflight) >= limit:
                 yield from take()
-            future = None if isinstance(part, ReadError) else client.submit(
-                run_partition, part, max_bytes, timeout, extractor, pure=False
-            )
-            inflight.append((part, future))
+            if isinstance(part, ReadError):
+                inflight.append((part, None))
+            else:
+                inflight.append((part, submit(part, numbered)))
+                numbered += 1
             while inflight and (inflight[0][1] is None or inflight[0][1].done()):
                 yield from take()
         while inflight:
@@ -436,9 +560,13 @@ __all__ = [
     "Partition",
     "PartitionResult",
     "Piece",
+    "ShardResult",
     "cluster",
     "cluster_items",
+    "cluster_shards",
+    "folder_shared",
     "partitions",
     "read_piece",
     "run_partition",
+    "write_partition",
 ]

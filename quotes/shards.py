@@ -44,6 +44,29 @@ def shard_record(article: Article, quotes: list[Quote]) -> dict[str, Any]:
     return {"article": fields, "quotes": [{name: getattr(q, name) for name in QUOTE_FIELDS} for q in quotes]}
 
 
+def shard_name(number: int) -> str:
+    """The file name of shard ``number`` (from 0)."""
+    return f"part-{number:05d}.jsonl.gz"
+
+
+def write_shard(path: str | os.PathLike[str], pairs: Iterable[tuple[Article, list[Quote]]]) -> None:
+    """Write the shard at ``path``: each article with its quotes (replacing a shard there)."""
+    _write_lines(Path(path), [_line(article, quotes) for article, quotes in pairs])
+
+
+def _line(article: Article, quotes: list[Quote]) -> bytes:
+    line = json.dumps(shard_record(article, quotes), ensure_ascii=False) + "\n"
+    return line.encode("utf-8", "surrogatepass")
+
+
+def _write_lines(path: Path, lines: list[bytes]) -> None:
+    """Write a shard's lines under another name, and rename it when whole."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    with gzip.open(partial, "wb", compresslevel=6) as out:
+        out.writelines(lines)
+    os.replace(partial, path)
+
+
 class ShardWriter:
     """Writes articles and their quotes to shards in ``folder``, ``per_shard`` at most in
     each (SHARD_ARTICLES), numbered from 0 in the order given (a shard of the same number from an earlier
@@ -59,8 +82,7 @@ class ShardWriter:
         self._lines: list[bytes] = []
 
     def add(self, article: Article, quotes: list[Quote]) -> None:
-        line = json.dumps(shard_record(article, quotes), ensure_ascii=False) + "\n"
-        self._lines.append(line.encode("utf-8", "surrogatepass"))
+        self._lines.append(_line(article, quotes))
         self.articles += 1
         self.quotes += len(quotes)
         if len(self._lines) >= self.per_shard:
@@ -70,11 +92,7 @@ class ShardWriter:
         """Write the articles added since the last shard as a shard of their own."""
         if not self._lines:
             return
-        path = self.folder / f"part-{self.shards:05d}.jsonl.gz"
-        partial = path.with_name(path.name + ".partial")
-        with gzip.open(partial, "wb", compresslevel=6) as out:
-            out.writelines(self._lines)
-        os.replace(partial, path)
+        _write_lines(self.folder / shard_name(self.shards), self._lines)
         self.shards += 1
         self._lines = []
 
@@ -155,5 +173,7 @@ __all__ = [
     "read_shard",
     "read_shards",
     "shard_files",
+    "shard_name",
     "shard_record",
+    "write_shard",
 ]

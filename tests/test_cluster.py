@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import distributed
 import pytest
 import sqlite_utils
 from click.testing import CliRunner
@@ -46,16 +45,6 @@ def corpus(folder: Path) -> list[str]:
         (texts / f"t{i}.txt").write_text(story(200 + i))
     (texts / "empty.txt").write_text("")
     return [str(folder / "feed.jsonl"), str(folder / "more.jsonl.gz"), str(texts), str(folder / "missing.txt")]
-
-
-@pytest.fixture(scope="module")
-def client():
-    """One LocalCluster for the module: two worker processes, one thread each, loopback."""
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
-        silence_logs=40,
-    ) as local, distributed.Client(local, set_as_default=False) as c:
-        yield c
 
 
 @pytest.fixture

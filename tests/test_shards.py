@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -163,3 +164,21 @@ def test_a_load_killed_mid_way_is_completed_by_the_next(tmp_path: Path) -> None:
     assert store.db.execute("select count(*), count(distinct content_sha256) from articles").fetchone() == (2000, 2000)
     assert store.db.execute("select count(*) from quotes").fetchone()[0] == 2000
     assert run("check", "--db", str(db_path)).exit_code == 0
+
+
+def test_workers_write_the_shards_when_they_see_the_folder(tmp_path: Path, client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import quotes.distributed
+
+    monkeypatch.setattr(quotes.distributed, "LINES_PER_PARTITION", 6)
+    monkeypatch.setattr(quotes.distributed, "FILES_PER_PARTITION", 3)
+    paths = corpus(tmp_path / "in")
+    folder = tmp_path / "shards"
+    here = run("extract", *paths, "--output", str(tmp_path / "here"))
+    there = run("extract", *paths, "--output", str(folder), "--scheduler", client.scheduler.address)
+    assert (there.exit_code, there.stderr) == (here.exit_code, here.stderr)
+    # One shard a partition: 7 runs of feed.jsonl, 2 of more.jsonl.gz, 3 groups of texts.
+    assert there.stdout == f"Wrote 59 articles with 118 quotes to 12 shards in {folder}.\n"
+    assert sorted(p.name for p in folder.iterdir()) == [f"part-{i:05d}.jsonl.gz" for i in range(12)]
+    run("load", str(folder), "--db", str(tmp_path / "loaded.db"))
+    run("ingest", *paths, "--db", str(tmp_path / "ingested.db"))
+    assert dump(tmp_path / "loaded.db") == dump(tmp_path / "ingested.db")
