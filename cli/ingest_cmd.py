@@ -1,13 +1,16 @@
 """``quotes ingest`` and ``quotes extract``."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Generator, Iterator
+from contextlib import AbstractContextManager as ContextManager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,7 @@ import click
 from quotes.ingest import EXTRACT_TIMEOUT, extract_stream, where
 from quotes.model import Article, Quote
 from quotes.readers import DEFAULT_MAX_BYTES, ReadError, input_size, read_paths
+from quotes.shards import SHARD_ARTICLES, ShardWriter
 from quotes.store import StoreError
 
 from .common import db_option, index_path_for
@@ -52,6 +56,12 @@ def _default_workers() -> int:
 def input_options(fn: Any) -> Any:
     """Options shared by ingest and extract."""
     fn = click.option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Read and extract on a Dask cluster: its scheduler's address (tcp://host:8786), or"
+        " 'local' for a cluster of --workers processes on this machine. Needs the dask extra.",
+    )(fn)
+    fn = click.option(
         "--strict", is_flag=True, help="Stop at the first input that cannot be read or extracted."
     )(fn)
     fn = click.option(
@@ -81,13 +91,67 @@ def input_options(fn: Any) -> Any:
         "--glob",
         metavar="PATTERN",
         help="In directories, read the files matching PATTERN, e.g. '*.html'"
-        " [default: .txt .html .htm .jsonl .ndjson .json and .gz of those].",
+        " [default: .txt .html .htm .jsonl .ndjson .json .warc .arc and .gz of those].",
     )(fn)
     return fn
 
 
 def _stdin() -> Any:
     return getattr(sys.stdin, "buffer", sys.stdin)
+
+
+class SchedulerError(click.ClickException):
+    """A cluster that cannot be had: a usage error (exit status 2), in one line."""
+
+    exit_code = 2
+
+
+@contextlib.contextmanager
+def articles_from(
+    paths: tuple[str, ...],
+    glob: str | None,
+    max_bytes: int,
+    client: Any,
+    workers: int,
+    timeout: float,
+    *,
+    progress: Callable[[int], None] | None = None,
+    on_skip: Callable[[str], None] | None = None,
+) -> Iterator[tuple[Iterator[Article | ReadError], int]]:
+    """What to extract, and the worker processes to extract it here: read here, or
+    with a cluster's ``client`` read and extracted there (nothing left to do here)."""
+    if client is None:
+        yield read_paths(
+            paths, glob=glob, max_bytes=max_bytes, progress=progress, stdin=_stdin(), on_skip=on_skip
+        ), workers
+        return
+    from quotes.distributed import cluster_items
+
+    items = cluster_items(
+        client, paths, glob, max_bytes, timeout=timeout, stdin=_stdin(), progress=progress, on_skip=on_skip
+    )
+    try:
+        yield items, 1
+    finally:
+        # Partitions still out are cancelled while the client is there to do it.
+        items.close()
+
+
+@contextlib.contextmanager
+def connected(scheduler: str | None, workers: int) -> Iterator[Any]:
+    """A client of the ``--scheduler`` cluster (``--workers`` processes when local), or
+    None without one."""
+    if scheduler is None:
+        yield None
+        return
+    from quotes.distributed import ClusterError, cluster
+
+    with contextlib.ExitStack() as stack:
+        try:
+            client = stack.enter_context(cluster(scheduler, workers))
+        except ClusterError as e:
+            raise SchedulerError(str(e)) from None
+        yield client
 
 
 # -- progress -------------------------------------------------------------------
@@ -177,6 +241,26 @@ class ProblemLines:
             self.echo(f"... and {hidden:,} more problem{'s' if hidden != 1 else ''} not shown")
 
 
+class PassedOver:
+    """Counts the web-archive records that are not HTML pages, by kind, for the summary."""
+
+    def __init__(self) -> None:
+        self.kinds: Counter[str] = Counter()
+
+    def __call__(self, kind: str) -> None:
+        self.kinds[kind] += 1
+
+    @property
+    def count(self) -> int:
+        return sum(self.kinds.values())
+
+    def line(self) -> str:
+        """``Passed over N web-archive records that are not HTML pages (...).``"""
+        n = self.count
+        kinds = ", ".join(f"{count:,} {kind}" for kind, count in sorted(self.kinds.items(), key=lambda kc: -kc[1]))
+        return f"Passed over {n:,} web-archive record{'s' if n != 1 else ''} that {'are' if n != 1 else 'is'} not HTML pages ({kinds})."
+
+
 # -- ingest ---------------------------------------------------------------------
 
 
@@ -202,6 +286,7 @@ def ingest(
     max_bytes: int,
     strict: bool,
     timeout: float,
+    scheduler: str | None,
     quiet: bool,
     verbose: bool,
     as_json: bool,
@@ -211,7 +296,9 @@ def ingest(
     PATH is a file, a directory (read recursively) or - for JSON Lines on stdin.
     Files: plain text (page text dumps too), HTML pages, JSON Lines (one article a
     line: "text" required, "id" or "doc_id", "title", "url", "publisher",
-    "published", "byline" optional), and gzip files of these. Articles already
+    "published", "byline" optional), gzip files of these, and web archives (.warc,
+    .arc, gzipped or not: each HTML page fetched with status 200 is an article, its
+    URL and, when the page gives none, its date from the record). Articles already
     stored are skipped, so running the same ingest again is harmless.
 
     Each input that cannot be read is reported on stderr as PATH[:LINE]: reason and
@@ -223,9 +310,38 @@ def ingest(
         quotes ingest seeds/
         quotes ingest pages/ --glob '*.html' --db news.db
         zcat corpus.jsonl.gz | quotes ingest - --workers 4
+        quotes ingest crawl/ --scheduler tcp://10.0.0.5:8786
     """
     show_progress = not quiet and not verbose and not as_json and sys.stderr.isatty()
     progress = Progress(show_progress, input_size(paths, glob) if show_progress else None)
+    passed_over = PassedOver()
+    with connected(scheduler, workers) as client:
+        source = articles_from(
+            paths, glob, max_bytes, client, workers, timeout, progress=progress.advance, on_skip=passed_over
+        )
+        store_and_report(
+            ctx, db_path, source, progress, quiet=quiet, verbose=verbose, as_json=as_json, strict=strict,
+            timeout=timeout, passed_over=passed_over,
+        )
+
+
+def store_and_report(
+    ctx: click.Context,
+    db_path: Path,
+    source: ContextManager[tuple[Iterator[Article | ReadError], int]],
+    progress: Progress,
+    *,
+    quiet: bool,
+    verbose: bool,
+    as_json: bool,
+    strict: bool = False,
+    timeout: float = EXTRACT_TIMEOUT,
+    passed_over: PassedOver | None = None,
+    command: str = "ingest",
+) -> None:
+    """Store what ``source`` gives (the items, and the worker processes to extract them
+    with) and keep the search index in step, printing what ``quotes ingest`` prints:
+    progress, problem lines and the summary; exit status 1 when something was skipped."""
     from index.follow import ingest_and_index
 
     say = progress.echo
@@ -245,16 +361,17 @@ def ingest(
         problems(str(error))
 
     def on_index_error(reason: str) -> None:
-        say(f"Error: search index not updated ({reason}); the next ingest retries, or run: quotes index --rebuild")
+        say(f"Error: search index not updated ({reason}); the next {command} retries, or run: quotes index --rebuild")
 
-    items = read_paths(paths, glob=glob, max_bytes=max_bytes, progress=progress.advance, stdin=_stdin())
+    passed_over = passed_over or PassedOver()
     try:
-        report, index_ok = ingest_and_index(
-            db_path, index_path_for(db_path), items, workers=workers, strict=strict, timeout=timeout,
-            on_article=on_article, on_error=on_error, on_warning=say,
-            on_wait=lambda: say("waiting for another ingest to finish..."),
-            on_status=None if quiet or as_json else say, on_index_error=on_index_error,
-        )
+        with source as (items, workers_here):
+            report, index_ok = ingest_and_index(
+                db_path, index_path_for(db_path), items, workers=workers_here, strict=strict, timeout=timeout,
+                on_article=on_article, on_error=on_error, on_warning=say,
+                on_wait=lambda: say("waiting for another ingest to finish..."),
+                on_status=None if quiet or as_json else say, on_index_error=on_index_error,
+            )
         problems.close()
     except (StoreError, sqlite3.Error) as e:
         raise click.ClickException(str(e))
@@ -264,9 +381,13 @@ def ingest(
     if as_json:
         data = report.to_dict()
         data["index_updated"] = index_ok
+        if passed_over.count:
+            data["archive_records_skipped"] = passed_over.count
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif not quiet:
         click.echo(summary(report.articles_added, report.articles_unchanged, report.quotes_added, report.seconds))
+        if passed_over.count:
+            click.echo(passed_over.line())
         if report.error_count:
             shown = [e.where for e in report.errors[:10]]
             more = report.error_count - len(shown)
@@ -293,6 +414,15 @@ def summary(added: int, unchanged: int, quotes: int, seconds: float) -> str:
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @input_options
 @click.option("--with-text", is_flag=True, help="Include each article's text (what the offsets index).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Write the articles, with their text and quotes, to shards in DIR for quotes load"
+    f" (part-NNNNN.jsonl.gz, {SHARD_ARTICLES:,} articles each, or one a partition written by"
+    " the workers when they see DIR) instead of printing them.",
+)
 @click.pass_context
 def extract(
     ctx: click.Context,
@@ -302,7 +432,9 @@ def extract(
     max_bytes: int,
     strict: bool,
     timeout: float,
+    scheduler: str | None,
     with_text: bool,
+    output: Path | None,
 ) -> None:
     """Print the quotes of articles as JSON Lines, without storing anything.
 
@@ -310,20 +442,100 @@ def extract(
     offsets (start, end), kind, speaker, speaker_mention with its offsets, cue,
     method and confidence; for a speaker_mention such as "he" or "the company",
     antecedent_mention is the mention of the name it was resolved to, with its
-    offsets (antecedent_start, antecedent_end). doc_id is the JSON id/doc_id, else
-    the file path (PATH:LINE for a JSON line without one). Offsets index the text
-    exactly as given: the JSON "text" field, or a text file's decoded contents.
+    offsets (antecedent_start, antecedent_end). doc_id is the JSON id/doc_id, a web
+    archive's WARC-Record-ID, else the file path (PATH:LINE for a JSON line without
+    one). Offsets index the text exactly as given: the JSON "text" field, or a text
+    file's decoded contents.
 
     \b
     Examples:
         quotes extract article.txt
         quotes extract corpus.jsonl --workers 2 > quotes.jsonl
         cat corpus.jsonl | quotes extract -
+        quotes extract crawl/ --scheduler tcp://10.0.0.5:8786 --output shards/
     """
+    with connected(scheduler, workers) as client:
+        _extract(ctx, client, paths, glob, workers, max_bytes, strict, timeout, with_text, output)
+
+
+def _extract(
+    ctx: click.Context, client: Any, paths: tuple[str, ...], glob: str | None, workers: int, max_bytes: int,
+    strict: bool, timeout: float, with_text: bool, output: Path | None,
+) -> None:
+    """``quotes extract``, here or with a cluster's ``client``."""
     problems = ProblemLines(lambda message: click.echo(message, err=True), MAX_PROBLEM_LINES)
-    items = read_paths(paths, glob=glob, max_bytes=max_bytes, stdin=_stdin())
-    stream = extract_stream(items, workers=workers, timeout=timeout)
-    out = sys.stdout
+    passed_over = PassedOver()
+    if output is not None and client is not None:
+        from quotes.distributed import folder_shared
+
+        if folder_shared(client, output):
+            _shards_on(ctx, client, paths, output, glob, max_bytes, timeout, strict, problems, passed_over)
+            return
+    shards = None if output is None else ShardWriter(output)
+
+    def write(article: Article, quotes: list[Quote]) -> None:
+        if shards is not None:
+            shards.add(article, quotes)
+        else:
+            sys.stdout.write(json.dumps(extract_record(article, quotes, with_text), ensure_ascii=False) + "\n")
+
+    with articles_from(paths, glob, max_bytes, client, workers, timeout, on_skip=passed_over) as (items, here):
+        _write_quotes(ctx, extract_stream(items, workers=here, timeout=timeout), problems, strict, write)
+    if shards is not None and output is not None:
+        shards.close()
+        click.echo(wrote(shards.articles, shards.quotes, shards.shards, output))
+    problems.close()
+    if passed_over.count:
+        click.echo(passed_over.line(), err=True)
+    if problems.count:
+        ctx.exit(1)
+
+
+def _shards_on(
+    ctx: click.Context, client: Any, paths: tuple[str, ...], output: Path, glob: str | None, max_bytes: int,
+    timeout: float, strict: bool, problems: ProblemLines, passed_over: PassedOver,
+) -> None:
+    """``quotes extract --output`` where the workers see the folder: each writes the shard
+    of each partition it extracts, and only what it came to comes back here."""
+    from quotes.distributed import ShardResult, cluster_shards
+
+    articles = quotes = shards = 0
+    results = cluster_shards(client, paths, output, glob, max_bytes, timeout=timeout, stdin=_stdin(), on_skip=passed_over)
+    try:
+        for result in results:
+            lines = result.problems if isinstance(result, ShardResult) else [str(result)]
+            for line in lines:
+                problems(line)
+            if isinstance(result, ShardResult):
+                articles += result.articles
+                quotes += result.quotes
+                shards += result.articles > 0
+            if strict and problems.count:
+                break
+    finally:
+        results.close()
+    click.echo(wrote(articles, quotes, shards, output))
+    problems.close()
+    if passed_over.count:
+        click.echo(passed_over.line(), err=True)
+    if problems.count:
+        ctx.exit(1)
+
+
+def wrote(articles: int, quotes: int, shards: int, folder: Path) -> str:
+    """``Wrote N articles with M quotes to K shards in DIR.``"""
+
+    def n(count: int, word: str) -> str:
+        return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+    return f"Wrote {n(articles, 'article')} with {n(quotes, 'quote')} to {n(shards, 'shard')} in {folder}."
+
+
+def _write_quotes(
+    ctx: click.Context, stream: Generator[tuple[Any, Any], None, None], problems: ProblemLines, strict: bool,
+    write: Callable[[Article, list[Quote]], None],
+) -> None:
+    """``quotes extract``'s output: ``write`` for each article, a problem line per failure."""
     try:
         for item, outcome in stream:
             if isinstance(item, ReadError) or isinstance(outcome, str):
@@ -331,16 +543,13 @@ def extract(
                 if strict:
                     break
                 continue
-            out.write(json.dumps(extract_record(item, outcome, with_text), ensure_ascii=False) + "\n")
+            write(item, outcome)
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly.
         sys.stdout = open(os.devnull, "w")
         ctx.exit(0)
     finally:
         stream.close()
-    problems.close()
-    if problems.count:
-        ctx.exit(1)
 
 
 def extract_record(article: Article, quotes: list[Quote], with_text: bool = False) -> dict[str, Any]:

@@ -22,6 +22,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("cli.ingest_cmd", "Print the quotes of articles as JSON Lines, without storing anything."),
     "index": ("cli.index_cmd", "Bring the Whoosh search index in step with the database."),
     "ingest": ("cli.ingest_cmd", "Extract the quotes of articles and store them, with the search index."),
+    "load": ("cli.load_cmd", "Load shards written by quotes extract --output into the database, with the search index."),
     "search": ("cli.search_cmd", "Full-text search of quotes, best matches first (BM25F)."),
     "serve": (
         "cli.serve_cmd",

@@ -80,10 +80,27 @@ class IngestReport:
 
 
 def where(article: Article) -> str:
-    """``PATH[:LINE]`` of an article's input, for messages."""
-    path = article.source_path or article.doc_id or "<input>"
-    line = article.extra.get("line") if article.extra else None
+    """``PATH[:LINE]`` of an article's input, for messages (``PATH: record N at offset
+    O`` for a page of a web archive)."""
+    path, line = _split_where(article)
+    record = _record_of(article)
+    if record:
+        return f"{path}: {record}"
     return f"{path}:{line}" if line else path
+
+
+def _record_of(article: Article) -> str | None:
+    """``record N at offset O`` for a page of a web archive, else None."""
+    extra = article.extra or {}
+    if extra.get("offset") is None:
+        return None
+    return f"record {extra.get('record')} at offset {extra['offset']}"
+
+
+def _error_for(article: Article, reason: str) -> ReadError:
+    """A ReadError for ``article``, worded as the reader words one for its input."""
+    record = _record_of(article)
+    return ReadError(*_split_where(article), f"{record}: {reason}" if record else reason)
 
 
 def default_extractor() -> Extractor:
@@ -112,6 +129,21 @@ class _Marker:
 KNOWN = _Marker("KNOWN")
 _PENDING = _Marker("PENDING")
 
+#: ``Article.extra`` key of the outcome of an article extracted elsewhere (on a
+#: cluster's workers: quotes.distributed), which extract_stream hands on as it is.
+OUTCOME_KEY = "outcome"
+
+
+def _outcome_here(item: Article | ReadError, known: Callable[[Article], bool] | None) -> Any:
+    """The outcome of ``item`` that needs no extraction: None for a ReadError, KNOWN,
+    or the outcome it carries (taken off the article); else _PENDING."""
+    if isinstance(item, ReadError):
+        return None
+    carried = item.extra.pop(OUTCOME_KEY, _PENDING) if item.extra else _PENDING
+    if known is not None and known(item):
+        return KNOWN
+    return carried
+
 
 class _Failed(str):
     """An extraction failure message (a str subclass so it pickles cheaply)."""
@@ -128,14 +160,15 @@ def _on_alarm(signum: int, frame: Any) -> None:
 
 @contextlib.contextmanager
 def _time_limit(seconds: float | None) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (where a timer signal is available: the
-    main thread of a process on a POSIX system; elsewhere the block runs unlimited)."""
-    if (
-        not seconds
-        or not hasattr(signal, "setitimer")
-        or threading.current_thread() is not threading.main_thread()
-    ):
+    """Interrupt the block after ``seconds``: by a timer signal where one is available
+    (the main thread of a process on a POSIX system), else from a timer thread (a Dask
+    worker's extraction runs in one of its threads)."""
+    if not seconds:
         yield
+        return
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        with _thread_time_limit(seconds):
+            yield
         return
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -144,6 +177,35 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _thread_time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TimedOut in this thread if the block runs past ``seconds``. Like the
+    timer signal, the exception arrives between two steps of Python code."""
+    import ctypes
+
+    thread = threading.get_ident()
+    lock = threading.Lock()
+    running = True
+
+    def expire() -> None:
+        with lock:
+            # Only while the block runs: past it, the exception would land elsewhere.
+            if running:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(_TimedOut))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            running = False
+            # One set just now, not yet raised, is taken back (NULL clears it).
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), None)
+        timer.cancel()
 
 
 def _extract_one(extractor: Extractor, article: Article, timeout: float | None = None) -> list[Quote] | _Failed:
@@ -181,7 +243,8 @@ def extract_stream(
 
     The outcome is the article's quotes, a failure message (a ``str``), ``KNOWN`` when
     ``known(article)`` is true (the article is not extracted), or None for a
-    ReadError. An article taking longer than ``timeout`` seconds to extract fails
+    ReadError. An article carrying its outcome (``extra[OUTCOME_KEY]``, extracted on
+    a cluster) is not extracted again. An article taking longer than ``timeout`` seconds to extract fails
     (None: no limit).
 
     With ``workers > 1`` extraction may run in that many processes, with a bounded
@@ -222,12 +285,9 @@ def extract_stream(
                 yield item, (next(outcomes) if outcome is _PENDING else outcome)
 
         for item in items:
-            if isinstance(item, ReadError):
-                chunk.append((item, None))
-            elif known is not None and known(item):
-                chunk.append((item, KNOWN))
-            else:
-                chunk.append((item, _PENDING))
+            outcome = _outcome_here(item, known)
+            chunk.append((item, outcome))
+            if outcome is _PENDING:
                 to_extract += 1
             if to_extract >= chunk_size or len(chunk) >= 4 * chunk_size:
                 submit()
@@ -260,10 +320,9 @@ def _extract_here(
     for item in items:
         got = clock()
         reading += got - asked
-        if isinstance(item, ReadError):
-            yield item, None
-        elif known is not None and known(item):
-            yield item, KNOWN
+        ready = _outcome_here(item, known)
+        if ready is not _PENDING or isinstance(item, ReadError):
+            yield item, ready
         else:
             started = clock()
             outcome = _extract_one(extractor, item, timeout)
@@ -360,11 +419,11 @@ def ingest(
                 if on_article:
                     on_article(item, False, 0)
             elif isinstance(outcome, str):
-                skip(ReadError(*_split_where(item), str(outcome)))
+                skip(_error_for(item, str(outcome)))
             else:
                 bad = _bad_offsets(item, outcome)
                 if bad:
-                    skip(ReadError(*_split_where(item), bad))
+                    skip(_error_for(item, bad))
                 else:
                     problem = published_problem(item.published)
                     if problem:
@@ -400,6 +459,7 @@ def _bad_offsets(article: Article, quotes: Sequence[Quote]) -> str | None:
 
 __all__ = [
     "KNOWN",
+    "OUTCOME_KEY",
     "PARALLEL_AFTER_SECONDS",
     "IngestReport",
     "extract_stream",

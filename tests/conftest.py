@@ -257,3 +257,16 @@ def ferry_db(db_path: Path) -> Path:
     result = CliRunner().invoke(cli, ["ingest", str(source), "--db", str(db_path), "--workers", "1"])
     assert result.exit_code == 0, result.output
     return db_path
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A Dask client of a LocalCluster for the module: two worker processes, one thread
+    each, on loopback."""
+    import distributed
+
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+        silence_logs=40,
+    ) as local, distributed.Client(local, set_as_default=False) as c:
+        yield c

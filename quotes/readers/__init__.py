@@ -1,8 +1,9 @@
 """Read articles from files, directories and streams.
 
 Formats: plain text (including web-page text dumps), HTML pages, JSON Lines (one
-article per line), JSON (an object or an array of objects), and gzip files of any
-of these. Each input that cannot be read becomes a :class:`ReadError` in the output
+article per line), JSON (an object or an array of objects), gzip files of any of
+these, and web archives (WARC and ARC files, gzipped or not: an article per HTML
+page, other records passed over and told to ``on_skip``). Each input that cannot be read becomes a :class:`ReadError` in the output
 stream instead of an exception, so one bad file never stops a batch.
 
 A text file's article text is its decoded contents, exactly (a leading byte order
@@ -13,7 +14,7 @@ A text file's title, byline and dateline come from the extractor's layout analys
 the layout is kept with the article (:func:`layout_of`), so extraction does not
 analyse the text again.
 
-One module per format (``text``, ``html``, ``json_input``), with ``decoding`` (bytes to
+One module per format (``text``, ``html``, ``json_input``, ``warc``), with ``decoding`` (bytes to
 text) and ``errors`` (:class:`ReadError` and its reasons); this module finds the files
 and picks the format of each.
 """
@@ -43,12 +44,13 @@ from .errors import (
 from .html import MIN_HTML_WORDS, read_html
 from .json_input import JSON_FIELDS, article_from_json, read_json_document, read_jsonl
 from .text import LAYOUT_KEY, layout_of, read_text
+from .warc import SKIPPED_KINDS, WARC_SUFFIXES, OnSkip, read_warc
 
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 JSON_SUFFIXES = (".json",)
-KNOWN_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + JSON_SUFFIXES
+KNOWN_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + JSON_SUFFIXES + WARC_SUFFIXES
 
 STDIN_NAME = "<stdin>"
 
@@ -60,14 +62,16 @@ def read_paths(
     *,
     stdin: IO[bytes] | None = None,
     progress: Progress | None = None,
+    on_skip: OnSkip | None = None,
 ) -> Iterator[Article | ReadError]:
     """Yield an :class:`Article` or a :class:`ReadError` for everything in ``paths``.
 
     A path may be a file, a directory (searched recursively for files matching
     ``glob``, by default every file with a known suffix), or ``-`` for JSON Lines on
     ``stdin``. ``max_bytes`` limits the size of one document: a text or HTML file, a
-    JSON file, or one JSON line. ``progress`` is called with the number of input bytes
-    consumed as reading advances.
+    JSON file, one JSON line, or one page of a web archive. ``progress`` is called with
+    the number of input bytes consumed as reading advances; ``on_skip`` with the kind of
+    each web-archive record that is not an HTML page (one of ``SKIPPED_KINDS``).
     """
     for item in iter_files(paths, glob):
         if isinstance(item, ReadError):
@@ -76,7 +80,7 @@ def read_paths(
             stream = stdin if stdin is not None else sys.stdin.buffer
             yield from read_jsonl(stream, STDIN_NAME, max_bytes, progress=progress)
         else:
-            yield from read_file(item, max_bytes, progress=progress)
+            yield from read_file(item, max_bytes, progress=progress, on_skip=on_skip)
 
 
 def iter_files(paths: Iterable[str | os.PathLike[str]], glob: str | None = None) -> Iterator[str | ReadError]:
@@ -182,8 +186,14 @@ def _wanted(path: str, top: str, glob: str | None) -> bool:
     return fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(os.path.relpath(path, top), glob)
 
 
+def format_of(path: str) -> str | None:
+    """The format a file is read as, from its name: ``text``, ``html``, ``jsonl``,
+    ``json``, ``warc``, or None (then told by its contents)."""
+    return _format_for(os.path.basename(path))
+
+
 def _format_for(name: str) -> str | None:
-    """``text``/``html``/``jsonl``/``json`` from a file name (``.gz`` looked through)."""
+    """``text``/``html``/``jsonl``/``json``/``warc`` from a file name (``.gz`` looked through)."""
     lower = name.lower()
     lower = lower.removesuffix(".gz")
     for fmt, suffixes in (
@@ -191,56 +201,102 @@ def _format_for(name: str) -> str | None:
         ("html", HTML_SUFFIXES),
         ("jsonl", JSONL_SUFFIXES),
         ("json", JSON_SUFFIXES),
+        ("warc", WARC_SUFFIXES),
     ):
         if lower.endswith(suffixes):
             return fmt
     return None
 
 
-def read_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES, *, progress: Progress | None = None) -> Iterator[Article | ReadError]:
-    """Articles (or errors) from one file, its format chosen by suffix or by content."""
+def read_file(
+    path: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    progress: Progress | None = None,
+    on_skip: OnSkip | None = None,
+    name: str | None = None,
+) -> Iterator[Article | ReadError]:
+    """Articles (or errors) from one file, its format chosen by suffix or by content.
+    ``name`` is what the articles and errors call the file (default: ``path``)."""
+    name = name or path
     try:
         raw = open(path, "rb")
     except OSError as e:
-        yield ReadError(path, None, os_reason(e))
+        yield ReadError(name, None, os_reason(e))
         return
     with raw:
         try:
             size = os.fstat(raw.fileno()).st_size
-            head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
         except OSError as e:
-            yield ReadError(path, None, os_reason(e))
+            yield ReadError(name, None, os_reason(e))
             return
-        fmt = _format_for(os.path.basename(path))
-        gzipped = path.lower().endswith(".gz") or head == b"\x1f\x8b"
-        if not gzipped and size > max_bytes and fmt != "jsonl":
-            yield ReadError(path, None, f"file is {human_size(size)}, over the {human_size(max_bytes)} limit (--max-bytes)")
-            return
-        stream: IO[bytes] = raw
-        if gzipped:
-            stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
-        if fmt == "jsonl":
-            yield from read_jsonl(stream, path, max_bytes, progress=progress, raw=raw)
-            return
-        try:
-            data = stream.read(max_bytes + 1)
-        except (OSError, EOFError, zlib.error) as e:
-            yield ReadError(path, None, gzip_reason(e) if gzipped else os_reason(e))
-            return
-        if progress:
-            progress(size)
-        if len(data) > max_bytes:
-            what = "uncompressed contents are" if gzipped else "file is"
-            yield ReadError(path, None, f"{what} over the {human_size(max_bytes)} limit (--max-bytes)")
-            return
-        if fmt is None:
-            fmt = _sniff(data)
-        if fmt == "json":
-            yield from read_json_document(data, path)
-        elif fmt == "html":
-            yield read_html(data, path)
-        else:
-            yield read_text(data, path)
+        yield from read_stream(raw, name, size, max_bytes, progress=progress, on_skip=on_skip)
+
+
+def read_stream(
+    raw: IO[bytes],
+    path: str,
+    size: int,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    progress: Progress | None = None,
+    on_skip: OnSkip | None = None,
+) -> Iterator[Article | ReadError]:
+    """Articles (or errors) from the contents of the file ``path``, ``size`` bytes open
+    as ``raw`` (the file itself, or its bytes sent from elsewhere), read as
+    :func:`read_file` reads the file."""
+    try:
+        head = _head(raw)
+    except OSError as e:
+        yield ReadError(path, None, os_reason(e))
+        return
+    fmt = _format_for(os.path.basename(path))
+    if fmt == "warc":
+        # Gzipped per record or not: the archive reader reads the file as it is, so
+        # the offsets it gives are those of the file.
+        yield from read_warc(raw, path, max_bytes, progress=progress, on_skip=on_skip)
+        return
+    gzipped = path.lower().endswith(".gz") or head == b"\x1f\x8b"
+    if not gzipped and size > max_bytes and fmt != "jsonl":
+        yield ReadError(path, None, f"file is {human_size(size)}, over the {human_size(max_bytes)} limit (--max-bytes)")
+        return
+    stream: IO[bytes] = raw
+    if gzipped:
+        stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb"))
+    if fmt == "jsonl":
+        yield from read_jsonl(stream, path, max_bytes, progress=progress, raw=raw)
+        return
+    try:
+        data = stream.read(max_bytes + 1)
+    except (OSError, EOFError, zlib.error) as e:
+        yield ReadError(path, None, gzip_reason(e) if gzipped else os_reason(e))
+        return
+    if progress:
+        progress(size)
+    if len(data) > max_bytes:
+        what = "uncompressed contents are" if gzipped else "file is"
+        yield ReadError(path, None, f"{what} over the {human_size(max_bytes)} limit (--max-bytes)")
+        return
+    if fmt is None:
+        fmt = _sniff(data)
+    if fmt == "json":
+        yield from read_json_document(data, path)
+    elif fmt == "html":
+        yield read_html(data, path)
+    else:
+        yield read_text(data, path)
+
+
+def _head(raw: IO[bytes]) -> bytes:
+    """The first two bytes of ``raw``, left unread."""
+    if hasattr(raw, "peek"):
+        return bytes(raw.peek(2)[:2])
+    if raw.seekable():
+        at = raw.tell()
+        head = raw.read(2)
+        raw.seek(at)
+        return head
+    return b""
 
 
 def _sniff(data: bytes) -> str:
@@ -259,16 +315,22 @@ __all__ = [
     "KNOWN_SUFFIXES",
     "LAYOUT_KEY",
     "MIN_HTML_WORDS",
+    "SKIPPED_KINDS",
     "STDIN_NAME",
     "TEXT_SUFFIXES",
+    "WARC_SUFFIXES",
+    "OnSkip",
     "Progress",
     "ReadError",
     "article_from_json",
     "decode",
+    "format_of",
     "input_size",
     "iter_files",
     "layout_of",
     "read_file",
     "read_jsonl",
     "read_paths",
+    "read_stream",
+    "read_warc",
 ]

@@ -37,12 +37,15 @@ def read_jsonl(
     *,
     progress: Progress | None = None,
     raw: IO[bytes] | None = None,
+    first_line: int = 1,
 ) -> Iterator[Article | ReadError]:
     """One article per JSON line of ``stream``; blank lines are ignored.
 
     ``raw`` is the underlying file when ``stream`` decompresses it, for progress.
+    ``first_line`` is the number of ``stream``'s first line in its file, when it holds
+    a run of the file's lines.
     """
-    number = 0
+    number = first_line - 1
     seen = 0
     while True:
         number += 1
