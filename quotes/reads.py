@@ -227,6 +227,43 @@ class StoreReads:
         return out
 
 
+    # -- a quote in its source --------------------------------------------------
+
+    @classmethod
+    def over(cls, conn: sqlite3.Connection, path: str) -> StoreReads:
+        """Reads over a connection already open on the database at ``path`` (a web
+        server's own, say)."""
+        reads = cls.__new__(cls)
+        reads.db, reads.path = sqlite_utils.Database(conn), path
+        return reads
+
+    def quote_source(self, quote_id: int) -> dict[str, Any] | None:
+        """The quote row of ``quote_id`` (see :meth:`quote_rows`), with how it was
+        attributed (``method``), the rest of its article's fields but the text
+        (``byline``, ``dateline``, ``doc_id``, ``ingested_at``) and the text's length in
+        characters (``article_length``); None when there is no such quote."""
+        row = next(self.quote_rows([quote_id]), None)
+        if row is None:
+            return None
+        extra = self.db.execute(
+            "select quotes.method, articles.byline, articles.dateline, articles.doc_id, articles.ingested_at,"
+            " length(articles.text) as article_length"
+            " from quotes join articles on articles.id = quotes.article_id where quotes.id = ?",
+            [quote_id],
+        )
+        return {**row, **next(_dicts(extra))}
+
+    def article_text(self, article_id: int, start: int, end: int) -> str:
+        """Characters ``start`` to ``end`` of the article's text (only those are read
+        into memory: SQLite counts text in characters, as Python does)."""
+        start = max(0, int(start))
+        row = self.db.execute(
+            "select substr(text, ?, ?) from articles where id = ?", [start + 1, max(0, int(end) - start), article_id]
+        ).fetchone()
+        return row[0] if row and row[0] is not None else ""
+
+
 def _phrase(words: Sequence[str]) -> str:
     """``words`` as one FTS5 phrase."""
     return '"' + " ".join(words).replace('"', "") + '"'
+

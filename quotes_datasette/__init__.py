@@ -29,6 +29,7 @@ from .hooks import (
     get_metadata,
     menu_links,
     register_routes,
+    render_cell,
 )
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "is_quotes_database",
     "menu_links",
     "register_routes",
+    "render_cell",
 ]

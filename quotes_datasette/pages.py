@@ -99,8 +99,30 @@ def mark_spans(text: str, spans: list[list[int]]) -> Markup:
     return Markup("".join(out))
 
 
+def quote_page_url(datasette: Datasette, quote_id: Any) -> str:
+    """The quote page: the quote in its article (:mod:`quotes_datasette.quote_page`)."""
+    return datasette.urls.path(f"/-/quotes/quote/{int(quote_id)}")
+
+
+#: The cell of each table or view that holds a quote's id.
+QUOTE_ID_CELLS = {"quotes": "id", "quotes_view": "quote_id", "quote_search": "quote_id"}
+
+
+def quote_id_cell(datasette: Datasette, database: str, table: str | None, column: str, value: Any) -> Markup | None:
+    """A quote's id in the pages' database's own tables, as a link to its quote page."""
+    if table is None or QUOTE_ID_CELLS.get(table) != column or not isinstance(value, int):
+        return None
+    try:
+        if target(datasette)[0] != database:
+            return None
+    except PageError:
+        return None
+    return Markup(f'<a href="{escape(quote_page_url(datasette, value))}" class="quotes-page-link">{value}</a>')
+
+
 def _links(datasette: Datasette, db_name: str, quote_id: Any, article_id: Any) -> dict[str, str | None]:
     return {
+        "page_url": quote_page_url(datasette, quote_id) if quote_id is not None else None,
         "quote_url": datasette.urls.row(db_name, "quotes", str(quote_id)) if quote_id is not None else None,
         "article_url": datasette.urls.row(db_name, "articles", str(article_id)) if article_id is not None else None,
     }

@@ -1,0 +1,217 @@
+"""``/-/quotes/quote/ID``: one quote in its article, with the quotation, the speaker as
+mentioned, the cue and the mention a pronoun was resolved to marked in place, the
+article's particulars and how the quote was attributed; ``.json`` gives the same.
+
+A request reads only what it shows, through the store's reads on the server's own
+connection and under Datasette's time limit for SQL: the quote's row and, of the
+article's text, the paragraphs around the quote, or one part of at most PART_CHARS
+characters of the whole text.
+"""
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from datasette.utils import sqlite_timelimit
+from datasette.utils.asgi import Request, Response
+
+from .highlights import CUE_REACH, TITLES, Span, find_cue, mark, paragraphs_around
+from .pages import PageError, _int_arg, _links, _url, quote_page_url, target
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
+    from quotes.reads import StoreReads
+
+T = TypeVar("T")
+
+#: Characters read either side of the quote's parts to find the paragraphs around them.
+EXCERPT_READ = 3_000
+#: How far from the quote the resolved mention may be and still be in the excerpt.
+ANTECEDENT_REACH = 5_000
+#: The most characters of the text one page shows; a longer text comes in parts.
+PART_CHARS = 50_000
+#: The longest speaker or antecedent mention read.
+MENTION_CHARS = 500
+#: Kinds of quoted span that are speech; the others are what they are, said by no one.
+SPEECH = ("direct", "partial")
+NOT_SPEECH = {"title": "a title", "term": "a term", "other": "a quoted span that is not speech"}
+_WHITE = re.compile(r"\n|\s")
+
+
+async def read(datasette: Datasette, name: str, fn: Callable[[StoreReads], T]) -> T:
+    """``fn(reads)`` on database ``name``'s own connection, in Datasette's SQL threads and
+    under its SQL time limit."""
+    db = datasette.databases[name]
+    limit_ms = datasette.setting("sql_time_limit_ms")
+
+    def run(conn: sqlite3.Connection) -> T:
+        from quotes.reads import StoreReads
+
+        with sqlite_timelimit(conn, limit_ms):
+            return fn(StoreReads.over(conn, db.path))
+
+    try:
+        return await db.execute_fn(run)
+    except sqlite3.OperationalError as e:
+        if "interrupted" in str(e):
+            raise PageError("Reading the database took too long", 503) from None
+        raise PageError(f"Cannot read the database: {e}", 500) from None
+
+
+def _span(start: Any, end: Any, kind: str, length: int) -> Span | None:
+    """The span, when its offsets are stored and lie in a text of ``length`` characters."""
+    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end <= length:
+        return None
+    return Span(start, end, kind)
+
+
+def _boundary(reads: StoreReads, article_id: int, length: int, k: int) -> int:
+    """Where part ``k`` (from 0) of a long text starts: past the first line break (else
+    the first white space) at or after ``k * PART_CHARS``, so no word is cut."""
+    at = k * PART_CHARS
+    if k <= 0 or at >= length:
+        return min(max(at, 0), length)
+    m = _WHITE.search(reads.article_text(article_id, at, at + 2_000))
+    return min(at + (m.end() if m else 0), length)
+
+
+def _parts(reads: StoreReads, article_id: int, length: int) -> int:
+    n = max(1, math.ceil(length / PART_CHARS))
+    return n - 1 if n > 1 and _boundary(reads, article_id, length, n - 1) >= length else n
+
+
+def part_of(reads: StoreReads, article_id: int, length: int, offset: int) -> int:
+    """The part (from 1) of the text that holds character ``offset``."""
+    k = min(offset // PART_CHARS, _parts(reads, article_id, length) - 1)
+    while k > 0 and offset < _boundary(reads, article_id, length, k):
+        k -= 1
+    return k + 1
+
+
+def quote_in_source(reads: StoreReads, quote_id: int, full: bool = False, part: int | None = None) -> dict[str, Any] | None:
+    """What the quote page shows of quote ``quote_id``, or None when there is none: its
+    row, its marks (article offsets and text) and the stretch of text shown (the
+    paragraphs around the quote, or with ``full`` part ``part`` of the whole text:
+    by default the part that holds the quote)."""
+    row = reads.quote_source(quote_id)
+    if row is None:
+        return None
+    article_id, length = row["article_id"], int(row["article_length"] or 0)
+    speech = row["kind"] in SPEECH
+    quote = Span(row["start"], row["end"], "quote" if speech else row["kind"] if row["kind"] in NOT_SPEECH else "other")
+    spans = [quote]
+    speaker = _span(row["speaker_start"], row["speaker_end"], "speaker", length) if speech else None
+    antecedent = _span(row["antecedent_start"], row["antecedent_end"], "antecedent", length) if speech else None
+    for s in (speaker, antecedent):
+        if s is not None and s.end - s.start <= MENTION_CHARS:
+            spans.append(s)
+    if speech and row["cue"]:
+        near = speaker or quote
+        lo, hi = max(0, near.start - CUE_REACH), min(length, near.end + CUE_REACH)
+        if hi - lo <= 2 * CUE_REACH + MENTION_CHARS:  # never the whole of a long quote
+            cue = find_cue(reads.article_text(article_id, lo, hi), lo, row["cue"], (near.start, near.end),
+                           [(s.start, s.end) for s in spans])
+            if cue is not None:
+                spans.append(cue)
+    spans.sort()
+    marks: list[dict[str, Any]] = [
+        {"kind": s.kind, "start": s.start, "end": s.end,
+         "text": row["quote"] if s is quote else reads.article_text(article_id, s.start, s.end)}
+        for s in spans
+    ]
+
+    parts = _parts(reads, article_id, length)
+    if full:
+        k = part if part is not None else part_of(reads, article_id, length, quote.start)
+        k = max(1, min(parts, k))
+        start, end = _boundary(reads, article_id, length, k - 1), _boundary(reads, article_id, length, k)
+        text = reads.article_text(article_id, start, end)
+        view: dict[str, Any] = {"mode": "full", "part": k, "parts": parts}
+    else:
+        shown = [s for s in spans if s.kind != "antecedent" or abs(s.start - quote.start) <= ANTECEDENT_REACH]
+        lo, hi = min(s.start for s in shown), max(s.end for s in shown)
+        hi = min(hi, lo + PART_CHARS)
+        read_lo, read_hi = max(0, lo - EXCERPT_READ), min(length, hi + EXCERPT_READ)
+        around = reads.article_text(article_id, read_lo, read_hi)
+        start, end = paragraphs_around(around, read_lo, lo, hi)
+        text = around[start - read_lo : end - read_lo]
+        view = {"mode": "excerpt", "part": part_of(reads, article_id, length, quote.start), "parts": parts}
+    view.update(start=start, end=end, length=length, text=text, html=mark(text, start, spans, first_id="quote"))
+    view["outside"] = [
+        {**m, "label": TITLES[m["kind"]], "part": part_of(reads, article_id, length, m["start"])} for m in marks if m["end"] <= start or m["start"] >= end
+    ]
+    return {"row": row, "speech": speech, "marks": marks, "view": view}
+
+
+async def quote_view(datasette: Datasette, request: Request) -> Response:
+    fmt = request.url_vars.get("format")
+    context: dict[str, Any] = {"error": None, "source": None, "quote_id": request.url_vars["quote_id"]}
+    status = 200
+    try:
+        name, _, _ = target(datasette)
+        context["database"] = name
+        quote_id = int(request.url_vars["quote_id"])
+        full = request.args.get("full") not in (None, "", "0")
+        part = _int_arg(request, "part", 0, 0, 10**9) or None
+        source = None
+        if quote_id < 2**63:
+            source = await read(datasette, name, lambda reads: quote_in_source(reads, quote_id, full, part))
+        if source is None:
+            raise PageError(f"No quote {quote_id}", 404)
+        context.update(_page_context(datasette, name, source, quote_id))
+    except PageError as e:
+        context["error"], status = str(e), e.status
+    if fmt == "json":
+        if context["error"]:
+            return Response.json({"ok": False, "error": context["error"], "status": status}, status=status)
+        return Response.json({"ok": True, **_json(context)})
+    html = await datasette.render_template("quotes_quote.html", context, request=request)
+    return Response.html(html, status=status)
+
+
+def _page_context(datasette: Datasette, name: str, source: dict[str, Any], quote_id: int) -> dict[str, Any]:
+    row, view = source["row"], source["view"]
+    here = quote_page_url(datasette, quote_id)
+    published = str(row["published"])[:10] if row.get("published") else None
+    url = (row.get("url") or "").strip()
+    context: dict[str, Any] = {
+        "source": source,
+        "row": row,
+        "speech": source["speech"],
+        "what": None if source["speech"] else NOT_SPEECH.get(row["kind"], NOT_SPEECH["other"]),
+        "published": published,
+        "article_link": url if url.lower().startswith(("http://", "https://")) else None,
+        "page_url": here,
+        "json_url": _url(datasette, f"/-/quotes/quote/{quote_id}.json", {"full": 1 if view["mode"] == "full" else None,
+                                                                          "part": view["part"] if view["mode"] == "full" else None}),
+        **_links(datasette, name, quote_id, row["article_id"]),
+    }
+    context["excerpt_url"] = here + "#quote"
+    context["full_url"] = _url(datasette, f"/-/quotes/quote/{quote_id}", {"full": 1, "part": view["part"]}) + "#quote"
+    context["part_urls"] = [(k, _url(datasette, f"/-/quotes/quote/{quote_id}", {"full": 1, "part": k})) for k in range(1, view["parts"] + 1)]
+    for m in view["outside"]:
+        m["url"] = _url(datasette, f"/-/quotes/quote/{quote_id}", {"full": 1, "part": m["part"]})
+    if source["speech"]:
+        context["verify_url"] = _url(datasette, "/-/quotes/verify", {"words": row["quote"], "speaker": row["speaker"]})
+    return context
+
+
+def _json(context: dict[str, Any]) -> dict[str, Any]:
+    row, view = context["row"], context["source"]["view"]
+    return {
+        "quote": {k: v for k, v in row.items() if k != "article_length"},
+        "speech": context["speech"],
+        "article": {
+            "id": row["article_id"], "title": row["article_title"], "publisher": row["publisher"],
+            "published": row["published"], "byline": row["byline"], "url": row["url"], "length": row["article_length"],
+            "article_url": context["article_url"],
+        },
+        "marks": context["source"]["marks"],
+        "text": {**{k: v for k, v in view.items() if k != "html"}, "html": str(view["html"])},
+        "quote_url": context["quote_url"],
+        "page_url": context["page_url"],
+    }

@@ -1,0 +1,286 @@
+"""The quote page, ``/-/quotes/quote/ID``: a quote in its article with its parts marked,
+through Datasette's ASGI client, on articles of our own stored by ``quotes ingest``."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from quotes_datasette import quote_page
+from quotes_datasette.highlights import Span, find_cue, mark
+from quotes_datasette.serve import make_datasette
+
+SCRIPT = "<script>alert('text')</script>"
+IMG = "<img src=x onerror=alert(1)>"
+FILLER = "The committee met again to review the harbour accounts line by line and agreed on nothing at all."
+LONG_QUOTE = "The harbour will stay open for good,"
+
+
+def long_text(paragraphs: int = 300, at: int = 150) -> str:
+    paras = [f"Paragraph {i}. {FILLER}" for i in range(paragraphs)]
+    paras[at] = f"\u201c{LONG_QUOTE}\u201d said Ines Vidal, the port director."
+    return "\n\n".join(paras)
+
+
+#: Articles of our own: a pronoun resolved to a name, a film title, a named speaker
+#: after the cue; markup and a script URL in every field; a long report.
+ARTICLES = [
+    {
+        "id": "pier-1", "title": "Pier reopens after repairs", "publisher": "Harbour Gazette", "published": "2024-05-02",
+        "byline": "By Ana Ruiz", "url": "https://gazette.example/pier",
+        "text": (
+            "Harbour master Maria Lopez reopened the pier on Monday. Lopez spoke briefly.\n\n"
+            "\u201cThe repairs took eleven weeks,\u201d she said.\n\n"
+            "The film \u201cThe Long Night\u201d was shown on the pier that evening.\n\n"
+            "\u201cWe will keep the pier open all winter,\u201d said Tom Baker, a councillor."
+        ),
+    },
+    {
+        "id": "post-1", "title": f"{SCRIPT} Council row", "publisher": "Post <b>Daily</b>", "url": "javascript:alert(1)",
+        "text": (
+            f"Councillor Dana Reyes said: \u201cThe {IMG} vote was rigged & wrong.\u201d\n\n"
+            f"Reporters waited outside {SCRIPT} the hall."
+        ),
+    },
+    {"id": "long-1", "title": "The long report", "publisher": "Harbour Gazette", "published": "2024-06-01", "text": long_text()},
+]
+PIER, POST, LONG = (a["text"] for a in ARTICLES)
+
+
+def ingest(folder: Path, articles: list[dict] = ARTICLES) -> Path:
+    """``articles`` stored and indexed by ``quotes ingest`` in ``folder/quotes.db``."""
+    source = folder / "articles.jsonl"
+    source.write_text("".join(json.dumps(a) + "\n" for a in articles))
+    db_path = folder / "quotes.db"
+    result = CliRunner().invoke(cli, ["ingest", str(source), "--db", str(db_path), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    return db_path
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return ingest(tmp_path_factory.mktemp("quote-page"))
+
+
+@pytest.fixture
+async def ds(corpus):
+    datasette = make_datasette(corpus, index_dir=corpus.with_name("quotes.index"))
+    await datasette.invoke_startup()
+    return datasette
+
+
+async def quote_id_of(ds, words: str) -> int:
+    """The id of the stored quote of ``words``, as the search page finds it."""
+    hits = (await ds.client.get("/-/quotes.json", params={"q": f'"{words}"', "kind": "any"})).json()["hits"]
+    (hit,) = [h for h in hits if h["text"] == words]
+    return hit["quote_id"]
+
+
+async def page(ds, quote_id: int, **params) -> tuple[str, dict]:
+    html = await ds.client.get(f"/-/quotes/quote/{quote_id}", params=params)
+    data = await ds.client.get(f"/-/quotes/quote/{quote_id}.json", params=params)
+    assert html.status_code == data.status_code == 200
+    return html.text, data.json()
+
+
+def marks_in(html: str) -> list[tuple[str, str]]:
+    """(class, text) of each mark in the page's article text, in order."""
+    text = html.split('id="article-text"', 1)[1]
+    return re.findall(r'<mark class="(\w+)"[^>]*>([^<]*)</mark>', text)
+
+
+# -- the marks --------------------------------------------------------------------
+
+
+async def test_a_pronoun_quote_marks_the_mention_it_was_resolved_to(ds):
+    quote_id = await quote_id_of(ds, "The repairs took eleven weeks,")
+    html, data = await page(ds, quote_id)
+    spoke = PIER.index("Lopez spoke")  # the last mention of the name before "she"
+    she = PIER.index("she said")
+    assert [(m["kind"], m["start"], m["text"]) for m in data["marks"]] == [
+        ("antecedent", spoke, "Lopez"),
+        ("quote", PIER.index("The repairs"), "The repairs took eleven weeks,"),
+        ("speaker", she, "she"),
+        ("cue", she + 4, "said"),
+    ]
+    for m in data["marks"]:
+        assert PIER[m["start"] : m["end"]] == m["text"]
+    assert marks_in(html) == [("antecedent", "Lopez"), ("quote", "The repairs took eleven weeks,"), ("speaker", "she"), ("cue", "said")]
+    # the marks stand in the text where the offsets say
+    assert '<mark class="antecedent" title="the mention it was resolved to">Lopez</mark> spoke briefly.' in html
+    assert data["quote"]["speaker"] == "Maria Lopez" and data["quote"]["method"] == "pronoun"
+    assert "mentioned as \u201cshe\u201d, <span class=\"quotes-antecedent\">resolved to \u201cLopez\u201d</span>" in html
+
+
+async def test_the_cue_before_a_named_speaker(ds):
+    quote_id = await quote_id_of(ds, "We will keep the pier open all winter,")
+    html, data = await page(ds, quote_id)
+    said = PIER.index("said Tom Baker")
+    assert [(m["kind"], m["start"], m["text"]) for m in data["marks"]] == [
+        ("quote", PIER.index("We will keep"), "We will keep the pier open all winter,"),
+        ("cue", said, "said"),
+        ("speaker", said + 5, "Tom Baker"),
+    ]
+    assert "antecedent" not in {c for c, _ in marks_in(html)}
+
+
+async def test_the_page_shows_the_article_and_the_attribution(ds):
+    quote_id = await quote_id_of(ds, "We will keep the pier open all winter,")
+    html, data = await page(ds, quote_id)
+    assert data["article"] | {"article_url": None} == {
+        "id": 1, "title": "Pier reopens after repairs", "publisher": "Harbour Gazette", "published": "2024-05-02",
+        "byline": "By Ana Ruiz", "url": "https://gazette.example/pier", "length": len(PIER), "article_url": None,
+    }
+    assert '<a href="https://gazette.example/pier" rel="nofollow noopener" class="quotes-source-link">Pier reopens after repairs</a>' in html
+    assert "<dd>By Ana Ruiz</dd>" in html and 'id="quote-published">2024-05-02<' in html
+    row = data["quote"]
+    assert f'id="quote-attribution">{row["method"]}, confidence {row["confidence"]:.2f}<' in html
+    assert "<dt>Kind</dt><dd>direct</dd>" in html
+    assert f'href="/quotes/quotes/{quote_id}"' in html and 'href="/quotes/articles/1"' in html
+    assert "/-/quotes/verify?words=We+will+keep+the+pier+open+all+winter%2C&amp;speaker=Tom+Baker" in html
+    # the paragraph before the quote's, and the quote's (the last)
+    assert data["text"]["text"] == PIER[PIER.index("The film") :] and 'id="show-whole-text"' in html
+
+
+# -- what is not a quote ----------------------------------------------------------
+
+
+async def test_a_title_is_shown_as_a_title_said_by_no_one(ds):
+    quote_id = await quote_id_of(ds, "The Long Night")
+    html, data = await page(ds, quote_id)
+    assert data["quote"]["kind"] == "title" and data["speech"] is False
+    assert [(m["kind"], m["text"]) for m in data["marks"]] == [("title", "The Long Night")]
+    assert marks_in(html) == [("title", "The Long Night")]
+    assert "Not speech: a title" in html and "said by no one" in html
+    assert "Quoted span" in html and f"<h1>Quote {quote_id}</h1>" not in html
+    assert "quotes-said-by" not in html and "verify these words" not in html and "Attribution" not in html
+
+
+async def test_a_missing_quote_is_a_404(ds):
+    for path in ("/-/quotes/quote/999", "/-/quotes/quote/99999999999999999999"):
+        response = await ds.client.get(path)
+        assert response.status_code == 404
+        assert "No quote" in response.text and 'class="message-error"' in response.text
+        response = await ds.client.get(path + ".json")
+        assert response.status_code == 404
+        assert response.json()["ok"] is False and "No quote" in response.json()["error"]
+    assert (await ds.client.get("/-/quotes/quote/abc")).status_code == 404
+
+
+# -- escaping ---------------------------------------------------------------------
+
+
+async def test_hostile_text_is_escaped_and_marked_by_offset(ds):
+    words = f"The {IMG} vote was rigged & wrong."
+    quote_id = await quote_id_of(ds, words)
+    html, data = await page(ds, quote_id)
+    for raw in (IMG, SCRIPT, "<b>Daily</b>", "<script>alert"):
+        assert raw not in html and raw not in data["text"]["html"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&lt;b&gt;Daily&lt;/b&gt;" in html
+    assert '<mark class="quote" id="quote" title="the quotation">The &lt;img src=x onerror=alert(1)&gt; vote was rigged &amp; wrong.</mark>' in html
+    assert data["text"]["text"] == POST  # the JSON gives the text as it is
+    # a script URL is shown, never linked
+    assert 'href="javascript:' not in html and "<dd>javascript:alert(1)</dd>" in html
+    assert 'id="quote-published">undated<' in html
+
+
+# -- long articles ----------------------------------------------------------------
+
+
+async def test_a_long_article_shows_the_paragraphs_around_the_quote(ds):
+    quote_id = await quote_id_of(ds, LONG_QUOTE)
+    html, data = await page(ds, quote_id)
+    view = data["text"]
+    assert view["mode"] == "excerpt" and view["length"] == len(LONG)
+    assert view["text"] == LONG[view["start"] : view["end"]]
+    assert view["text"].split("\n\n") == [f"Paragraph 149. {FILLER}", LONG.split("\n\n")[150], f"Paragraph 151. {FILLER}"]
+    assert 'id="show-whole-text"' in html and f'href="/-/quotes/quote/{quote_id}?full=1&amp;part=1#quote"' in html
+    html, data = await page(ds, quote_id, full=1)
+    assert data["text"]["text"] == LONG and data["text"]["parts"] == 1
+    assert marks_in(html)[0] == ("quote", LONG_QUOTE)
+
+
+async def test_a_long_text_comes_in_parts_that_make_the_whole(ds, monkeypatch):
+    monkeypatch.setattr(quote_page, "PART_CHARS", 10_000)
+    quote_id = await quote_id_of(ds, LONG_QUOTE)
+    _, first = await page(ds, quote_id, full=1)
+    parts = first["text"]["parts"]
+    assert parts == -(-len(LONG) // 10_000)
+    assert first["text"]["part"] == LONG.index(LONG_QUOTE) // 10_000 + 1  # the part holding the quote
+    texts = []
+    for k in range(1, parts + 1):
+        html, data = await page(ds, quote_id, full=1, part=k)
+        assert data["text"]["part"] == k and len(data["text"]["text"]) <= 10_000 + 200
+        texts.append(data["text"]["text"])
+        assert ("quote", LONG_QUOTE) in marks_in(html) if k == first["text"]["part"] else not marks_in(html)
+        assert f"part {k} of {parts}" in html
+    assert "".join(texts) == LONG
+    assert all(t[-1:].isspace() for t in texts[:-1])  # no word is cut
+
+
+# -- links to the page ------------------------------------------------------------
+
+
+async def test_search_results_and_verify_evidence_link_to_the_quote_page(ds):
+    quote_id = await quote_id_of(ds, "The repairs took eleven weeks,")
+    link = f'href="/-/quotes/quote/{quote_id}"'
+    assert link in (await ds.client.get("/-/quotes", params={"q": "repairs"})).text
+    hits = (await ds.client.get("/-/quotes.json", params={"q": "repairs"})).json()["hits"]
+    assert [h["page_url"] for h in hits] == [f"/-/quotes/quote/{quote_id}"]
+    params = {"words": "The repairs took eleven weeks", "speaker": "Maria Lopez"}
+    assert link in (await ds.client.get("/-/quotes/verify", params=params)).text
+    (evidence,) = (await ds.client.get("/-/quotes/verify.json", params=params)).json()["verdict"]["evidence"]
+    assert evidence["page_url"] == f"/-/quotes/quote/{quote_id}"
+
+
+async def test_quote_ids_in_datasettes_own_pages_link_to_the_quote_page(ds):
+    quote_id = await quote_id_of(ds, "The repairs took eleven weeks,")
+    link = f'<a href="/-/quotes/quote/{quote_id}" class="quotes-page-link">{quote_id}</a>'
+    for path in ("/quotes/quotes_view", "/quotes/quote_search?_search=repairs", f"/quotes/quotes/{quote_id}"):
+        assert link in (await ds.client.get(path)).text, path
+    # other tables' ids, and other columns, are left as they are
+    assert "quotes-page-link" not in (await ds.client.get("/quotes/articles/1")).text
+    assert "quotes-page-link" not in (await ds.client.get("/quotes/speakers")).text
+
+
+# -- the parts of the page, on texts of our own -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,cue,expected",
+    [
+        ("\u201cNo,\u201d Lee told reporters on Monday.", "told reporters", "told reporters"),
+        ("\u201cNo,\u201d Lee told\n  reporters.", "told reporters", "told\n  reporters"),
+        ("\u201cNo,\u201d said Lee, who had said so before.", "said", "said"),  # the one nearest the mention
+        ("\u201cNo,\u201d Lee unsaid.", "said", None),  # not inside a word
+        ("\u201cNo,\u201d Lee wrote.", "said", None),  # not there: left unmarked
+    ],
+)
+def test_find_cue(text, cue, expected):
+    lee = text.index("Lee")
+    found = find_cue(text, 0, cue, (lee, lee + 3), [(1, 4), (lee, lee + 3)])
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None and text[found.start : found.end] == expected
+        assert found == Span(text.index(expected), text.index(expected) + len(expected), "cue")
+
+
+def test_find_cue_too_far_away_is_not_found():
+    text = "\u201cNo,\u201d Lee wrote." + " " * 400 + "Someone said"
+    assert find_cue(text, 0, "said", (6, 9), []) is None
+
+
+def test_mark_nests_and_leaves_out_crossing_spans():
+    text = "<a> said Bo & Al"
+    spans = [Span(0, 16, "quote"), Span(9, 11, "speaker"), Span(10, 16, "cue"), Span(4, 8, "cue")]
+    assert str(mark(text, 0, spans)) == (
+        '<mark class="quote" title="the quotation">&lt;a&gt; <mark class="cue" title="the cue">said</mark> '
+        '<mark class="speaker" title="the speaker as mentioned">Bo</mark> &amp; Al</mark>'
+    )
+    # offsets are the article's: a stretch from character 100 on, spans clipped to it
+    assert str(mark("abc def", 100, [Span(96, 103, "quote")])) == '<mark class="quote" title="the quotation">abc</mark> def'
