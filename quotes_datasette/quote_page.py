@@ -15,7 +15,6 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Request, Response
 
 from .highlights import CUE_REACH, TITLES, Span, find_cue, mark, paragraphs_around
@@ -44,14 +43,16 @@ _WHITE = re.compile(r"\n|\s")
 
 async def read(datasette: Datasette, name: str, fn: Callable[[StoreReads], T]) -> T:
     """``fn(reads)`` on database ``name``'s own connection, in Datasette's SQL threads and
-    under its SQL time limit."""
+    under its SQL time limit (counted as ``quotes serve`` counts it)."""
     db = datasette.databases[name]
     limit_ms = datasette.setting("sql_time_limit_ms")
 
     def run(conn: sqlite3.Connection) -> T:
         from quotes.reads import StoreReads
 
-        with sqlite_timelimit(conn, limit_ms):
+        from .serve import cpu_time_limit
+
+        with cpu_time_limit(conn, limit_ms):
             return fn(StoreReads.over(conn, db.path))
 
     try:
@@ -190,6 +191,8 @@ def _page_context(datasette: Datasette, name: str, source: dict[str, Any], quote
                                                                           "part": view["part"] if view["mode"] == "full" else None}),
         **_links(datasette, name, quote_id, row["article_id"]),
     }
+    kinds = {m["kind"] for m in source["marks"]}
+    context["legend"] = [(kind, label) for kind, label in TITLES.items() if kind in kinds]
     context["excerpt_url"] = here + "#quote"
     context["full_url"] = _url(datasette, f"/-/quotes/quote/{quote_id}", {"full": 1, "part": view["part"]}) + "#quote"
     context["part_urls"] = [(k, _url(datasette, f"/-/quotes/quote/{quote_id}", {"full": 1, "part": k})) for k in range(1, view["parts"] + 1)]

@@ -126,6 +126,9 @@ async def test_the_cue_before_a_named_speaker(ds):
         ("speaker", said + 5, "Tom Baker"),
     ]
     assert "antecedent" not in {c for c, _ in marks_in(html)}
+    # the key names only what is marked
+    assert ('<span class="quotes-key quote">the quotation</span>, <span class="quotes-key speaker">the speaker as'
+            ' mentioned</span>, <span class="quotes-key cue">the cue</span>.') in html
 
 
 async def test_the_page_shows_the_article_and_the_attribution(ds):
@@ -156,6 +159,7 @@ async def test_a_title_is_shown_as_a_title_said_by_no_one(ds):
     assert [(m["kind"], m["text"]) for m in data["marks"]] == [("title", "The Long Night")]
     assert marks_in(html) == [("title", "The Long Night")]
     assert "Not speech: a title" in html and "said by no one" in html
+    assert 'Marked:\n  <span class="quotes-key title">a title, not speech</span>.' in html
     assert "Quoted span" in html and f"<h1>Quote {quote_id}</h1>" not in html
     assert "quotes-said-by" not in html and "verify these words" not in html and "Attribution" not in html
 
