@@ -6,11 +6,11 @@ dated article, in the order they were stored (``ingested_at``, then article id).
 """
 from __future__ import annotations
 
-import datetime as _dt
 import functools
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from quotes.groups import appearance_key
 from quotes.model import SPEECH_KINDS
 from quotes.store import Store
 
@@ -116,13 +116,7 @@ def chronological(store: Store, items: list[Evidence]) -> list[Evidence]:
         for e in undated:
             e.ingested_at = stored.get(e.article_id)
 
-    def key(e: Evidence) -> tuple[Any, ...]:
-        d = _published_at(e.published)
-        if d is not None:
-            return (0, d, "", e.article_id, e.quote_id)
-        return (1, _dt.datetime.min, e.ingested_at or "", e.article_id, e.quote_id)
-
-    return sorted(items, key=key)
+    return sorted(items, key=lambda e: appearance_key(e.published, e.ingested_at, e.article_id, e.quote_id))
 
 
 def article_count(items: list[Evidence]) -> int:
