@@ -11,21 +11,27 @@ from __future__ import annotations
 
 import math
 import re
-import sqlite3
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from datasette.utils.asgi import Request, Response
 
+from .group_page import dated, group_summary
 from .highlights import CUE_REACH, TITLES, Span, find_cue, mark, paragraphs_around
-from .pages import PageError, _int_arg, _links, _url, quote_page_url, target
+from .pages import (
+    PageError,
+    _int_arg,
+    _links,
+    _url,
+    group_page_url,
+    quote_page_url,
+    read,
+    target,
+)
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
     from quotes.reads import StoreReads
-
-T = TypeVar("T")
 
 #: Characters read either side of the quote's parts to find the paragraphs around them.
 EXCERPT_READ = 3_000
@@ -38,29 +44,7 @@ MENTION_CHARS = 500
 #: Kinds of quoted span that are speech; the others are what they are, said by no one.
 SPEECH = ("direct", "partial")
 NOT_SPEECH = {"title": "a title", "term": "a term", "other": "a quoted span that is not speech"}
-_WHITE = re.compile(r"\n|\s")
-
-
-async def read(datasette: Datasette, name: str, fn: Callable[[StoreReads], T]) -> T:
-    """``fn(reads)`` on database ``name``'s own connection, in Datasette's SQL threads and
-    under its SQL time limit (counted as ``quotes serve`` counts it)."""
-    db = datasette.databases[name]
-    limit_ms = datasette.setting("sql_time_limit_ms")
-
-    def run(conn: sqlite3.Connection) -> T:
-        from quotes.reads import StoreReads
-
-        from .serve import cpu_time_limit
-
-        with cpu_time_limit(conn, limit_ms):
-            return fn(StoreReads.over(conn, db.path))
-
-    try:
-        return await db.execute_fn(run)
-    except sqlite3.OperationalError as e:
-        if "interrupted" in str(e):
-            raise PageError("Reading the database took too long", 503) from None
-        raise PageError(f"Cannot read the database: {e}", 500) from None
+_WHITE = re.compile(r"\s")
 
 
 def _span(start: Any, end: Any, kind: str, length: int) -> Span | None:
@@ -71,8 +55,8 @@ def _span(start: Any, end: Any, kind: str, length: int) -> Span | None:
 
 
 def _boundary(reads: StoreReads, article_id: int, length: int, k: int) -> int:
-    """Where part ``k`` (from 0) of a long text starts: past the first line break (else
-    the first white space) at or after ``k * PART_CHARS``, so no word is cut."""
+    """Where part ``k`` (from 0) of a long text starts: past the first white space at or
+    after ``k * PART_CHARS``, so no word is cut."""
     at = k * PART_CHARS
     if k <= 0 or at >= length:
         return min(max(at, 0), length)
@@ -143,9 +127,11 @@ def quote_in_source(reads: StoreReads, quote_id: int, full: bool = False, part: 
         view = {"mode": "excerpt", "part": part_of(reads, article_id, length, quote.start), "parts": parts}
     view.update(start=start, end=end, length=length, text=text, html=mark(text, start, spans, first_id="quote"))
     view["outside"] = [
-        {**m, "label": TITLES[m["kind"]], "part": part_of(reads, article_id, length, m["start"])} for m in marks if m["end"] <= start or m["start"] >= end
+        {**m, "label": TITLES[m["kind"]], "part": part_of(reads, article_id, length, m["start"])}
+        for m in marks if m["end"] <= start or m["start"] >= end
     ]
-    return {"row": row, "speech": speech, "marks": marks, "view": view}
+    group = group_summary(reads, row.get("group_id")) if speech else None
+    return {"row": row, "speech": speech, "marks": marks, "view": view, "group": group}
 
 
 async def quote_view(datasette: Datasette, request: Request) -> Response:
@@ -177,7 +163,7 @@ async def quote_view(datasette: Datasette, request: Request) -> Response:
 def _page_context(datasette: Datasette, name: str, source: dict[str, Any], quote_id: int) -> dict[str, Any]:
     row, view = source["row"], source["view"]
     here = quote_page_url(datasette, quote_id)
-    published = str(row["published"])[:10] if row.get("published") else None
+    published = dated(row["published"])
     url = (row.get("url") or "").strip()
     context: dict[str, Any] = {
         "source": source,
@@ -191,6 +177,11 @@ def _page_context(datasette: Datasette, name: str, source: dict[str, Any], quote
                                                                           "part": view["part"] if view["mode"] == "full" else None}),
         **_links(datasette, name, quote_id, row["article_id"]),
     }
+    group = source["group"]
+    if group is not None:
+        context["group"] = group
+        context["group_url"] = group_page_url(datasette, group["id"])
+        context["first_url"] = quote_page_url(datasette, group["earliest_quote_id"]) if group["earliest_quote_id"] else None
     kinds = {m["kind"] for m in source["marks"]}
     context["legend"] = [(kind, label) for kind, label in TITLES.items() if kind in kinds]
     context["excerpt_url"] = here + "#quote"
@@ -215,6 +206,7 @@ def _json(context: dict[str, Any]) -> dict[str, Any]:
         },
         "marks": context["source"]["marks"],
         "text": {**{k: v for k, v in view.items() if k != "html"}, "html": str(view["html"])},
+        "group": context.get("group") and {**context["group"], "group_url": context["group_url"]},
         "quote_url": context["quote_url"],
         "page_url": context["page_url"],
     }

@@ -191,3 +191,40 @@ def test_quote_page_marks_the_quote_in_its_article(pier_server, page, tmp_path):
     assert [(m.get_attribute("class"), m.inner_text()) for m in page.locator("#article-text mark").all()] == [
         ("title", "The Long Night")]
     assert "Not speech: a title" in page.inner_text("#quote-kind")
+
+
+@pytest.fixture
+def bridge_server(tmp_path):
+    """``quotes serve`` on one quotation in five outlets, stored by ``quotes ingest``."""
+    from test_quote_page import bridge_articles, ingest
+
+    with serving(ingest(tmp_path, bridge_articles())) as base:
+        yield base
+
+
+def test_group_page_lists_the_appearances_in_order(bridge_server, page, tmp_path):
+    from test_quote_page import BRIDGE_ORDER
+
+    page.goto(bridge_server + "/-/quotes?q=passengers")
+    page.click("a.quotes-page-link")
+    page.wait_for_url("**/-/quotes/quote/*")
+    assert [(m.get_attribute("class"), m.inner_text()) for m in page.locator("#article-text mark").all()] == [
+        ("quote", "The new bridge will carry its first passengers before the winter comes,"),
+        ("cue", "said"), ("speaker", "engineer Tom Okafor"),
+    ]
+    assert "Disputed attribution" in page.inner_text("#quote-group")
+
+    page.click("text=Every appearance, oldest first")
+    page.wait_for_url("**/-/quotes/group/*")
+    assert page.locator(".quotes-appearance-outlet").all_inner_texts() == BRIDGE_ORDER
+    assert page.locator(".quotes-appearance-date").all_inner_texts()[-1] == "undated"
+    assert "after the dated ones" in page.inner_text("#group-order")
+    assert page.locator(".quotes-diff del").all_inner_texts() == ["before the winter comes", "trains"]
+    assert page.locator(".quotes-diff ins").all_inner_texts() == ["passengers"]
+    page.screenshot(path=str(tmp_path / "group.png"), full_page=True)
+    assert (tmp_path / "group.png").stat().st_size > 10_000
+
+    # each appearance opens in its own article, marked
+    page.locator("a.quotes-page-link").nth(2).click()
+    page.wait_for_url("**/-/quotes/quote/*")
+    assert page.locator("#article-text mark.quote").inner_text() == "The new bridge will carry its first trains,"

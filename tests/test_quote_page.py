@@ -66,11 +66,16 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return ingest(tmp_path_factory.mktemp("quote-page"))
 
 
-@pytest.fixture
-async def ds(corpus):
-    datasette = make_datasette(corpus, index_dir=corpus.with_name("quotes.index"))
+async def served(db_path: Path):
+    """Datasette serving ``db_path`` with its index, started."""
+    datasette = make_datasette(db_path, index_dir=db_path.with_name("quotes.index"))
     await datasette.invoke_startup()
     return datasette
+
+
+@pytest.fixture
+async def ds(corpus):
+    return await served(corpus)
 
 
 async def quote_id_of(ds, words: str) -> int:
@@ -288,3 +293,123 @@ def test_mark_nests_and_leaves_out_crossing_spans():
     )
     # offsets are the article's: a stretch from character 100 on, spans clipped to it
     assert str(mark("abc def", 100, [Span(96, 103, "quote")])) == '<mark class="quote" title="the quotation">abc</mark> def'
+
+
+# -- quote groups -----------------------------------------------------------------
+
+BRIDGE_WORDS = "The new bridge will carry its first trains before the winter comes"
+#: One quotation in five outlets, stored out of date order: trimmed in one, a word
+#: changed (and given to someone else) in another, one article undated.
+BRIDGE = [
+    ("valley-1", "Valley Times", "2024-03-03",
+     "Costa spoke at the station.\n\n\u201cThe new bridge will carry its first trains,\u201d Mayor Ana Costa said."),
+    ("gazette-1", "Riverside Gazette", "2024-03-01", f"\u201c{BRIDGE_WORDS},\u201d said Mayor Ana Costa."),
+    ("wire-1", "Daily Wire", None, f"\u201c{BRIDGE_WORDS},\u201d said Ana Costa, the mayor."),
+    ("radio-1", "Coast Radio", "2024-03-04",
+     "\u201cThe new bridge will carry its first passengers before the winter comes,\u201d said engineer Tom Okafor."),
+    ("post-1", "Harbour Post", "2024-03-02", f"The mayor was asked about the timetable.\n\n\u201c{BRIDGE_WORDS},\u201d Ana Costa said."),
+]
+#: The outlets oldest first: by published date, the undated last.
+BRIDGE_ORDER = ["Riverside Gazette", "Harbour Post", "Valley Times", "Coast Radio", "Daily Wire"]
+
+
+def bridge_articles() -> list[dict]:
+    """BRIDGE as articles for ``quotes ingest``."""
+    return [
+        {"id": doc, "title": f"Bridge news ({outlet})", "publisher": outlet, "text": text, **({"published": date} if date else {})}
+        for doc, outlet, date, text in BRIDGE
+    ]
+
+
+@pytest.fixture(scope="module")
+def bridge_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return ingest(tmp_path_factory.mktemp("bridge"), bridge_articles())
+
+
+@pytest.fixture
+async def bridge(bridge_db):
+    return await served(bridge_db)
+
+
+async def group_of(ds, quote_id: int) -> dict:
+    _, data = await page(ds, quote_id)
+    assert data["group"] is not None
+    return data["group"]
+
+
+async def test_the_group_page_lists_every_appearance_oldest_first(bridge):
+    quote_id = (await bridge.client.get("/-/quotes.json", params={"q": "passengers"})).json()["hits"][0]["quote_id"]
+    group = await group_of(bridge, quote_id)
+    response = await bridge.client.get(group["group_url"] + ".json")
+    assert response.status_code == 200
+    data = response.json()
+    appearances = data["appearances"]
+    assert [a["publisher"] for a in appearances] == BRIDGE_ORDER
+    assert [a["date"] for a in appearances] == ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04", None]
+    assert [a["variant"] for a in appearances] == ["the same words", "the same words", "trimmed", "changed", "the same words"]
+    assert [a["earliest"] for a in appearances] == [True, False, False, False, False]
+    changed = appearances[3]
+    assert changed["speaker"] == "Tom Okafor"
+    assert [(op["a"], op["b"]) for op in changed["diff"] if op["op"] != "equal"] == [("trains", "passengers")]
+    assert [(op["op"], op["a"]) for op in appearances[2]["diff"] if op["op"] != "equal"] == [("delete", "before the winter comes")]
+    assert data["undated"] == 1 and data["total"] == 5
+    assert data["group"]["disputed"] is True and data["group"]["outlets"] == 5
+    assert {s["speaker"]: s["quotes"] for s in data["speakers"]} == {"Ana Costa": 4, "Tom Okafor": 1}
+
+    html = (await bridge.client.get(group["group_url"])).text
+    assert re.findall(r'class="quotes-appearance-outlet">([^<]+)<', html) == BRIDGE_ORDER
+    assert "1 undated appearance comes after the dated ones, in the order it was stored" in html
+    assert 'id="group-disputed">Disputed attribution:' in html
+    assert "<del>trains</del> <ins>passengers</ins>" in html
+    for a in appearances:
+        assert f'href="/-/quotes/quote/{a["quote_id"]}" class="quotes-page-link"' in html
+
+
+async def test_the_quote_page_gives_its_groups_summary(bridge):
+    hits = (await bridge.client.get("/-/quotes.json", params={"q": "trains", "publisher": "Harbour Post"})).json()["hits"]
+    quote_id = hits[0]["quote_id"]
+    html, data = await page(bridge, quote_id)
+    group = data["group"]
+    assert (group["quotes"], group["articles"], group["outlets"], group["disputed"]) == (5, 5, 5, True)
+    assert (group["first_publisher"], group["first_date"]) == ("Riverside Gazette", "2024-03-01")
+    first = (await bridge.client.get(group["group_url"] + ".json")).json()["appearances"][0]["quote_id"]
+    assert group["earliest_quote_id"] == first
+    assert (f'first <a href="/-/quotes/quote/{first}">in Riverside Gazette, 2024-03-01</a>') in html
+    assert "5 appearances in 5 articles from 5 outlets" in html and 'id="quote-disputed"' in html
+    assert f'<a href="{group["group_url"]}">Every appearance, oldest first</a>' in html
+
+
+async def test_a_quote_alone_and_a_title_have_no_group_to_show(ds):
+    html, data = await page(ds, await quote_id_of(ds, "The repairs took eleven weeks,"))
+    assert data["group"]["quotes"] == 1 and "No other stored article carries these words" in html
+    _, data = await page(ds, await quote_id_of(ds, "The Long Night"))
+    assert data["group"] is None
+
+
+async def test_the_group_page_comes_in_pages(bridge, monkeypatch):
+    from quotes_datasette import group_page
+
+    monkeypatch.setattr(group_page, "PAGE_SIZE", 2)
+    url = (await group_of(bridge, 1))["group_url"] + ".json"
+    seen = []
+    while url:
+        data = (await bridge.client.get(url)).json()
+        assert len(data["appearances"]) <= 2 and data["pages"] == 3
+        seen += [a["publisher"] for a in data["appearances"]]
+        url = data["next_url"] and data["next_url"].replace("?", ".json?")
+    assert seen == BRIDGE_ORDER
+
+
+async def test_a_missing_group_is_a_404(bridge):
+    for path in ("/-/quotes/group/999", "/-/quotes/group/99999999999999999999"):
+        response = await bridge.client.get(path)
+        assert response.status_code == 404 and "No quote group" in response.text
+        response = await bridge.client.get(path + ".json")
+        assert response.status_code == 404 and response.json()["ok"] is False
+
+
+async def test_group_ids_in_datasettes_own_pages_link_to_the_group_page(bridge):
+    group = await group_of(bridge, 1)
+    link = f'<a href="{group["group_url"]}" class="quotes-page-link">{group["id"]}</a>'
+    for path in ("/quotes/quotes_view", "/quotes/quote_search?_search=trains", f"/quotes/quote_groups/{group['id']}"):
+        assert link in (await bridge.client.get(path)).text, path
