@@ -54,27 +54,51 @@ def _span(start: Any, end: Any, kind: str, length: int) -> Span | None:
     return Span(start, end, kind)
 
 
-def _boundary(reads: StoreReads, article_id: int, length: int, k: int) -> int:
-    """Where part ``k`` (from 0) of a long text starts: past the first white space at or
-    after ``k * PART_CHARS``, so no word is cut."""
-    at = k * PART_CHARS
-    if k <= 0 or at >= length:
-        return min(max(at, 0), length)
-    m = _WHITE.search(reads.article_text(article_id, at, at + 2_000))
-    return min(at + (m.end() if m else 0), length)
+class ArticleText:
+    """An article's text of ``length`` characters, read a stretch at a time: the stretch
+    around the quote is read once (:meth:`hold`) and what lies within it is cut from it,
+    and where each part of a long text starts is found once."""
 
+    def __init__(self, reads: StoreReads, article_id: int, length: int):
+        self.reads, self.article_id, self.length = reads, article_id, length
+        self._held: tuple[int, str] = (0, "")
+        self._starts: dict[int, int] = {}
 
-def _parts(reads: StoreReads, article_id: int, length: int) -> int:
-    n = max(1, math.ceil(length / PART_CHARS))
-    return n - 1 if n > 1 and _boundary(reads, article_id, length, n - 1) >= length else n
+    def read(self, start: int, end: int) -> str:
+        """Characters ``start`` to ``end``."""
+        at, held = self._held
+        if at <= start and end <= at + len(held):
+            return held[start - at : end - at]
+        return self.reads.article_text(self.article_id, start, end)
 
+    def hold(self, start: int, end: int) -> str:
+        """Characters ``start`` to ``end``, kept for what is read within them next."""
+        self._held = (start, self.reads.article_text(self.article_id, start, end))
+        return self._held[1]
 
-def part_of(reads: StoreReads, article_id: int, length: int, offset: int) -> int:
-    """The part (from 1) of the text that holds character ``offset``."""
-    k = min(offset // PART_CHARS, _parts(reads, article_id, length) - 1)
-    while k > 0 and offset < _boundary(reads, article_id, length, k):
-        k -= 1
-    return k + 1
+    def part_start(self, k: int) -> int:
+        """Where part ``k`` (from 0) of the text starts: past the first white space at or
+        after ``k * PART_CHARS``, so no word is cut."""
+        if k not in self._starts:
+            at = k * PART_CHARS
+            if k <= 0 or at >= self.length:
+                self._starts[k] = min(max(at, 0), self.length)
+            else:
+                m = _WHITE.search(self.read(at, at + 2_000))
+                self._starts[k] = min(at + (m.end() if m else 0), self.length)
+        return self._starts[k]
+
+    @property
+    def parts(self) -> int:
+        n = max(1, math.ceil(self.length / PART_CHARS))
+        return n - 1 if n > 1 and self.part_start(n - 1) >= self.length else n
+
+    def part_of(self, offset: int) -> int:
+        """The part (from 1) that holds character ``offset``."""
+        k = min(offset // PART_CHARS, self.parts - 1)
+        while k > 0 and offset < self.part_start(k):
+            k -= 1
+        return k + 1
 
 
 def quote_in_source(reads: StoreReads, quote_id: int, full: bool = False, part: int | None = None) -> dict[str, Any] | None:
@@ -85,7 +109,8 @@ def quote_in_source(reads: StoreReads, quote_id: int, full: bool = False, part: 
     row = reads.quote_source(quote_id)
     if row is None:
         return None
-    article_id, length = row["article_id"], int(row["article_length"] or 0)
+    length = int(row["article_length"] or 0)
+    text = ArticleText(reads, row["article_id"], length)
     speech = row["kind"] in SPEECH
     quote = Span(row["start"], row["end"], "quote" if speech else row["kind"] if row["kind"] in NOT_SPEECH else "other")
     spans = [quote]
@@ -94,40 +119,37 @@ def quote_in_source(reads: StoreReads, quote_id: int, full: bool = False, part: 
     for s in (speaker, antecedent):
         if s is not None and s.end - s.start <= MENTION_CHARS:
             spans.append(s)
+    # The stretch around the quote, its mention and (when near) the resolved mention.
+    near = [s for s in spans if s.kind != "antecedent" or abs(s.start - quote.start) <= ANTECEDENT_REACH]
+    lo, hi = min(s.start for s in near), max(s.end for s in near)
+    hi = min(hi, lo + PART_CHARS)
+    read_lo, read_hi = max(0, lo - EXCERPT_READ), min(length, hi + EXCERPT_READ)
+    around = text.hold(read_lo, read_hi)
     if speech and row["cue"]:
-        near = speaker or quote
-        lo, hi = max(0, near.start - CUE_REACH), min(length, near.end + CUE_REACH)
-        if hi - lo <= 2 * CUE_REACH + MENTION_CHARS:  # never the whole of a long quote
-            cue = find_cue(reads.article_text(article_id, lo, hi), lo, row["cue"], (near.start, near.end),
-                           [(s.start, s.end) for s in spans])
+        by = speaker or quote
+        cue_lo, cue_hi = max(0, by.start - CUE_REACH), min(length, by.end + CUE_REACH)
+        if cue_hi - cue_lo <= 2 * CUE_REACH + MENTION_CHARS:  # never the whole of a long quote
+            cue = find_cue(text.read(cue_lo, cue_hi), cue_lo, row["cue"], (by.start, by.end), [(s.start, s.end) for s in spans])
             if cue is not None:
                 spans.append(cue)
     spans.sort()
     marks: list[dict[str, Any]] = [
-        {"kind": s.kind, "start": s.start, "end": s.end,
-         "text": row["quote"] if s is quote else reads.article_text(article_id, s.start, s.end)}
+        {"kind": s.kind, "start": s.start, "end": s.end, "text": row["quote"] if s is quote else text.read(s.start, s.end)}
         for s in spans
     ]
 
-    parts = _parts(reads, article_id, length)
     if full:
-        k = part if part is not None else part_of(reads, article_id, length, quote.start)
-        k = max(1, min(parts, k))
-        start, end = _boundary(reads, article_id, length, k - 1), _boundary(reads, article_id, length, k)
-        text = reads.article_text(article_id, start, end)
-        view: dict[str, Any] = {"mode": "full", "part": k, "parts": parts}
+        k = max(1, min(text.parts, part if part is not None else text.part_of(quote.start)))
+        start, end = text.part_start(k - 1), text.part_start(k)
+        shown = text.read(start, end)
+        view: dict[str, Any] = {"mode": "full", "part": k}
     else:
-        shown = [s for s in spans if s.kind != "antecedent" or abs(s.start - quote.start) <= ANTECEDENT_REACH]
-        lo, hi = min(s.start for s in shown), max(s.end for s in shown)
-        hi = min(hi, lo + PART_CHARS)
-        read_lo, read_hi = max(0, lo - EXCERPT_READ), min(length, hi + EXCERPT_READ)
-        around = reads.article_text(article_id, read_lo, read_hi)
         start, end = paragraphs_around(around, read_lo, lo, hi)
-        text = around[start - read_lo : end - read_lo]
-        view = {"mode": "excerpt", "part": part_of(reads, article_id, length, quote.start), "parts": parts}
-    view.update(start=start, end=end, length=length, text=text, html=mark(text, start, spans, first_id="quote"))
+        shown = around[start - read_lo : end - read_lo]
+        view = {"mode": "excerpt", "part": text.part_of(quote.start)}
+    view.update(parts=text.parts, start=start, end=end, length=length, text=shown, html=mark(shown, start, spans, first_id="quote"))
     view["outside"] = [
-        {**m, "label": TITLES[m["kind"]], "part": part_of(reads, article_id, length, m["start"])}
+        {**m, "label": TITLES[m["kind"]], "part": text.part_of(m["start"])}
         for m in marks if m["end"] <= start or m["start"] >= end
     ]
     group = group_summary(reads, row.get("group_id")) if speech else None

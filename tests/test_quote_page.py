@@ -231,6 +231,30 @@ async def test_a_long_text_comes_in_parts_that_make_the_whole(ds, monkeypatch):
     assert all(t[-1:].isspace() for t in texts[:-1])  # no word is cut
 
 
+async def test_a_page_reads_only_the_text_it_shows(ds, monkeypatch):
+    from quotes.reads import StoreReads
+
+    quote_id = await quote_id_of(ds, LONG_QUOTE)
+    read: list[int] = []
+    article_text = StoreReads.article_text
+
+    def counted(self, article_id, start, end):
+        text = article_text(self, article_id, start, end)
+        read.append(len(text))
+        return text
+
+    monkeypatch.setattr(StoreReads, "article_text", counted)
+    monkeypatch.setattr(quote_page, "PART_CHARS", 10_000)
+    around = 2 * quote_page.EXCERPT_READ + len(LONG.split("\n\n")[150])
+    response = await ds.client.get(f"/-/quotes/quote/{quote_id}.json")
+    assert response.json()["text"]["mode"] == "excerpt"
+    assert sum(read) <= around + 3 * 2_000  # the stretch around the quote, and where parts start
+    read.clear()
+    response = await ds.client.get(f"/-/quotes/quote/{quote_id}.json", params={"full": 1})
+    assert sum(read) <= around + 10_000 + 200 + 3 * 2_000  # and one part
+    assert sum(read) < len(LONG)  # never the whole text
+
+
 # -- links to the page ------------------------------------------------------------
 
 
