@@ -195,6 +195,13 @@ async def test_hostile_text_is_escaped_and_marked_by_offset(ds):
     # a script URL is shown, never linked
     assert 'href="javascript:' not in html and "<dd>javascript:alert(1)</dd>" in html
     assert 'id="quote-published">undated<' in html
+    # and on its group's page
+    response = await ds.client.get(data["group"]["group_url"])
+    assert response.status_code == 200
+    for raw in (IMG, "<b>Daily</b>", "<script>alert"):
+        assert raw not in response.text
+    assert "The &lt;img src=x onerror=alert(1)&gt; vote was rigged &amp; wrong." in response.text
+    assert "&lt;b&gt;Daily&lt;/b&gt;" in response.text and "&lt;script&gt;alert(&#39;text&#39;)&lt;/script&gt; Council row" in response.text
 
 
 # -- long articles ----------------------------------------------------------------
