@@ -260,7 +260,6 @@ class StoreReads:
             ]
         return out
 
-
     # -- a quote in its source --------------------------------------------------
 
     @classmethod
@@ -300,4 +299,3 @@ class StoreReads:
 def _phrase(words: Sequence[str]) -> str:
     """``words`` as one FTS5 phrase."""
     return '"' + " ".join(words).replace('"', "") + '"'
-

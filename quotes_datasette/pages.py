@@ -1,6 +1,11 @@
 """The plugin's own pages: ``/-/quotes``, a Whoosh-backed search with filters and facet
 counts, and ``/-/quotes/verify``, the fact-checker's verdict for a quotation, both with a
 ``.json`` form. The index work runs in worker processes (:mod:`quotes_datasette.workers`).
+
+Also what every page of the plugin shares: the database it works on (:func:`target`),
+reading it through the store on the server's own connection (:func:`read`), the URLs
+of the quote and group pages, and the links to them from Datasette's tables
+(:func:`id_cell`).
 """
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from datasette.utils.asgi import Request, Response
 
@@ -195,8 +196,8 @@ def _page_context(datasette: Datasette, name: str, source: dict[str, Any], quote
         "published": published,
         "article_link": url if url.lower().startswith(("http://", "https://")) else None,
         "page_url": here,
-        "json_url": _url(datasette, f"/-/quotes/quote/{quote_id}.json", {"full": 1 if view["mode"] == "full" else None,
-                                                                          "part": view["part"] if view["mode"] == "full" else None}),
+        "json_url": _url(datasette, f"/-/quotes/quote/{quote_id}.json",
+                         {"full": 1, "part": view["part"]} if view["mode"] == "full" else {}),
         **_links(datasette, name, quote_id, row["article_id"]),
     }
     group = source["group"]
@@ -207,10 +208,13 @@ def _page_context(datasette: Datasette, name: str, source: dict[str, Any], quote
     kinds = {m["kind"] for m in source["marks"]}
     context["legend"] = [(kind, label) for kind, label in TITLES.items() if kind in kinds]
     context["excerpt_url"] = here + "#quote"
-    context["full_url"] = _url(datasette, f"/-/quotes/quote/{quote_id}", {"full": 1, "part": view["part"]}) + "#quote"
-    context["part_urls"] = [(k, _url(datasette, f"/-/quotes/quote/{quote_id}", {"full": 1, "part": k})) for k in range(1, view["parts"] + 1)]
+    def part_url(k: int) -> str:
+        return f"{here}?{urlencode({'full': 1, 'part': k})}"
+
+    context["full_url"] = part_url(view["part"]) + "#quote"
+    context["part_urls"] = [(k, part_url(k)) for k in range(1, view["parts"] + 1)]
     for m in view["outside"]:
-        m["url"] = _url(datasette, f"/-/quotes/quote/{quote_id}", {"full": 1, "part": m["part"]})
+        m["url"] = part_url(m["part"])
     if source["speech"]:
         context["verify_url"] = _url(datasette, "/-/quotes/verify", {"words": row["quote"], "speaker": row["speaker"]})
     return context
