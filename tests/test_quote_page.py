@@ -262,6 +262,24 @@ async def test_a_page_reads_only_the_text_it_shows(ds, monkeypatch):
     assert sum(read) < len(LONG)  # never the whole text
 
 
+async def test_a_page_that_reads_too_long_is_stopped(tmp_path):
+    """The page's reads run under the SQL time limit: a text of 10,000,000 characters
+    takes longer than a millisecond to measure."""
+    from quotes.model import Article, Quote
+    from quotes.store import Store
+
+    text = "\u201cThe harbour will stay open,\u201d she said.\n\n" + FILLER * 100_000
+    store = Store(tmp_path / "quotes.db")
+    store.add(Article(text=text), [Quote(text="The harbour will stay open,", start=1, end=28, kind="direct")])
+    store.db.conn.close()
+    quick = make_datasette(tmp_path / "quotes.db", sql_time_limit_ms=1)
+    await quick.invoke_startup()
+    response = await quick.client.get("/-/quotes/quote/1.json")
+    assert response.status_code == 503 and response.json()["error"] == "Reading the database took too long"
+    patient = await served(tmp_path / "quotes.db")
+    assert (await patient.client.get("/-/quotes/quote/1.json")).json()["marks"][0]["text"] == "The harbour will stay open,"
+
+
 # -- links to the page ------------------------------------------------------------
 
 
