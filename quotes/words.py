@@ -38,5 +38,10 @@ def tokens(text: str) -> list[Token]:
 
 
 def words(text: str) -> list[str]:
-    """The normalised words of ``text``."""
-    return [t.word for t in tokens(text)]
+    """The normalised words of ``text`` (the words of :func:`tokens`, without their offsets)."""
+    out: list[str] = []
+    for w in _WORD.findall(text.translate(_APOSTROPHES)):
+        if not w.isascii():  # NFKC leaves ASCII as it is
+            w = unicodedata.normalize("NFKC", w)
+        out.append(w.casefold().replace(".", ""))
+    return out

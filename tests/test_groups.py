@@ -5,13 +5,17 @@ article stored later, an article stored again, a database from before groups, an
 verify says of a group."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 from conftest import Said, article_with_quotes
 
+from cli.main import cli
+from index import sync
 from quotes import groups
 from quotes.groups import quote_words, same_quotation, word_diff
 from quotes.store import Store
@@ -77,7 +81,7 @@ def test_variants_are_one_quotation_and_unrelated_words_are_not() -> None:
     assert same_quotation(quote_words(LONG), quote_words(SPLICED))
     assert not same_quotation(wall, quote_words(UNRELATED))
     assert not same_quotation(quote_words("The wall will hold"), quote_words("The wall will hold"))  # too short to tell
-    assert quote_words("Don’t stop the F.B.I.") == ["don't", "stop", "the", "fbi"]  # verify's word rule
+    assert quote_words("Don’t stop the F.B.I.") == ("don't", "stop", "the", "fbi")  # verify's word rule
 
 
 def test_word_diff() -> None:
@@ -199,3 +203,86 @@ def test_quotes_written_around_the_store_are_grouped_in_batches(store: Store, db
     assert groups.group_ungrouped(store.db.conn, "2024-06-01T00:00:00+00:00", batch=3) == 8
     assert group_of(store, TRIMMED) == group_of(store, WALL) and group_of(store, WALL, kind="title") is None
     assert not groups.has_ungrouped(store.db.conn)
+
+
+# -- verify reports the group ---------------------------------------------------------
+
+
+@pytest.fixture
+def indexed(store: Store, db_path: Path) -> Path:
+    sync(store, db_path.with_name("quotes.index"))
+    store.db.conn.close()
+    return db_path
+
+
+def run_verify(db: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["verify", *args, "--db", str(db)])
+
+
+def test_verify_reports_the_group_in_text(indexed: Path) -> None:
+    result = run_verify(indexed, WALL, "--speaker", "Petrova")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("CONFIRMED")
+    assert "Quote group 1: 5 quotes in 5 articles from 4 outlets." in out
+    assert "first appearance: 2024-05-01, Coast Radio, \u201cWall to be rebuilt\u201d [Port Authority; quote 2]" in out
+    assert "https://radio.example/wall" in out.split("Quote group", 1)[1]
+    assert "disputed attribution: 3 outlets give these words to Ana Petrova, 1 to Port Authority" in out
+    assert "fullest, 1 article (Harbour Gazette): \u201c" + EXTENDED + "\u201d" in out
+    assert "1 article (Quayside Blog): The harbour wall will be [-rebuilt-] {+repaired+} before" in out
+    assert "1 article (Valley Times): " + TRIMMED + " [-reach the town," in out
+
+
+def test_verify_reports_the_group_in_json(indexed: Path) -> None:
+    result = run_verify(indexed, WALL, "--speaker", "Port Authority", "--json")
+    assert result.exit_code == 0, result.output
+    v = json.loads(result.output)
+    assert (v["verdict"], v["earliest"]["publisher"], v["repeated_in"]) == ("confirmed", "Coast Radio", 2)  # as before
+    g = v["group"]
+    assert (g["quotes"], g["articles"], g["outlets"], g["speakers"], g["disputed"]) == (5, 5, 4, 2, True)
+    assert (g["first"]["published"], g["first"]["publisher"], g["first"]["url"]) == (
+        "2024-05-01", "Coast Radio", "https://radio.example/wall")
+    assert g["fullest"] == EXTENDED
+    assert [(a["speaker"], a["outlets"], a["articles"]) for a in g["attributions"]] == [
+        ("Ana Petrova", 3, 4), ("Port Authority", 1, 1)]
+    assert g["disputed_line"] == "disputed attribution: 3 outlets give these words to Ana Petrova, 1 to Port Authority"
+    variants = {v["quote"]: v for v in g["variants"]}
+    assert list(variants) == [EXTENDED, WALL, TRIMMED, CHANGED]  # the fullest, then oldest first
+    assert variants[WALL]["publishers"] == ["Coast Radio", "Harbour Gazette"] and variants[WALL]["articles"] == 2
+    assert {"op": "replace", "claimed": "rebuilt", "stored": "repaired"} in variants[CHANGED]["diff"]
+    assert variants[EXTENDED]["diff"] == [] and variants[EXTENDED]["fullest"]
+
+
+def test_verify_of_a_variant_and_of_a_group_whose_sources_agree(indexed: Path) -> None:
+    v = json.loads(run_verify(indexed, "and every family on the quay will be safe", "--json").output)
+    assert v["verdict"] == "found"
+    g = v["group"]
+    assert (g["quotes"], g["disputed"], g["disputed_line"]) == (2, False, None)
+    assert g["first"]["publisher"] == "Coast Radio" and g["first"]["published"] == "2024-03-01"
+    assert [var["quote"] for var in g["variants"]] == [LONG, SPLICED]
+    text = run_verify(indexed, "and every family on the quay will be safe").output
+    assert "Quote group" in text and "disputed attribution" not in text
+    lone = run_verify(indexed, UNRELATED, "--speaker", "Ortiz")
+    assert lone.exit_code == 0 and "Quote group" not in lone.output  # no other article carries it
+    assert json.loads(run_verify(indexed, UNRELATED, "--json").output)["group"]["quotes"] == 1
+    missing = run_verify(indexed, "Nobody said these words about the lighthouse at all", "--json")
+    assert missing.exit_code == 1 and json.loads(missing.output)["group"] is None
+
+
+def test_verify_reads_a_database_from_before_groups_as_it_is(indexed: Path) -> None:
+    conn = sqlite3.connect(indexed)
+    with conn:
+        for (view,) in conn.execute("select name from sqlite_master where type = 'view'").fetchall():
+            conn.execute(f"drop view [{view}]")
+        conn.execute("drop index idx_quotes_group_id")
+        conn.execute("drop index idx_quotes_ungrouped")
+        conn.execute("alter table quotes drop column group_id")
+        conn.execute("drop table quote_group_keys")
+        conn.execute("drop table quote_groups")
+    conn.close()
+    before = indexed.read_bytes()
+    result = run_verify(indexed, WALL, "--speaker", "Petrova", "--json")
+    assert result.exit_code == 0, result.output
+    v = json.loads(result.output)
+    assert v["verdict"] == "confirmed" and v["group"] is None
+    assert indexed.read_bytes() == before
