@@ -264,6 +264,8 @@ async def verify_view(datasette: Datasette, request: Request) -> Response:
                 {**_evidence(datasette, name, e, first), "sureness": sureness(e.get("confidence"), e.get("similarity"))}
                 for e in verdict.get("evidence") or []
             ]
+            if verdict.get("group"):
+                context["group_url"] = group_page_url(datasette, verdict["group"]["id"])
             context["sureness"] = sureness(verdict.get("confidence"), verdict.get("similarity"))
             if context["sureness"] and not verdict.get("evidence"):
                 context["sureness"] += " (the closest stored quote)"
@@ -278,6 +280,8 @@ async def verify_view(datasette: Datasette, request: Request) -> Response:
                 {**e, **{k: v for k, v in ev.items() if k.endswith("_url")}}
                 for e, ev in zip(verdict.get("evidence") or [], context["evidence"])
             ]}
+            if verdict.get("group"):
+                verdict["group"] = {**verdict["group"], "group_url": context["group_url"]}
         return Response.json({"ok": True, "words": words, "speaker": speaker or None, "verdict": verdict})
     context["json_url"] = _url(datasette, "/-/quotes/verify.json", {"words": words, "speaker": speaker})
     context["search_url"] = datasette.urls.path("/-/quotes")

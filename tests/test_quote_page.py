@@ -435,6 +435,17 @@ async def test_a_quote_alone_and_a_title_have_no_group_to_show(ds):
     assert data["group"] is None
 
 
+async def test_the_verify_page_links_the_group_of_its_evidence(bridge):
+    params = {"words": BRIDGE_WORDS, "speaker": "Ana Costa"}
+    verdict = (await bridge.client.get("/-/quotes/verify.json", params=params)).json()["verdict"]
+    group = await group_of(bridge, verdict["evidence"][0]["quote_id"])
+    assert verdict["group"]["group_url"] == group["group_url"]
+    html = (await bridge.client.get("/-/quotes/verify", params=params)).text
+    assert f'<a href="{group["group_url"]}" class="quotes-group-link">Every appearance, oldest first</a>' in html
+    assert "5 quotes in 5 articles from 5 outlets" in html
+    assert f'id="verdict-disputed">{verdict["group"]["disputed_line"]}<' in html
+
+
 async def test_the_group_page_comes_in_pages(bridge, monkeypatch):
     from quotes_datasette import group_page
 
