@@ -178,7 +178,7 @@ class Variant:
     publishers: list[str | None]  # oldest first, each once
     first_published: str | None
     fullest: bool  # the group's fullest wording
-    # Against the fullest wording: "claimed" is the fullest's words, "stored" this one's.
+    # Against the fullest wording: each op's "fullest" words and this wording's ("variant").
     diff: list[dict[str, str]] = field(default_factory=list)
     diff_text: str | None = None
 
@@ -240,17 +240,17 @@ def _variants(members: list[dict[str, Any]], group: dict[str, Any]) -> list[Vari
     word diff against the fullest."""
     by_words: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in members:
-        by_words.setdefault(tuple(quote_words(row["quote"])), []).append(row)
-    fullest_words = tuple(quote_words(group["fullest"] or ""))
+        by_words.setdefault(quote_words(row["quote"]), []).append(row)
+    fullest_words = quote_words(group["fullest"] or "")
     out: list[Variant] = []
     for ws, rows in by_words.items():
         ops = [] if ws == fullest_words else [
-            {"op": op["op"], "claimed": op["a"], "stored": op["b"]} for op in group_word_diff(group["fullest"], rows[0]["quote"])
+            {"op": op["op"], "fullest": op["a"], "variant": op["b"]} for op in group_word_diff(group["fullest"], rows[0]["quote"])
         ]
         out.append(Variant(
             quote=rows[0]["quote"], quote_ids=[r["quote_id"] for r in rows], articles=len({r["article_id"] for r in rows}),
             publishers=list(dict.fromkeys(r["publisher"] for r in rows)), first_published=rows[0]["published"],
-            fullest=ws == fullest_words, diff=ops, diff_text=diff_text(ops) if ops else None,
+            fullest=ws == fullest_words, diff=ops, diff_text=diff_text(ops, "fullest", "variant") if ops else None,
         ))
     out.sort(key=lambda v: not v.fullest)  # stable: the rest stay oldest first
     return out[:VARIANTS_SHOWN]

@@ -87,14 +87,32 @@ def quote_words(text: str) -> tuple[str, ...]:
     return tuple(words(text))
 
 
-def _hash(run: Sequence[str]) -> int:
-    digest = hashlib.blake2b(" ".join(run).encode("utf-8", "surrogatepass"), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+#: Word -> its 64-bit hash: the same in every process (unlike ``hash``), and kept, since
+#: words recur far more than runs of them.
+_WORD_HASHES: dict[str, int] = {}
+_MASK = (1 << 64) - 1
+_MIX = 0x9E3779B97F4A7C15  # odd: multiplying by it mod 2**64 loses nothing
+
+
+def _word_hash(word: str) -> int:
+    h = _WORD_HASHES.get(word)
+    if h is None:
+        if len(_WORD_HASHES) >= 200_000:
+            _WORD_HASHES.clear()
+        digest = hashlib.blake2b(word.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        h = _WORD_HASHES[word] = int.from_bytes(digest, "big")
+    return h
 
 
 def shingle_keys(ws: Sequence[str]) -> list[int]:
-    """The key of every run of SHINGLE words, in order (none for a shorter quote)."""
-    return [_hash(ws[i : i + SHINGLE]) for i in range(len(ws) - SHINGLE + 1)]
+    """The key of every run of SHINGLE words, in order (none for a shorter quote): a
+    polynomial of the words' hashes, mod 2**64, as a signed 64-bit integer for SQLite."""
+    assert SHINGLE == 4  # the polynomial below is written out for four words
+    hs = [_word_hash(w) for w in ws]
+    return [
+        ((((a * _MIX + b) * _MIX + c) * _MIX + d) & _MASK) - (1 << 63)
+        for a, b, c, d in zip(hs, hs[1:], hs[2:], hs[3:])
+    ]
 
 
 def winnow(keys: Sequence[int]) -> set[int]:
@@ -237,17 +255,15 @@ def _candidates(conn: sqlite3.Connection, keys: Sequence[int]) -> tuple[list[tup
     """(group id, quote id) pairs sharing the most of ``keys``, and the keys too common
     to say anything."""
     key_list = list(dict.fromkeys(keys))[:500]  # a quote of 500 words and more is found by its first 500 keys
-    marks = ",".join("?" * len(key_list))
-    common = {k for (k,) in conn.execute(
-        f"select key from {KEYS_TABLE} where key in ({marks}) group by key having count(*) > {COMMON_KEY}", key_list)}
-    wanted = [k for k in key_list if k not in common]
-    if not wanted:
-        return [], common
-    pairs = conn.execute(
-        f"select group_id, quote_id from {KEYS_TABLE} where key in ({','.join('?' * len(wanted))})"
-        f" group by group_id, quote_id order by count(*) desc, group_id, quote_id limit {CANDIDATES}", wanted,
+    # At most COMMON_KEY + 1 rows a key: a key is kept no further once it is common.
+    rows = conn.execute(
+        f"select key, group_id, quote_id from {KEYS_TABLE} where key in ({','.join('?' * len(key_list))})", key_list
     ).fetchall()
-    return pairs, common
+    per_key = Counter(key for key, _, _ in rows)
+    common = {key for key, n in per_key.items() if n > COMMON_KEY}
+    shared = Counter((gid, qid) for key, gid, qid in rows if key not in common)
+    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+    return [pair for pair, _ in ranked[:CANDIDATES]], common
 
 
 def _match(conn: sqlite3.Connection, ws: tuple[str, ...], keys: Sequence[int]) -> tuple[int | None, set[int]]:

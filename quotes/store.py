@@ -78,6 +78,14 @@ QUOTE_REFERENCES = {
 ADDED_QUOTE_COLUMNS = ("speaker_role", "antecedent_mention", "antecedent_start", "antecedent_end", "group_id")
 
 
+#: The full-text index follows a quote's words, and only them: the trigger sqlite-utils
+#: makes fires on an update of any column, and grouping sets every quote's group_id.
+FTS_UPDATE_TRIGGER = (
+    'CREATE TRIGGER "quotes_au" AFTER UPDATE OF "text" ON "quotes" BEGIN\n'
+    '  INSERT INTO "quotes_fts" ("quotes_fts", rowid, "text") VALUES(\'delete\', old.rowid, old."text");\n'
+    '  INSERT INTO "quotes_fts" (rowid, "text") VALUES (new.rowid, new."text");\nEND'
+)
+
 PRONOUNS = {
     "he", "she", "they", "it", "we", "i", "him", "her", "them", "you",
     "his", "hers", "their", "its",
@@ -163,6 +171,7 @@ class Store(StoreReads):
             groups.create_quote_indexes(db.conn)
         if "quotes_fts" not in db.table_names():
             db.table("quotes").enable_fts(["text"], tokenize="porter", create_triggers=True)
+        self._ensure_fts_trigger()
         self._ensure_views()
 
     def _migrate(self) -> None:
@@ -179,6 +188,7 @@ class Store(StoreReads):
             changed = db.execute("update quotes set kind = 'term' where kind = 'scare'").rowcount
         if changed:
             set_sync_pending(self, True)  # their index documents are out of date: the next ingest rewrites them
+        self._ensure_fts_trigger()
         self._ensure_views()
         if groups.has_ungrouped(db.conn):  # quotes stored before groups: grouped now, a batch at a time
             groups.group_ungrouped(db.conn, _now())
@@ -197,6 +207,14 @@ class Store(StoreReads):
                     conn.execute(f"alter table quotes add column [{name}] integer references [{QUOTE_REFERENCES[name]}]([id])")
                 else:
                     self.db.table("quotes").add_column(name, QUOTE_COLUMNS[name])
+
+    def _ensure_fts_trigger(self) -> None:
+        db = self.db
+        row = db.execute("select sql from sqlite_master where type = 'trigger' and name = 'quotes_au'").fetchone()
+        if row and row[0] != FTS_UPDATE_TRIGGER:
+            with db.conn:
+                db.execute("drop trigger quotes_au")
+                db.execute(FTS_UPDATE_TRIGGER)
 
     def _ensure_views(self) -> None:
         db = self.db

@@ -205,6 +205,20 @@ def test_quotes_written_around_the_store_are_grouped_in_batches(store: Store, db
     assert not groups.has_ungrouped(store.db.conn)
 
 
+def test_words_common_to_many_quotes_are_not_kept_for_more_groups(db_path: Path) -> None:
+    """A run of words many unrelated quotes share stops being a key: the work per quote stays bounded."""
+    store = Store(db_path)
+    shared = "when all is said and done at the end of the day"
+    n = groups.COMMON_KEY + 10
+    for i in range(n):
+        own = " ".join(f"word{i}x{j}" for j in range(14))
+        add(store, [Said(f"{shared} {own}", f"Speaker{i} Person", f"Speaker{i} Person")], title=f"Report {i}")
+    assert rows(store, "select count(*) from quote_groups") == [(n,)]  # none of them the same quotation
+    counts = rows(store, "select key, count(*) from quote_group_keys group by key having count(*) > 1")
+    assert max(n for _, n in counts) == groups.COMMON_KEY + 1  # kept no further once too common
+    assert {k for k, _ in counts} <= set(groups.shingle_keys(quote_words(shared)))
+
+
 # -- verify reports the group ---------------------------------------------------------
 
 
@@ -249,7 +263,8 @@ def test_verify_reports_the_group_in_json(indexed: Path) -> None:
     variants = {v["quote"]: v for v in g["variants"]}
     assert list(variants) == [EXTENDED, WALL, TRIMMED, CHANGED]  # the fullest, then oldest first
     assert variants[WALL]["publishers"] == ["Coast Radio", "Harbour Gazette"] and variants[WALL]["articles"] == 2
-    assert {"op": "replace", "claimed": "rebuilt", "stored": "repaired"} in variants[CHANGED]["diff"]
+    assert {"op": "replace", "fullest": "rebuilt", "variant": "repaired"} in variants[CHANGED]["diff"]
+    assert variants[CHANGED]["diff_text"].startswith("The harbour wall will be [-rebuilt-] {+repaired+} before")
     assert variants[EXTENDED]["diff"] == [] and variants[EXTENDED]["fullest"]
 
 
