@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from quotes.extract import extract_text
 from quotes.extract.resolution import expand, last_person, resolve
 
 TWO = "Maria Lopez opened the bridge on Monday. Tom Baker cut the ribbon. Later she spoke and he waved."
@@ -219,6 +220,22 @@ def test_expand_an_acronym_of_a_run_of_the_name(document, text, name, expected):
 def test_an_organisations_name_runs_over_of_and_and(document, text, name):
     doc = document(text)
     assert doc.names.entities[name].kind == "organisation"
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # "he" after a man the article describes and never names is that man: no name
+        ('Dr. Chris Kuo wrote the report.\n\nIn the end the man recovered. As he put it, "the steroids worked."', None),
+        # ... unless the description is named ("The woman, Ana Lima,")
+        ('Dr. Chris Kuo wrote the report.\n\nThe woman, Ana Lima, was calm. "It was hard," she said.', "Ana Lima"),
+        # ... and a woman described is not the "he" who speaks
+        ('Dr. Chris Kuo wrote the report.\n\nThe woman left early. "It was hard," he said.', "Chris Kuo"),
+    ],
+)
+def test_a_pronoun_after_an_unnamed_person(text, speaker):
+    [q] = extract_text(text)
+    assert q.speaker == speaker and q.method == "pronoun"
 
 
 def test_gender_learned_from_the_pronouns_after_a_lone_mention(document):

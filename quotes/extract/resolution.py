@@ -102,6 +102,8 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
             return doc.layout.byline, None, "person", "pronoun"
         if low in ("he", "she"):
             gender = {"he": "m", "she": "f"}.get(low)
+            if _unnamed_just_before(doc, pos, gender):
+                return None, None, "person", "pronoun"
             ent = last_person(doc, pos, gender)
             if ent:
                 return ent.name, ent.role, "person", "pronoun"
@@ -385,6 +387,33 @@ def expand(doc: Document, name: str) -> str:
         return full_name
     # "the Harbour HSA" for the Harbour Safety Agency: the modifier is part of its name
     return full_name if full_name.startswith(" ".join(words[:-1]) + " ") else name
+
+
+# "the man", "a 45-year-old woman": a person the article describes and does not name
+_UNNAMED_RE = re.compile(
+    r"\b(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,2}?(man|woman|boy|girl|gentleman|lady|father|mother|son|daughter|"
+    r"husband|wife|patient|victim|driver|passenger|resident|witness)\b"
+)
+_UNNAMED_GENDER = {"man": "m", "boy": "m", "gentleman": "m", "father": "m", "son": "m", "husband": "m",
+                   "woman": "f", "girl": "f", "lady": "f", "mother": "f", "daughter": "f", "wife": "f"}
+
+
+def _unnamed_just_before(doc: Document, pos: int, gender: str | None) -> bool:
+    """Whether the person last mentioned before a "he"/"she" at ``pos``, in its sentence
+    or the one before, is one the article describes but never names ("Eventually the man
+    recovered. As he related, ...") and of the pronoun's gender: then "he" is that man,
+    not the last person named."""
+    ss = doc.sentence_of(pos)[0]
+    start = doc.sentence_of(max(0, ss - 2))[0] if ss > 0 else ss
+    last = None
+    for m in _UNNAMED_RE.finditer(doc.masked, start, pos):
+        last = m
+    if last is None or _UNNAMED_GENDER.get(last.group(1), gender) != gender:
+        return False
+    _fill_person_ents(doc)
+    first = bisect.bisect_left(doc.person_ents, last.start(), key=lambda x: x[0])
+    # a name after the description ("the man, Tom Hale,") or before the pronoun speaks for itself
+    return not (first < len(doc.person_ents) and doc.person_ents[first][0] < pos)
 
 
 def _fill_person_ents(doc: Document) -> list[tuple[int, Entity]]:
