@@ -68,8 +68,41 @@ def print_verdict(v: Verdict) -> None:
                 f"  - {e['published'] or 'undated'}  {e['publisher'] or '?'}: {e['title'] or '(untitled)'}"
                 f"  [{e['speaker'] or 'no speaker named'}; quote {e['quote_id']}]" + (f"  {e['url']}" if e.get("url") else "")
             )
+    if d["group"]:
+        for line in _group_lines(d["group"]):
+            click.echo(line)
     if v.dates:
         click.echo(f"\n{v.dates}")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' * (n != 1)}"
+
+
+def _group_lines(g: dict[str, Any]) -> list[str]:
+    """The quote's group: first appearance, counts, a disputed attribution, the variants
+    (nothing for a quote no other article carries: the evidence says it all)."""
+    if g["quotes"] < 2:
+        return []
+    first = g["first"]
+    where = ", ".join(b for b in (first["publisher"], f"\u201c{first['title']}\u201d" if first["title"] else None) if b)
+    counts = f"{_plural(g['quotes'], 'quote')} in {_plural(g['articles'], 'article')} from {_plural(g['outlets'], 'outlet')}"
+    who = f"{first['speaker'] or 'no speaker named'}; quote {first['quote_id']}"
+    lines = [
+        f"\nQuote group {g['id']}: {counts}.",
+        f"  first appearance: {first['published'] or 'undated'}, {where or '(unknown outlet)'} [{who}]",
+    ]
+    if first.get("url"):
+        lines.append(f"  url:      {first['url']}")
+    if g["disputed_line"]:
+        lines.append(f"  {g['disputed_line']}")
+    if len(g["variants"]) > 1:
+        lines.append("  variants (against the fullest wording: [-only in the fullest-] {+only in this one+}):")
+        for var in g["variants"]:
+            seen = f"{_plural(var['articles'], 'article')} ({', '.join(p or '?' for p in var['publishers'])})"
+            text = f"\u201c{var['quote']}\u201d" if var["fullest"] else var["diff_text"]
+            lines.append(f"  - {'fullest, ' if var['fullest'] else ''}{seen}: {text}")
+    return lines
 
 
 @click.command()

@@ -34,15 +34,16 @@ def word_diff(claimed: str, stored_tokens: list[Token], stored_text: str) -> lis
     return ops
 
 
-def diff_text(ops: list[dict[str, str]]) -> str:
-    """``keep [-claimed-]{+stored+}`` rendering of :func:`word_diff`."""
+def diff_text(ops: list[dict[str, str]], old: str = "claimed", new: str = "stored") -> str:
+    """``keep [-claimed-]{+stored+}`` rendering of :func:`word_diff` (or of any word diff
+    whose sides are named ``old`` and ``new``)."""
     out: list[str] = []
     for op in ops:
         if op["op"] == "equal":
-            out.append(op["stored"])
+            out.append(op[new])
             continue
-        if op["claimed"]:
-            out.append("[-" + op["claimed"] + "-]")
-        if op["stored"]:
-            out.append("{+" + op["stored"] + "+}")
+        if op[old]:
+            out.append("[-" + op[old] + "-]")
+        if op[new]:
+            out.append("{+" + op[new] + "+}")
     return " ".join(out)

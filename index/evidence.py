@@ -6,14 +6,16 @@ dated article, in the order they were stored (``ingested_at``, then article id).
 """
 from __future__ import annotations
 
-import datetime as _dt
 import functools
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from quotes.groups import appearance_key, quote_words
+from quotes.groups import word_diff as group_word_diff
 from quotes.model import SPEECH_KINDS
 from quotes.store import Store
 
+from .compare import diff_text
 from .documents import parse_date
 from .normalize import Token
 
@@ -116,13 +118,7 @@ def chronological(store: Store, items: list[Evidence]) -> list[Evidence]:
         for e in undated:
             e.ingested_at = stored.get(e.article_id)
 
-    def key(e: Evidence) -> tuple[Any, ...]:
-        d = _published_at(e.published)
-        if d is not None:
-            return (0, d, "", e.article_id, e.quote_id)
-        return (1, _dt.datetime.min, e.ingested_at or "", e.article_id, e.quote_id)
-
-    return sorted(items, key=key)
+    return sorted(items, key=lambda e: appearance_key(e.published, e.ingested_at, e.article_id, e.quote_id))
 
 
 def article_count(items: list[Evidence]) -> int:
@@ -164,3 +160,119 @@ def source_phrase(e: Evidence) -> str:
     date = (e.published or "")[:10] if e.dated else "undated"
     bits = [f'"{e.title}"' if e.title else None, e.publisher, date]
     return ", ".join(b for b in bits if b) if (e.title or e.publisher) else f"article {e.article_id}, {date}"
+
+
+# -- the quote's group ----------------------------------------------------------------
+
+#: Wordings of a group listed at the most (the counts cover them all).
+VARIANTS_SHOWN = 10
+
+
+@dataclass
+class Variant:
+    """One wording of a group's quotation, as the articles carrying it give it."""
+
+    quote: str  # as first stored
+    quote_ids: list[int]  # every quote with these words, oldest first
+    articles: int
+    publishers: list[str | None]  # oldest first, each once
+    first_published: str | None
+    fullest: bool  # the group's fullest wording
+    # Against the fullest wording: each op's "fullest" words and this wording's ("variant").
+    diff: list[dict[str, str]] = field(default_factory=list)
+    diff_text: str | None = None
+
+
+@dataclass
+class Attribution:
+    """Who the articles of a group give the words to."""
+
+    speaker: str | None  # canonical (None: no speaker named)
+    speaker_id: int | None
+    outlets: int
+    articles: int
+
+
+@dataclass
+class GroupReport:
+    """A quote's group: the same words across articles, and where they first appeared."""
+
+    id: int
+    quotes: int
+    articles: int
+    outlets: int
+    speakers: int
+    disputed: bool  # the articles name more than one speaker for the words
+    first: Evidence  # the first appearance of any wording of the group
+    fullest: str
+    fullest_quote_id: int
+    variants: list[Variant]  # the fullest first, then the others oldest first
+    attributions: list[Attribution]  # most outlets first; no speaker named last
+    disputed_line: str | None  # "disputed attribution: 3 outlets give these words to X, 1 to Y"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def group_report(store: Store, quote_id: int) -> GroupReport | None:
+    """The group of quote ``quote_id`` (None: the store has no group for it)."""
+    gid = store.group_id_of(quote_id)
+    group = store.group(gid) if gid is not None else None
+    if gid is None or group is None:
+        return None
+    members = store.group_quotes(gid)
+    if not members:
+        return None
+    first_row = next((r for r in members if r["quote_id"] == group["earliest_quote_id"]), members[0])
+    n_words = len(quote_words(first_row["quote"]))
+    attributions = _attributions(members)
+    return GroupReport(
+        id=gid, quotes=group["quotes"], articles=group["articles"], outlets=group["outlets"],
+        speakers=group["speakers"], disputed=bool(group["disputed"]),
+        first=evidence(first_row, (0, n_words), [], None, 1.0), fullest=group["fullest"],
+        fullest_quote_id=group["fullest_quote_id"], variants=_variants(members, group), attributions=attributions,
+        disputed_line=disputed_line(attributions) if group["disputed"] else None,
+    )
+
+
+def _variants(members: list[dict[str, Any]], group: dict[str, Any]) -> list[Variant]:
+    """The group's wordings (members oldest first), the fullest first, each with its
+    word diff against the fullest."""
+    by_words: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in members:
+        by_words.setdefault(quote_words(row["quote"]), []).append(row)
+    fullest_words = quote_words(group["fullest"] or "")
+    out: list[Variant] = []
+    for ws, rows in by_words.items():
+        ops = [] if ws == fullest_words else [
+            {"op": op["op"], "fullest": op["a"], "variant": op["b"]} for op in group_word_diff(group["fullest"], rows[0]["quote"])
+        ]
+        out.append(Variant(
+            quote=rows[0]["quote"], quote_ids=[r["quote_id"] for r in rows], articles=len({r["article_id"] for r in rows}),
+            publishers=list(dict.fromkeys(r["publisher"] for r in rows)), first_published=rows[0]["published"],
+            fullest=ws == fullest_words, diff=ops, diff_text=diff_text(ops, "fullest", "variant") if ops else None,
+        ))
+    out.sort(key=lambda v: not v.fullest)  # stable: the rest stay oldest first
+    return out[:VARIANTS_SHOWN]
+
+
+def _attributions(members: list[dict[str, Any]]) -> list[Attribution]:
+    by_speaker: dict[int | None, list[dict[str, Any]]] = {}
+    for row in members:
+        by_speaker.setdefault(row["speaker_id"], []).append(row)
+    # An article without a publisher counts as an outlet of its own.
+    out = [
+        Attribution(rows[0]["speaker"], sid, len({r["publisher"] or f"article {r['article_id']}" for r in rows}),
+                    len({r["article_id"] for r in rows}))
+        for sid, rows in by_speaker.items()
+    ]
+    return sorted(out, key=lambda a: (a.speaker_id is None, -a.outlets, -a.articles))
+
+
+def disputed_line(attributions: list[Attribution]) -> str:
+    """``disputed attribution: 3 outlets give these words to X, 1 to Y`` (named speakers only)."""
+    named = [a for a in attributions if a.speaker_id is not None]
+    parts = [f"{a.outlets} to {a.speaker}" for a in named[1:]]
+    head = named[0]
+    verb = "outlet gives" if head.outlets == 1 else "outlets give"
+    return f"disputed attribution: {head.outlets} {verb} these words to {head.speaker}" + "".join(f", {p}" for p in parts)

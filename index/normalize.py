@@ -1,46 +1,15 @@
-"""Text normalisation for matching quoted words the way a reader compares them.
-
-Case, punctuation, curly or straight marks and dash styles do not matter; words do.
-"""
+"""Claimed words as verify reads them: the word rule of :mod:`quotes.words`, and runs
+of words between ellipses found in order."""
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
 
-# Apostrophe-like marks are folded to "'" so "don’t" and "don't" are one word.
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "′": "'"})
-# A dotted abbreviation ("F.B.I.", "U.S") is one word, read without its dots ("fbi").
-_WORD = re.compile(r"\w(?:\.\w)+\.?(?!\w)|\w+(?:'\w+)*")
+from quotes.words import Token, fold, tokens, words
+
+__all__ = ["Token", "find_segments", "fold", "segments", "tokens", "words"]
+
 # "...", ". . .", "…", optionally in brackets: the writer left words out.
 _ELLIPSIS = re.compile(r"\[?\s*(?:\.\s*){3,}\]?|\[?\s*…\s*\]?")
-
-
-@dataclass(frozen=True)
-class Token:
-    word: str  # normalised form
-    start: int  # offsets in the original string
-    end: int
-
-
-def fold(text: str) -> str:
-    """NFKC, case-folded, with apostrophe variants unified (length may change)."""
-    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
-
-
-def tokens(text: str) -> list[Token]:
-    """The words of ``text``, normalised, each with its offsets in ``text``."""
-    out: list[Token] = []
-    translated = text.translate(_APOSTROPHES)
-    # translate() keeps lengths (one char for one char), so offsets stay valid.
-    for m in _WORD.finditer(translated):
-        word = unicodedata.normalize("NFKC", m.group()).casefold().replace(".", "")
-        out.append(Token(word, m.start(), m.end()))
-    return out
-
-
-def words(text: str) -> list[str]:
-    return [t.word for t in tokens(text)]
 
 
 def segments(claim: str) -> list[list[str]]:

@@ -5,7 +5,9 @@ words (case, punctuation, curly or straight marks and ellipses do not matter) an
 near misses, a word-level difflib comparison. Evidence is read from SQLite, the record
 (:mod:`index.evidence`), and the evidence a verdict shows is always the quote it rests
 on: for a confirmed quote, the earliest by that speaker; for a misattributed one, the
-earliest by whoever the articles name.
+earliest by whoever the articles name. With it comes that quote's group
+(:mod:`quotes.groups`): the words' first appearance in any article, how many articles
+and outlets carried them, their variants, and whether the outlets disagree on the speaker.
 """
 from __future__ import annotations
 
@@ -24,9 +26,11 @@ from .compare import best_window, diff_text, word_diff
 from .errors import QueryError
 from .evidence import (
     Evidence,
+    GroupReport,
     article_count,
     chronological,
     evidence,
+    group_report,
     source_phrase,
     speaker_phrase,
     speech_rows,
@@ -36,7 +40,7 @@ from .normalize import Token, find_segments, segments, tokens
 from .query import NOT_SPEECH
 from .search import QuoteIndex
 
-__all__ = ["VERDICTS", "Evidence", "Verdict", "diff_text", "verify", "word_diff"]
+__all__ = ["VERDICTS", "Evidence", "GroupReport", "Verdict", "diff_text", "verify", "word_diff"]
 
 CONFIRMED, MISATTRIBUTED, ALTERED, NOT_FOUND, FOUND = "confirmed", "misattributed", "altered", "not_found", "found"
 UNATTRIBUTED, TOO_SHORT = "unattributed", "too_short"
@@ -78,6 +82,7 @@ class Verdict:
     diff_text: str | None = None
     confidence: float | None = None  # the attribution's of ``earliest`` (None: no speaker named)
     dates: str | None = None  # what "first" rests on when articles are undated
+    group: GroupReport | None = None  # the group of ``earliest``: the words across every article
 
     @property
     def ok(self) -> bool:
@@ -227,7 +232,10 @@ def verify(
         raise QueryError("nothing to verify: give the quoted words")
     check_claim_size(words, segs)
     ix = index or QuoteIndex(store.index_dir if index_dir is None else Path(index_dir))
-    return ix.retrying(lambda: _verify(store, ix, words, segs, speaker))
+    verdict = ix.retrying(lambda: _verify(store, ix, words, segs, speaker))
+    if verdict.earliest is not None:
+        verdict.group = group_report(store, verdict.earliest.quote_id)
+    return verdict
 
 
 def _verify(store: Store, ix: QuoteIndex, words: str, segs: list[list[str]], speaker: str | None) -> Verdict:

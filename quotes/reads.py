@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
+from .groups import GROUPS_TABLE, appearance_key
 from .speakers import SpeakerNames
 from .views import QUOTES_TABLE_COLUMNS, fts_rows_sql, quote_rows_sql
 
@@ -126,6 +127,39 @@ class StoreReads:
         """A number that changes whenever another connection commits to the database."""
         return int(self.db.execute("pragma data_version").fetchone()[0])
 
+    # -- quote groups -----------------------------------------------------------
+
+    def group(self, group_id: int) -> dict[str, Any] | None:
+        """The ``quote_groups`` row of ``group_id``, with the words of its fullest
+        (``fullest``) and earliest (``earliest``) wording; None when there is no such group."""
+        if GROUPS_TABLE not in self.db.table_names():
+            return None
+        cur = self.db.execute(
+            f"select g.*, fullest.text as fullest, earliest.text as earliest from {GROUPS_TABLE} g"
+            " left join quotes fullest on fullest.id = g.fullest_quote_id"
+            " left join quotes earliest on earliest.id = g.earliest_quote_id where g.id = ?",
+            [int(group_id)],
+        )
+        return next(_dicts(cur), None)
+
+    def group_quotes(self, group_id: int) -> list[dict[str, Any]]:
+        """Every quote of group ``group_id`` (rows as :meth:`quote_rows` gives them), oldest
+        first: by published date, the undated after the dated in the order they were stored."""
+        if "group_id" in self._absent_columns():
+            return []
+        ids = [r[0] for r in self.db.execute("select id from quotes where group_id = ?", [int(group_id)])]
+        rows = list(self.quote_rows(ids))
+        stored = self.articles_ingested({r["article_id"] for r in rows})
+        return sorted(rows, key=lambda r: appearance_key(r["published"], stored.get(r["article_id"]),
+                                                         r["article_id"], r["quote_id"]))
+
+    def group_id_of(self, quote_id: int) -> int | None:
+        """The group of quote ``quote_id`` (None: not speech, no such quote, or not grouped)."""
+        if "group_id" in self._absent_columns():
+            return None
+        row = self.db.execute("select group_id from quotes where id = ?", [int(quote_id)]).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
     # -- speakers ---------------------------------------------------------------
 
     def speakers(self, ids: Iterable[int] | None = None) -> Iterator[tuple[int, list[str]]]:
@@ -225,6 +259,41 @@ class StoreReads:
                 )
             ]
         return out
+
+    # -- a quote in its source --------------------------------------------------
+
+    @classmethod
+    def over(cls, conn: sqlite3.Connection, path: str) -> StoreReads:
+        """Reads over a connection already open on the database at ``path`` (a web
+        server's own, say)."""
+        reads = cls.__new__(cls)
+        reads.db, reads.path = sqlite_utils.Database(conn), path
+        return reads
+
+    def quote_source(self, quote_id: int) -> dict[str, Any] | None:
+        """The quote row of ``quote_id`` (see :meth:`quote_rows`), with how it was
+        attributed (``method``), the rest of its article's fields but the text
+        (``byline``, ``dateline``, ``doc_id``, ``ingested_at``) and the text's length in
+        characters (``article_length``); None when there is no such quote."""
+        row = next(self.quote_rows([quote_id]), None)
+        if row is None:
+            return None
+        extra = self.db.execute(
+            "select quotes.method, articles.byline, articles.dateline, articles.doc_id, articles.ingested_at,"
+            " length(articles.text) as article_length"
+            " from quotes join articles on articles.id = quotes.article_id where quotes.id = ?",
+            [quote_id],
+        )
+        return {**row, **next(_dicts(extra))}
+
+    def article_text(self, article_id: int, start: int, end: int) -> str:
+        """Characters ``start`` to ``end`` of the article's text (only those are read
+        into memory: SQLite counts text in characters, as Python does)."""
+        start = max(0, int(start))
+        row = self.db.execute(
+            "select substr(text, ?, ?) from articles where id = ?", [start + 1, max(0, int(end) - start), article_id]
+        ).fetchone()
+        return row[0] if row and row[0] is not None else ""
 
 
 def _phrase(words: Sequence[str]) -> str:

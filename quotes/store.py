@@ -1,7 +1,8 @@
-"""The SQLite store: articles, speakers and their aliases, quotes, full-text search.
+"""The SQLite store: articles, speakers and their aliases, quotes, quote groups, full-text search.
 
-Every article is written in one transaction together with its quotes and any new
-speakers, so a database never holds half an article. Articles are identified by the
+Every article is written in one transaction together with its quotes, any new
+speakers and the grouping of its quotes (:mod:`quotes.groups`), so a database never
+holds half an article. Articles are identified by the
 SHA-256 of their text: adding the same text again is a no-op.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from . import groups
 from .database import StoreError, connect_read_only, index_path_for
 from .model import Article, Quote
 from .reads import StoreReads
@@ -64,12 +66,25 @@ QUOTE_COLUMNS = {
     "confidence": float,
     "context": str,
     "continues_quote_id": int,
+    "group_id": int,
+}
+#: Quote columns that hold the id of another table's row.
+QUOTE_REFERENCES = {
+    "article_id": "articles", "speaker_id": "speakers", "continues_quote_id": "quotes", "group_id": groups.GROUPS_TABLE,
 }
 
 #: Quote columns added since the first schema: a database made before gains them, empty
 #: for the quotes it holds, when opened for writing.
-ADDED_QUOTE_COLUMNS = ("speaker_role", "antecedent_mention", "antecedent_start", "antecedent_end")
+ADDED_QUOTE_COLUMNS = ("speaker_role", "antecedent_mention", "antecedent_start", "antecedent_end", "group_id")
 
+
+#: The full-text index follows a quote's words, and only them: the trigger sqlite-utils
+#: makes fires on an update of any column, and grouping sets every quote's group_id.
+FTS_UPDATE_TRIGGER = (
+    'CREATE TRIGGER "quotes_au" AFTER UPDATE OF "text" ON "quotes" BEGIN\n'
+    '  INSERT INTO "quotes_fts" ("quotes_fts", rowid, "text") VALUES(\'delete\', old.rowid, old."text");\n'
+    '  INSERT INTO "quotes_fts" (rowid, "text") VALUES (new.rowid, new."text");\nEND'
+)
 
 PRONOUNS = {
     "he", "she", "they", "it", "we", "i", "him", "her", "them", "you",
@@ -129,6 +144,7 @@ class Store(StoreReads):
             self._migrate()
             return
         with db.conn:
+            groups.create_tables(db.conn)
             db.table("articles").create(ARTICLE_COLUMNS, pk="id", not_null={"text", "content_sha256"}, if_not_exists=True)
             db.table("articles").create_index(["content_sha256"], unique=True, if_not_exists=True)
             for col in ("publisher", "published", "doc_id"):
@@ -147,30 +163,35 @@ class Store(StoreReads):
                 QUOTE_COLUMNS,
                 pk="id",
                 not_null={"text", "article_id", "start", "end"},
-                foreign_keys=[
-                    ("article_id", "articles", "id"),
-                    ("speaker_id", "speakers", "id"),
-                    ("continues_quote_id", "quotes", "id"),
-                ],
+                foreign_keys=[(column, table, "id") for column, table in QUOTE_REFERENCES.items()],
                 if_not_exists=True,
             )
             for col in ("article_id", "speaker_id", "continues_quote_id", "kind", "method"):
                 db.table("quotes").create_index([col], if_not_exists=True)
+            groups.create_quote_indexes(db.conn)
         if "quotes_fts" not in db.table_names():
             db.table("quotes").enable_fts(["text"], tokenize="porter", create_triggers=True)
+        self._ensure_fts_trigger()
         self._ensure_views()
 
     def _migrate(self) -> None:
         """Bring a database made by an earlier version up to the current schema."""
         db = self.db
+        if groups.GROUPS_TABLE not in db.table_names() or groups.KEYS_TABLE not in db.table_names():
+            with db.conn:
+                groups.create_tables(db.conn)
         if any(c not in db["quotes"].columns_dict for c in ADDED_QUOTE_COLUMNS):
             self._add_quote_columns()
         with db.conn:
+            groups.create_quote_indexes(db.conn)
             # Earlier versions called every quoted span that is not speech "scare".
             changed = db.execute("update quotes set kind = 'term' where kind = 'scare'").rowcount
         if changed:
             set_sync_pending(self, True)  # their index documents are out of date: the next ingest rewrites them
+        self._ensure_fts_trigger()
         self._ensure_views()
+        if groups.has_ungrouped(db.conn):  # quotes stored before groups: grouped now, a batch at a time
+            groups.group_ungrouped(db.conn, _now())
 
     def _add_quote_columns(self) -> None:
         """Add the missing ADDED_QUOTE_COLUMNS in one transaction: all or none."""
@@ -180,8 +201,20 @@ class Store(StoreReads):
             # Read again inside the write lock: another process may have added them.
             have = self.db["quotes"].columns_dict
             for name in ADDED_QUOTE_COLUMNS:
-                if name not in have:
+                if name in have:
+                    continue
+                if name in QUOTE_REFERENCES:  # add_column would declare the reference by rebuilding the table
+                    conn.execute(f"alter table quotes add column [{name}] integer references [{QUOTE_REFERENCES[name]}]([id])")
+                else:
                     self.db.table("quotes").add_column(name, QUOTE_COLUMNS[name])
+
+    def _ensure_fts_trigger(self) -> None:
+        db = self.db
+        row = db.execute("select sql from sqlite_master where type = 'trigger' and name = 'quotes_au'").fetchone()
+        if row and row[0] != FTS_UPDATE_TRIGGER:
+            with db.conn:
+                db.execute("drop trigger quotes_au")
+                db.execute(FTS_UPDATE_TRIGGER)
 
     def _ensure_views(self) -> None:
         db = self.db
@@ -262,6 +295,7 @@ class Store(StoreReads):
                 ],
             )
             quote_ids.append(_row_id(cur))
+        groups.group_quotes(conn, quote_ids, now)
         return AddResult(article_id, True, quote_ids)
 
     def _resolve_speakers(self, conn: sqlite3.Connection, quotes: Sequence[Quote]) -> list[int | None]:

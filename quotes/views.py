@@ -6,7 +6,8 @@ a database for writing.
 - ``quotes_view``: each quotation (speech: kinds direct and partial) with its speaker
   and source article, for browsing, and the evidence for the speaker: the mention as
   written and, for a pronoun or description, the mention of the name it was resolved
-  to (``antecedent_mention``), each with its offsets in the article text. Titles,
+  to (``antecedent_mention``), each with its offsets in the article text, and the
+  quote's group (``group_id``: the same words in other articles). Titles,
   terms and other quoted spans stay in the ``quotes`` table, with their kind.
 - ``quote_search``: the same columns plus the full-text ``rank``, for ranked search.
   It starts from ``quotes_fts`` and exposes the FTS5 table's hidden column (named
@@ -45,6 +46,7 @@ QUOTE_COLUMNS: list[tuple[str, str]] = [
     ("quotes.antecedent_start", "antecedent_start"),
     ("quotes.antecedent_end", "antecedent_end"),
     ("quotes.context", "context"),
+    ("quotes.group_id", "group_id"),
 ]
 
 

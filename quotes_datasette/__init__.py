@@ -7,7 +7,10 @@
   count of the browsing view (:mod:`.routing`).
 - Adds ``/-/quotes``, a Whoosh-backed search page with filters and facet counts,
   and ``/-/quotes/verify``, the fact-checker's verdict for a quotation, both with
-  a ``.json`` form (:mod:`.pages`, run in :mod:`.workers`).
+  a ``.json`` form (:mod:`.pages`, run in :mod:`.workers`); ``/-/quotes/quote/ID``,
+  a quote in its article with its parts marked (:mod:`.quote_page`), and
+  ``/-/quotes/group/ID``, every appearance of one quotation (:mod:`.group_page`),
+  linked from the quote and group ids in Datasette's own tables.
 
 Which served databases are quotes databases, and where each one's index is, is
 decided in :mod:`.databases`; the hooks themselves are in :mod:`.hooks`, and are
@@ -29,6 +32,7 @@ from .hooks import (
     get_metadata,
     menu_links,
     register_routes,
+    render_cell,
 )
 
 __all__ = [
@@ -39,4 +43,5 @@ __all__ = [
     "is_quotes_database",
     "menu_links",
     "register_routes",
+    "render_cell",
 ]

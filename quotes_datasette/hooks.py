@@ -8,14 +8,16 @@ from datasette.filters import FilterArguments
 from datasette.utils.asgi import Request
 
 from .databases import SEARCH_VIEW, quotes_database_names
+from .group_page import group_view
 from .metadata import get_metadata, raw_search_mode
-from .pages import search_view, verify_view
+from .pages import id_cell, search_view, verify_view
+from .quote_page import quote_view
 from .routing import ASGIApp, quotes_guard
 
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
-__all__ = ["asgi_wrapper", "filters_from_request", "get_metadata", "menu_links", "register_routes"]
+__all__ = ["asgi_wrapper", "filters_from_request", "get_metadata", "menu_links", "register_routes", "render_cell"]
 
 
 @hookimpl
@@ -69,4 +71,13 @@ def register_routes() -> list[tuple[str, Any]]:
     return [
         (r"^/-/quotes(\.(?P<format>json))?$", search_view),
         (r"^/-/quotes/verify(\.(?P<format>json))?$", verify_view),
+        (r"^/-/quotes/quote/(?P<quote_id>[0-9]{1,20})(\.(?P<format>json))?$", quote_view),
+        (r"^/-/quotes/group/(?P<group_id>[0-9]{1,20})(\.(?P<format>json))?$", group_view),
     ]
+
+
+@hookimpl
+def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Datasette) -> Any:
+    """A quote's id in the ``quotes`` table and the quote views links to its quote page,
+    a group's id in the quote views and ``quote_groups`` to its group page."""
+    return id_cell(datasette, database, table, column, value)

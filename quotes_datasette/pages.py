@@ -1,13 +1,19 @@
 """The plugin's own pages: ``/-/quotes``, a Whoosh-backed search with filters and facet
 counts, and ``/-/quotes/verify``, the fact-checker's verdict for a quotation, both with a
 ``.json`` form. The index work runs in worker processes (:mod:`quotes_datasette.workers`).
+
+Also what every page of the plugin shares: the database it works on (:func:`target`),
+reading it through the store on the server's own connection (:func:`read`), the URLs
+of the quote and group pages, and the links to them from Datasette's tables
+(:func:`id_cell`).
 """
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import sqlite3
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
 from datasette.utils.asgi import Request, Response
@@ -18,7 +24,11 @@ from .databases import database_index_dir, plugin_config, quotes_database_names
 if TYPE_CHECKING:
     from datasette.app import Datasette
 
+    from quotes.reads import StoreReads
+
     from .workers import Workers
+
+T = TypeVar("T")
 
 FILTERS = ("speaker", "publisher", "since", "until", "kind")
 PAGE_SIZE = 20
@@ -72,6 +82,28 @@ async def _run(datasette: Datasette, request: Request, job: str, index_dir: Path
         raise PageError("the client went away", 499) from None
 
 
+async def read(datasette: Datasette, name: str, fn: Callable[[StoreReads], T]) -> T:
+    """``fn(reads)`` on database ``name``'s own connection, in Datasette's SQL threads and
+    under its SQL time limit (counted as ``quotes serve`` counts it)."""
+    db = datasette.databases[name]
+    limit_ms = datasette.setting("sql_time_limit_ms")
+
+    def run(conn: sqlite3.Connection) -> T:
+        from quotes.reads import StoreReads
+
+        from .serve import cpu_time_limit
+
+        with cpu_time_limit(conn, limit_ms):
+            return fn(StoreReads.over(conn, db.path))
+
+    try:
+        return await db.execute_fn(run)
+    except sqlite3.OperationalError as e:
+        if "interrupted" in str(e):
+            raise PageError("Reading the database took too long", 503) from None
+        raise PageError(f"Cannot read the database: {e}", 500) from None
+
+
 def _url(datasette: Datasette, path: str, params: Mapping[str, Any]) -> str:
     query = urlencode([(k, v) for k, v in params.items() if v not in (None, "")])
     return datasette.urls.path(path) + (f"?{query}" if query else "")
@@ -99,8 +131,41 @@ def mark_spans(text: str, spans: list[list[int]]) -> Markup:
     return Markup("".join(out))
 
 
+def quote_page_url(datasette: Datasette, quote_id: Any) -> str:
+    """The quote page: the quote in its article (:mod:`quotes_datasette.quote_page`)."""
+    return datasette.urls.path(f"/-/quotes/quote/{int(quote_id)}")
+
+
+def group_page_url(datasette: Datasette, group_id: Any) -> str:
+    """The group page: every appearance of one quotation (:mod:`quotes_datasette.group_page`)."""
+    return datasette.urls.path(f"/-/quotes/group/{int(group_id)}")
+
+
+#: (table or view, column) of the cells that hold a quote's id, and a group's id (the
+#: quotes table's group_id is a foreign key, linked by Datasette to the group's row).
+ID_CELLS = {
+    ("quotes", "id"): quote_page_url, ("quotes_view", "quote_id"): quote_page_url,
+    ("quote_search", "quote_id"): quote_page_url, ("quotes_view", "group_id"): group_page_url,
+    ("quote_search", "group_id"): group_page_url, ("quote_groups", "id"): group_page_url,
+}
+
+
+def id_cell(datasette: Datasette, database: str, table: str | None, column: str, value: Any) -> Markup | None:
+    """A quote's or a group's id in the pages' database's own tables, as a link to its page."""
+    page_url = ID_CELLS.get((table or "", column))
+    if page_url is None or not isinstance(value, int):
+        return None
+    try:
+        if target(datasette)[0] != database:
+            return None
+    except PageError:
+        return None
+    return Markup(f'<a href="{escape(page_url(datasette, value))}" class="quotes-page-link">{value}</a>')
+
+
 def _links(datasette: Datasette, db_name: str, quote_id: Any, article_id: Any) -> dict[str, str | None]:
     return {
+        "page_url": quote_page_url(datasette, quote_id) if quote_id is not None else None,
         "quote_url": datasette.urls.row(db_name, "quotes", str(quote_id)) if quote_id is not None else None,
         "article_url": datasette.urls.row(db_name, "articles", str(article_id)) if article_id is not None else None,
     }
@@ -199,6 +264,8 @@ async def verify_view(datasette: Datasette, request: Request) -> Response:
                 {**_evidence(datasette, name, e, first), "sureness": sureness(e.get("confidence"), e.get("similarity"))}
                 for e in verdict.get("evidence") or []
             ]
+            if verdict.get("group"):
+                context["group_url"] = group_page_url(datasette, verdict["group"]["id"])
             context["sureness"] = sureness(verdict.get("confidence"), verdict.get("similarity"))
             if context["sureness"] and not verdict.get("evidence"):
                 context["sureness"] += " (the closest stored quote)"
@@ -213,6 +280,8 @@ async def verify_view(datasette: Datasette, request: Request) -> Response:
                 {**e, **{k: v for k, v in ev.items() if k.endswith("_url")}}
                 for e, ev in zip(verdict.get("evidence") or [], context["evidence"])
             ]}
+            if verdict.get("group"):
+                verdict["group"] = {**verdict["group"], "group_url": context["group_url"]}
         return Response.json({"ok": True, "words": words, "speaker": speaker or None, "verdict": verdict})
     context["json_url"] = _url(datasette, "/-/quotes/verify.json", {"words": words, "speaker": speaker})
     context["search_url"] = datasette.urls.path("/-/quotes")

@@ -1,11 +1,13 @@
 """A real browser against a real server: `quotes serve` in a subprocess, headless Chromium."""
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,9 +55,9 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> No
     raise RuntimeError(f"quotes serve did not answer at {url}")
 
 
-@pytest.fixture
-def server(db_path):
-    build_database(db_path)
+@contextlib.contextmanager
+def serving(db_path: Path) -> Iterator[str]:
+    """``quotes serve`` of ``db_path`` in a subprocess, until the block ends: its base URL."""
     port = free_port()
     proc = subprocess.Popen(
         [*quotes_command(), "serve", "--db", str(db_path), "--port", str(port)],
@@ -74,6 +76,13 @@ def server(db_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.fixture
+def server(db_path):
+    build_database(db_path)
+    with serving(db_path) as base:
+        yield base
 
 
 @pytest.fixture
@@ -145,3 +154,77 @@ def test_browse_search_and_verify(server, page, tmp_path, db_path):
 
     for name in ("table.png", "ranked.png", "search.png", "verify.png"):
         assert (tmp_path / name).stat().st_size > 10_000
+
+
+@pytest.fixture
+def pier_server(tmp_path):
+    """``quotes serve`` on the articles of the quote page's tests, stored by ``quotes ingest``."""
+    from test_quote_page import ingest
+
+    with serving(ingest(tmp_path)) as base:
+        yield base
+
+
+def test_quote_page_marks_the_quote_in_its_article(pier_server, page, tmp_path):
+    from test_quote_page import PIER
+
+    # from a search result to the quote in its article
+    page.goto(pier_server + "/-/quotes?q=repairs")
+    page.click("a.quotes-page-link")
+    page.wait_for_url("**/-/quotes/quote/*")
+    marks = page.locator("#article-text mark")
+    assert [(m.get_attribute("class"), m.inner_text()) for m in marks.all()] == [
+        ("antecedent", "Lopez"), ("quote", "The repairs took eleven weeks,"), ("speaker", "she"), ("cue", "said"),
+    ]
+    # the marks stand in the article's own text, which reads as it was written, up to
+    # the paragraph after the quote's
+    assert page.inner_text("#article-text") == PIER[: PIER.index("\n\n\u201cWe will")] + "\u2026"
+    assert page.locator("#article-text mark.quote").evaluate("m => getComputedStyle(m).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert "resolved to \u201cLopez\u201d" in page.inner_text(".quotes-facts")
+    page.screenshot(path=str(tmp_path / "quote.png"), full_page=True)
+    assert (tmp_path / "quote.png").stat().st_size > 10_000
+
+    # a title is not a quote by anyone
+    page.goto(pier_server + "/-/quotes?q=%22long+night%22&kind=any")
+    page.click("a.quotes-page-link")
+    page.wait_for_url("**/-/quotes/quote/*")
+    assert [(m.get_attribute("class"), m.inner_text()) for m in page.locator("#article-text mark").all()] == [
+        ("title", "The Long Night")]
+    assert "Not speech: a title" in page.inner_text("#quote-kind")
+
+
+@pytest.fixture
+def bridge_server(tmp_path):
+    """``quotes serve`` on one quotation in five outlets, stored by ``quotes ingest``."""
+    from test_quote_page import bridge_articles, ingest
+
+    with serving(ingest(tmp_path, bridge_articles())) as base:
+        yield base
+
+
+def test_group_page_lists_the_appearances_in_order(bridge_server, page, tmp_path):
+    from test_quote_page import BRIDGE_ORDER
+
+    page.goto(bridge_server + "/-/quotes?q=passengers")
+    page.click("a.quotes-page-link")
+    page.wait_for_url("**/-/quotes/quote/*")
+    assert [(m.get_attribute("class"), m.inner_text()) for m in page.locator("#article-text mark").all()] == [
+        ("quote", "The new bridge will carry its first passengers before the winter comes,"),
+        ("cue", "said"), ("speaker", "engineer Tom Okafor"),
+    ]
+    assert "Disputed attribution" in page.inner_text("#quote-group")
+
+    page.click("text=Every appearance, oldest first")
+    page.wait_for_url("**/-/quotes/group/*")
+    assert page.locator(".quotes-appearance-outlet").all_inner_texts() == BRIDGE_ORDER
+    assert page.locator(".quotes-appearance-date").all_inner_texts()[-1] == "undated"
+    assert "after the dated ones" in page.inner_text("#group-order")
+    assert page.locator(".quotes-diff del").all_inner_texts() == ["before the winter comes", "trains"]
+    assert page.locator(".quotes-diff ins").all_inner_texts() == ["passengers"]
+    page.screenshot(path=str(tmp_path / "group.png"), full_page=True)
+    assert (tmp_path / "group.png").stat().st_size > 10_000
+
+    # each appearance opens in its own article, marked
+    page.locator("a.quotes-page-link").nth(2).click()
+    page.wait_for_url("**/-/quotes/quote/*")
+    assert page.locator("#article-text mark.quote").inner_text() == "The new bridge will carry its first trains,"
