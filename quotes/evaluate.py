@@ -35,7 +35,7 @@ from .model import SPEECH_KINDS, Article, Quote
 _EDGE = " \t\r\n\u00a0.,;:!?\"'“”‘’«»`()[]{}—–-…"
 _TOKEN = re.compile(r"\w+")
 _POSSESSIVE = re.compile(r"['’]s?\b")  # "Clinton's" is the name Clinton
-THRESHOLDS = (0.5, 0.7, 0.9)
+THRESHOLDS = (0.5, 0.7, 0.8, 0.9, 0.95)
 
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .evaluate import (
+    THRESHOLDS,
     Report,
     article_from_row,
     bundled_extractor,
@@ -48,6 +49,7 @@ class SpanReport:
     by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [found, speaker right]
     by_basis: dict[str, list[int]] = field(default_factory=dict)
     by_type: dict[str, list[int]] = field(default_factory=dict)  # non-speech type -> [spans, rejected]
+    by_threshold: dict[float, list[int]] = field(default_factory=dict)  # t -> [found at >= t, speaker right]
     errors: list[dict[str, Any]] = field(default_factory=list)
     groups: dict[str, SpanReport] = field(default_factory=dict)  # the same figures for each group of articles
 
@@ -76,6 +78,10 @@ class SpanReport:
             "speaker_accuracy_by_kind": {k: {"found": a, "accuracy": ratio(b, a)} for k, (a, b) in sorted(self.by_kind.items())},
             "speaker_accuracy_by_basis": {k: {"found": a, "accuracy": ratio(b, a)} for k, (a, b) in sorted(self.by_basis.items())},
             "non_speech_rejected_by_type": {k: {"spans": a, "rejected": ratio(b, a)} for k, (a, b) in sorted(self.by_type.items())},
+            "at_confidence": {
+                str(t): {"found": a, "speaker_accuracy": ratio(b, a), "kept": ratio(a, self.found)}
+                for t, (a, b) in sorted(self.by_threshold.items())
+            },
             "articles_per_second": round(self.articles / self.seconds, 1) if self.seconds else None,
         }
 
@@ -148,6 +154,11 @@ def _score_spans(rep: SpanReport, row: dict[str, Any], preds: list[Quote], secon
             stat = table.setdefault(key, [0, 0])
             stat[0] += 1
             stat[1] += ok
+        for t in THRESHOLDS:
+            if q.confidence >= t:
+                stat = rep.by_threshold.setdefault(t, [0, 0])
+                stat[0] += 1
+                stat[1] += ok
         if ok:
             rep.speaker_right += 1
         elif keep_errors:

@@ -20,20 +20,18 @@ apart.
 from __future__ import annotations
 
 import argparse
-import math
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .evaluate import article_from_row, overlaps_enough, read_jsonl, trim
-from .evaluate_spans import covers, fitting_half
-from .extract import extract, places
+from .evaluate import article_from_row, overlaps_enough, trim
+from .evaluate_spans import covers
+from .extract import extract, logistic, places
 from .extract.layout import analyse
+from .extract.logistic import Example
 from .extract.speech import MODEL_FILE, ArticleWords, SpeechModel, features
+from .fitting import add_data_arguments, training_data, write_model
 from .model import Quote
-
-Example = tuple[dict[str, float], int]
 
 
 def _read(row: dict[str, Any]) -> tuple[str, list[Quote], list[dict[str, float]]]:
@@ -77,38 +75,14 @@ def span_examples(rows: Iterable[dict[str, Any]]) -> list[Example]:
 
 def fit(data: list[Example], *, l2: float = 1e-3, rate: float = 0.5, steps: int = 600,
         min_count: int = 3, recall: float = 0.96) -> SpeechModel:
-    counts: dict[str, int] = {}
-    for feats, _ in data:
-        for k in feats:
-            counts[k] = counts.get(k, 0) + 1
-    names = sorted(k for k, c in counts.items() if c >= min_count)
-    index = {k: i for i, k in enumerate(names)}
-    rows = [([(index[k], v) for k, v in feats.items() if k in index], y) for feats, y in data]
-    pos = sum(y for _, y in rows)
-    neg = len(rows) - pos
-    weight = {1: len(rows) / (2 * pos), 0: len(rows) / (2 * neg)}
-    total = sum(weight[y] for _, y in rows)
-    w = [0.0] * len(names)
-    b = 0.0
-    for _ in range(steps):
-        grad = [0.0] * len(names)
-        gb = 0.0
-        for xs, y in rows:
-            z = b + sum(w[i] * v for i, v in xs)
-            p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
-            err = (p - y) * weight[y]
-            gb += err
-            for i, v in xs:
-                grad[i] += err * v
-        for i in range(len(w)):
-            w[i] -= rate * (grad[i] / total + l2 * w[i])
-        b -= rate * gb / total
-    model = SpeechModel({k: w[i] for k, i in index.items()}, b, 0.5)
+    weights, bias = logistic.fit(data, l2=l2, rate=rate, steps=steps, min_count=min_count, balanced=True)
+    model = SpeechModel(weights, bias, 0.5)
     scores = sorted(model.probability(feats) for feats, y in data if y == 1)
     cut = scores[int((1 - recall) * len(scores))] if scores else 0.5
     model.threshold = min(0.5, cut)
     model.meta = {
-        "fitted_on": "PolNeAR train", "examples": len(rows), "speech": pos, "not_speech": neg,
+        "fitted_on": "PolNeAR train", "examples": len(data), "speech": sum(y for _, y in data),
+        "not_speech": sum(1 for _, y in data if not y),
         "l2": l2, "steps": steps, "min_count": min_count, "train_recall_target": recall,
     }
     return model
@@ -125,26 +99,12 @@ def report(model: SpeechModel, data: list[Example]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("train", type=Path, help="polnear.train.jsonl")
-    parser.add_argument("--output", type=Path, default=Path(__file__).parent / "extract" / MODEL_FILE)
+    add_data_arguments(parser, Path(__file__).parent / "extract" / MODEL_FILE)
     parser.add_argument("--recall", type=float, default=0.96, help="speech recall to keep on the training examples")
-    parser.add_argument("--spans", type=Path, help="realnews.dev.jsonl: its fitting half joins the training data")
-    parser.add_argument("--spans-weight", type=int, default=10, help="times each of those examples counts")
     args = parser.parse_args(argv)
-    data = examples(read_jsonl(args.train))
-    fitted: list[str] = []
-    if args.spans is not None:
-        rows = [r for r in read_jsonl(args.spans) if fitting_half(str(r.get("doc_id")))]
-        fitted = sorted(str(r.get("doc_id")) for r in rows)
-        data += span_examples(rows) * args.spans_weight
+    data, fitted = training_data(args, examples, span_examples)
     model = fit(data, recall=args.recall)
-    if fitted:
-        model.meta["fitted_on"] = f"PolNeAR train + {len(fitted)} articles of {args.spans.name} (weight {args.spans_weight})"
-        model.meta["spans_weight"] = args.spans_weight
-        model.meta["fitted_articles"] = fitted
-    args.output.write_text(model.to_json(), encoding="utf-8")
-    print(report(model, data), file=sys.stderr)
-    print(f"wrote {args.output}", file=sys.stderr)
+    write_model(model, args, fitted, report(model, data))
     return 0
 
 

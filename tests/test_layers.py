@@ -9,8 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "quotes" / "extract"
 #: The stages in order; a module may import only those before it (and quotes.model).
-STAGES = ["lexicon", "marks", "layout", "names", "document", "mentions", "resolution", "cascade",
-          "attribute", "speech", "pipeline", "__init__"]
+STAGES = ["lexicon", "logistic", "marks", "layout", "names", "document", "mentions", "resolution", "cascade",
+          "attribute", "speech", "confidence", "pipeline", "__init__"]
 
 
 def imports(path: Path) -> set[str]:

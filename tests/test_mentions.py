@@ -47,6 +47,9 @@ def found(doc, finder, words: str):
         # any verb speaks for a name after the quote, not for any noun phrase
         ('"We are ready," Maria Lopez beamed.', ("Maria Lopez", "beamed", "named-subject", None)),
         ('"We are ready," the balloons cascaded down.', None),
+        # ... but a verb after "is" or "was" is a state, not the quote's cue
+        ('"We are ready," Maria Lopez was delighted to hear.', None),
+        ('As the town prepares for what Lopez called "the busiest summer yet," the mayor is intrigued.', None),
         ('When Lopez wrapped up — "We are ready!" — the balloons cascaded down.', None),
     ],
 )
@@ -69,6 +72,10 @@ PRE, AFTER, COLON, TRANSCRIPT = mentions.pre, mentions.after_cue, mentions.colon
         # "X said that Y told her ...": X reports the quote
         (PRE, 'Maria Lopez said that Tom Baker told her "we are ready."', ("Maria Lopez", "said", "sentence-cue")),
         (PRE, 'The ferry left "when we were ready."', None),
+        # "as", "after" and "while" join clauses too: "she" after them is a subject
+        (PRE, 'The ferry left as she said, "We are ready."', ("she", "said", "pronoun")),
+        (PRE, 'The crowd cheered after he told them, "We are ready."', ("he", "told", "pronoun")),
+        (PRE, 'Maria Lopez stood with him and said: "We are ready."', ("Maria Lopez", "said", "sentence-cue")),
         # a cue later in the sentence
         (AFTER, '"We are ready" is what she said.', ("she", "said", "pronoun")),
         (AFTER, 'The bridge is "nearly ready," according to Maria Lopez.', ("Maria Lopez", "according to", "according-to")),

@@ -190,6 +190,37 @@ def test_expand_an_acronym_the_article_defines(document, name, expected):
     assert expand(doc, name) == expected
 
 
+@pytest.mark.parametrize(
+    "text, name, expected",
+    [
+        # the initials of a run of its words: "CDC" for the Centers for Disease Control
+        ("The Freedonian Centers for Harbour Safety and Inspection said on Friday that it was watching.",
+         "the HSI", "Freedonian Centers for Harbour Safety and Inspection"),
+        ("The Freedonian Centers for Harbour Safety and Inspection said on Friday that it was watching.",
+         "CHS", "Freedonian Centers for Harbour Safety and Inspection"),
+        # two organisations with those initials: left as written
+        ("The Freedonian Centers for Harbour Safety met. The Ruritanian Council for Harbour Safety did not.",
+         "CHS", "CHS"),
+        # two letters are too few to tell an organisation by a part of its name
+        ("The Freedonian Centers for Harbour Safety said on Friday that it was watching.", "HS", "HS"),
+    ],
+)
+def test_expand_an_acronym_of_a_run_of_the_name(document, text, name, expected):
+    assert expand(document(text), name) == expected
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("The Department of Harbours and Fisheries said the pier is safe.", "Department of Harbours and Fisheries"),
+        ("The Freedonian Institutes of Marine Health said the pier is safe.", "Freedonian Institutes of Marine Health"),
+    ],
+)
+def test_an_organisations_name_runs_over_of_and_and(document, text, name):
+    doc = document(text)
+    assert doc.names.entities[name].kind == "organisation"
+
+
 def test_gender_learned_from_the_pronouns_after_a_lone_mention(document):
     # "Robin" says nothing of gender; the article's "she" after each mention does
     text = ("The port hired Robin Vale in May. Vale said she would stay. Robin Vale later wrote that she "

@@ -12,9 +12,13 @@ and attributed to a speaker. Pure Python.
 6. ``resolution``: a mention to a canonical person or organisation name (pronouns,
    descriptions, surnames, acronyms), with ``names`` parsing and gathering the
    article's names and ``lexicon`` holding the word lists;
-7. ``attribute``: the ``Quote`` records (speaker, method, kind, confidence);
+7. ``attribute``: the ``Quote`` records (speaker, mention, cue, method, kind);
 8. ``speech``: the speech-or-not model (``speech_model.json``; refit with
-   ``python -m quotes.fit_speech``) that sets the kind of spans that are not speech.
+   ``python -m quotes.fit_speech``) that sets the kind of spans that are not speech;
+9. ``confidence``: how sure each attribution is, a calibrated probability that the
+   speaker is right (``speaker_model.json``; refit with ``python -m quotes.fit_speaker``).
+
+``logistic`` holds the model both learned stages use.
 
 Each stage imports only the stages before it (and ``quotes.model``).
 """

@@ -3,8 +3,8 @@
 In: the article text, its ``Layout`` and its quoted ``Span``s. Out: one ``Quote`` per
 span attributed (``cascade.attributable``), in text order, with its speaker mention and
 offsets, cue, method, canonical speaker, role and kind of speaker, the kind of quote
-(``kind_of``: direct, partial or term) and a ``confidence`` (``CONFIDENCE``: the
-measured accuracy of its method). The stages: ``document.Document`` reads the text,
+(``kind_of``: direct, partial or term); how sure each is (``confidence``) comes after
+speech is told from the rest. The stages: ``document.Document`` reads the text,
 ``cascade.find_mentions`` finds a candidate mention for each span with the finders of
 ``mentions``, and ``resolution.resolve`` turns each mention into a name.
 """
@@ -20,27 +20,13 @@ from .marks import Span
 from .mentions import Found, owned_noun
 from .resolution import antecedent, resolve
 
-# Confidence by method: the share of quotes attributed that way whose speaker was right,
-# measured on a development corpus of news articles (see quotes/evaluate.py), rounded.
-CONFIDENCE = {
-    "post-posed": 0.98,
-    "named-subject": 0.96,
-    "pronoun": 0.95,
-    "according-to": 0.92,
-    "paragraph-carry": 0.92,
-    "colon": 0.9,
-    "transcript": 0.85,
-    "sign-off": 0.85,
-    "description": 0.85,
-    "continued": 0.82,
-    "sentence-cue": 0.79,
-    "previous-quote": 0.72,
-    "sentence-subject": 0.67,
-    "previous-sentence": 0.57,
-    "previous-paragraph": 0.62,
-    "none": 0.1,
-}
-_WEAK_METHODS = {"sentence-subject", "paragraph-carry", "sentence-cue", "previous-sentence", "previous-paragraph"}
+#: The methods that find a speaker, from the surest cue to the weakest fallback (how sure
+#: each attribution is, ``confidence``, is set later from these and more: see ``confidence``).
+METHODS = (
+    "post-posed", "named-subject", "pronoun", "according-to", "paragraph-carry", "colon", "transcript",
+    "sign-off", "description", "continued", "sentence-cue", "previous-quote", "sentence-subject",
+    "previous-sentence", "previous-paragraph", "none",
+)
 _THAT_END_RE = re.compile(r"\b(?:that)$")
 
 
@@ -91,7 +77,6 @@ def attribute(text: str, layout: Layout, spans: list[Span]) -> list[Quote]:
                 q.method = "description"
         else:
             q.method = "none"
-        q.confidence = confidence(q, f)
         if sp.continues is not None and sp.continues in index_of_span:
             q.continues = index_of_span[sp.continues]
         quotes.append(q)
@@ -116,19 +101,3 @@ def kind_of(doc: Document, sp: Span, ss: int, se: int, f: Found | None) -> str:
     if f is None and len(inner.split()) <= 4:
         return "term"
     return "partial"
-
-
-def confidence(q: Quote, f: Found | None) -> float:
-    """The method's measured accuracy, lowered where the evidence is thinner."""
-    if f is None:
-        return CONFIDENCE["none"]
-    c = CONFIDENCE.get(q.method or "none", 0.5)
-    if q.speaker is None and q.method in ("pronoun", "description"):
-        c -= 0.1
-    if q.kind == "partial" and len(q.text.split()) <= 3 and q.method in _WEAK_METHODS:
-        # a short fragment with no speech verb of its own is as often a scare quote or a
-        # title as a quotation
-        c = min(c, 0.45)
-    if q.kind == "term":
-        c = min(c, 0.3)
-    return round(max(0.01, min(0.99, c)), 2)

@@ -198,6 +198,7 @@ ORG_WORDS = set(
     AFP NBC CBS ABC MSNBC NPR PBS RNC DNC GOP EU UN U.N. IMF WHO ISIS County City District
     Township Province Headquarters Federation Society Conference Caucus Academy
     Robotics Technologies Technology Labs Laboratories Systems Networks Studios Games
+    Centers Centres Institutes Academies Sciences
     Entertainment Productions Pictures Records Pharmaceuticals Therapeutics Capital
     Ventures Holdings Partners Industries Enterprises Solutions Software Electronics
     Communications Energy Airways Railways Institution Museum Library Hospital Clinic

@@ -42,6 +42,7 @@ from .lexicon import (
 from .marks import Span
 from .names import clean_role, parse
 
+_SUBJECT_PRONOUNS = {"he", "she", "they", "we", "i"}
 _PREPS = {
     "to", "with", "in", "for", "from", "by", "of", "about", "at", "on", "against", "than",
     "like", "toward", "towards", "into", "over", "under", "between", "among", "behind",
@@ -98,6 +99,7 @@ _NAME_CLOSE_RE = re.compile(r"\s*(?:[,.;]|$)")
 _PUNCT_NEXT_RE = re.compile(r"\s*[.,;]")
 _ROLE_WORDS_RE = re.compile(r"(?:[A-Za-z][\w’'\-]*\s+){1,3}")
 _COMMA_VERB_RE = re.compile(r"[^.!?#;]{1,120}?,\s*([a-z]+)\s+")
+_AUX_END_RE = re.compile(r"\b(?:is|was|are|were|be|been|being|am|has|have|had|seems|seemed|looked|looks|felt|feels|got|gets|became|becomes)$")
 _ED_VERB_RE = re.compile(r"((?:the |a |an |his |her |their )?[\w’'.\- ]{1,60}?) (?:also |then |later )?([a-z]+ed)\b")
 _ADJACENT_RE = re.compile(r"[\s\w’'\.\-,]{0,60}?(?:that|:|,)?\s*")
 _THAT_ONLY_RE = re.compile(r"[\s,:]*(?:that\s*)?")
@@ -120,7 +122,7 @@ _CAP_NEXT_RE = re.compile(r"\s+[A-Z]")
 class Found:
     """A candidate speaker mention: ``text[start:end]``, the ``cue`` as written ("said",
     "told CNN", "according to", ":") at ``cue_pos``, the ``role`` an appositive gave it,
-    and the ``method`` that found it (the keys of ``attribute.CONFIDENCE``)."""
+    and the ``method`` that found it (one of ``attribute.METHODS``)."""
 
     start: int
     end: int
@@ -229,7 +231,9 @@ def post(doc: Document, sp: Span, se: int, opens_clause: bool = True) -> Found |
             f.cue, f.cue_pos = lm.group(1), q + lm.start(1)
             return f
     gm = _ED_VERB_RE.match(m[q:lim])
-    if gm and gm.group(2) not in ("used", "based", "called", "named", "titled", "dubbed", "labeled", "accused", "aimed"):
+    if gm and gm.group(2) not in ("used", "based", "called", "named", "titled", "dubbed", "labeled", "accused", "aimed") and not (
+        _AUX_END_RE.search(gm.group(1))  # "the former Speaker is intrigued": a state, not a cue
+    ):
         toks = tokens(m, q, q + len(gm.group(1)))
         f = _np_end(doc, toks, len(toks) - 1, loose=True) if toks else None
         if f and f.start == q and (f.method != "description" or has_head(doc, f)):
@@ -553,8 +557,8 @@ def _np_end(doc: Document, toks: list[tuple[int, int, str]], i: int, loose: bool
     t = toks[i][2]
     low = t.lower()
     if low in _PRONOUNS or low == "which" and i > 0 and is_cap(toks[i - 1 if toks[i - 1][2] != "," else max(i - 2, 0)][2]):
-        if i > 0 and toks[i - 1][2].lower() in _PREPS:
-            return None
+        if i > 0 and toks[i - 1][2].lower() in _PREPS and low not in _SUBJECT_PRONOUNS:
+            return None  # "with him", not "as she said": "as", "after" and "while" also join clauses
         f = Found(toks[i][0], toks[i][1], None, None, None, "pronoun")
         if low in ("who", "which") and i > 0:
             k = i - 2 if toks[i - 1][2] == "," else i - 1

@@ -483,12 +483,14 @@ def _not_a_person(men: Mention) -> Mention:
 
 
 _OF_RE = re.compile(r"[ \t\u00a0]+(?:of|for)(?:[ \t\u00a0]+the)?[ \t\u00a0]+$")
+_AND_RE = re.compile(r"[ \t\u00a0]+and[ \t\u00a0]+$")
 
 
 def _org_joined(text: str, matches) -> list[tuple[int, int]]:
     """Capitalised runs, with "Association" + "of" + "Dock Workers" joined into one
     organisation's name."""
     out: list[tuple[int, int]] = []
+    joined = False  # whether out[-1] is already "Department" + "of" + "Health"
     for m in matches:
         ms, me = m.span()
         if out:
@@ -497,8 +499,16 @@ def _org_joined(text: str, matches) -> list[tuple[int, int]]:
                 last = text[ps:pe].rsplit(None, 1)[-1]
                 if last in ORG_WORDS and not last.isupper() and _OF_RE.match(text, pe, ms):
                     out[-1] = (ps, me)
+                    joined = True
+                    continue
+                # "Department of Health and Human Services", "Centers for Disease
+                # Control and Prevention": the name goes on after "and"
+                if joined and _AND_RE.match(text, pe, ms):
+                    out[-1] = (ps, me)
+                    joined = False
                     continue
         out.append((ms, me))
+        joined = False
     return out
 
 

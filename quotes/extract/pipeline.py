@@ -6,6 +6,7 @@ import bisect
 
 from ..model import Article, Quote
 from .attribute import attribute
+from .confidence import set_confidence
 from .layout import Layout, analyse
 from .marks import find_spans
 from .speech import SpeechModel, classify
@@ -29,8 +30,10 @@ def extract(article: Article, *, speech: SpeechModel | None | bool = True, layou
         layout = analyse(text)
     spans = find_spans(text, [(b.start, b.end) for b in layout.blocks])
     quotes = attribute(text, layout, spans)
+    where = places(text, layout, quotes)
     if speech is not False:
-        classify(text, quotes, places(text, layout, quotes), None if speech is True else speech)
+        classify(text, quotes, where, None if speech is True else speech)
+    set_confidence(text, quotes, [sentence for sentence, _ in where])
     return quotes
 
 

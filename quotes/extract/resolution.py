@@ -363,10 +363,21 @@ def expand(doc: Document, name: str) -> str:
                 full = full[1:]
             if len(full) >= 2:
                 doc.acronyms.setdefault(m.group(2), " ".join(full))
+        inner: dict[str, set[str]] = {}
         for ent in doc.names.entities.values():
             ws = [w for w in ent.name.split() if w.lower() not in _INITIAL_SKIP]
             if len(ws) >= 2 and ent.kind in ("organisation", "person", "place") and all(w[:1].isupper() for w in ws):
-                doc.acronyms.setdefault("".join(w[0] for w in ws), ent.name)
+                initials = "".join(w[0] for w in ws)
+                doc.acronyms.setdefault(initials, ent.name)
+                if ent.kind == "organisation":
+                    # "CDC" for the U.S. Centers for Disease Control and Prevention: the
+                    # initials of a run of its words, three or more
+                    for i in range(len(initials)):
+                        for j in range(i + 3, len(initials) + (i > 0)):
+                            inner.setdefault(initials[i:j], set()).add(ent.name)
+        for short, names in inner.items():
+            if len(names) == 1:
+                doc.acronyms.setdefault(short, next(iter(names)))
     full_name = doc.acronyms.get(words[-1])
     if full_name is None:
         return name

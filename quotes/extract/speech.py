@@ -14,18 +14,14 @@ agree exactly: ``quotes.fit_speech`` fits on these very functions, so they live 
 """
 from __future__ import annotations
 
-import json
-import math
-import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import repeat
-from operator import mul
 from typing import Any
 
 from ..model import Quote
 from .lexicon import SPEECH_VERBS
+from .logistic import LogisticModel
 
 MODEL_FILE = "speech_model.json"
 
@@ -439,40 +435,15 @@ def _reports(low: list[str], text: str, a: int, b: int) -> bool:
     return False
 
 
-class SpeechModel:
+class SpeechModel(LogisticModel):
     """Logistic weights over :func:`features`, and the threshold below which a span is
     not speech."""
-
-    def __init__(self, weights: dict[str, float], bias: float, threshold: float, meta: dict[str, Any] | None = None):
-        self.weights = weights
-        self.bias = bias
-        self.threshold = threshold
-        self.meta = meta or {}
-
-    def probability(self, feats: dict[str, float]) -> float:
-        # the same products summed in the same order as weights.get(k, 0.0) * v would be
-        z = self.bias + sum(map(mul, map(self.weights.get, feats, repeat(0.0)), feats.values()))
-        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {"bias": round(self.bias, 5), "threshold": round(self.threshold, 4), "meta": self.meta,
-             "weights": {k: round(v, 5) for k, v in sorted(self.weights.items()) if abs(v) >= 1e-5}},
-            indent=1, sort_keys=True,
-        ) + "\n"
-
-    @classmethod
-    def from_json(cls, data: str) -> SpeechModel:
-        d = json.loads(data)
-        return cls(dict(d["weights"]), float(d["bias"]), float(d["threshold"]), d.get("meta"))
 
 
 @lru_cache(maxsize=1)
 def default_model() -> SpeechModel:
-    # read beside this module (installed as package data): importlib.resources would cost
-    # more at start-up than the whole read
-    with open(os.path.join(os.path.dirname(__file__), MODEL_FILE), encoding="utf-8") as fh:
-        return SpeechModel.from_json(fh.read())
+    model: SpeechModel = SpeechModel.read_beside(__file__, MODEL_FILE)
+    return model
 
 
 def _is_residue(text: str, q: Quote) -> bool:
@@ -512,6 +483,8 @@ def classify(text: str, quotes: Iterable[Quote], spans: list[tuple[tuple[int, in
     article = ArticleWords(text, quotes)
     for q, (sentence, paragraph) in zip(quotes, spans):
         if not q.speech:
+            # a scare quote by rule ("so-called"): how sure the model is that it is not speech
+            q.confidence = round(1 - model.probability(features(text, q, sentence, paragraph, article)), 3)
             q.method = "not-speech"
             if non_speech_kind(text, q) == "other":
                 q.kind = "other"

@@ -1,0 +1,130 @@
+"""How sure an attribution is: the probability that a quotation's speaker is right.
+
+In: the article text and its quotes, attributed and told speech or not. Out: each
+quotation's ``confidence``, a probability fitted on attributions whose speaker is known
+(``speaker_model.json``, by ``python -m quotes.fit_speaker`` on PolNeAR's training split
+and the fitting half of a file of real pages). The features read only the ``Quote``
+records and the text, so fitting and use compute them the same way: the method that
+found the speaker, the kind and length of the quote, how far the mention stands and on
+which side, the cue, whether the mention resolved to a name, and what came before (the
+previous quotation's speaker, how many speakers the article has named so far).
+
+A threshold on it trades recall for precision: ``quotes eval`` reports the curve. Spans
+that are not speech keep the confidence ``speech.classify`` gave them (that they are not).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..model import Quote
+from .lexicon import STRONG_VERBS
+from .logistic import LogisticModel
+
+MODEL_FILE = "speaker_model.json"
+SPEECH_KINDS = ("direct", "partial")
+
+
+class SpeakerModel(LogisticModel):
+    """Logistic weights over :func:`features`: the probability the speaker is right."""
+
+
+@lru_cache(maxsize=1)
+def default_model() -> SpeakerModel:
+    model: SpeakerModel = SpeakerModel.read_beside(__file__, MODEL_FILE)
+    return model
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return f">{edges[-1]}"
+
+
+def _cue(cue: str | None) -> str:
+    if not cue:
+        return "none"
+    c = cue.strip().lower()
+    if c == ":":
+        return "colon"
+    if c.startswith("according"):
+        return "according-to"
+    first = c.split()[0] if c.split() else ""
+    return "strong" if first in STRONG_VERBS else "other"
+
+
+def features(text: str, q: Quote, sentence: tuple[int, int], previous: Quote | None, speakers_before: int) -> dict[str, float]:
+    """The features of the attribution of quote ``q`` (in ``sentence``, offsets of
+    ``text``), given the quotation before it that has a speaker and how many distinct
+    speakers came before."""
+    f: dict[str, float] = {}
+    method = q.method or "none"
+    kind = q.kind or "direct"
+    f["method:" + method] = 1
+    f["kind:" + kind] = 1
+    f[f"method+kind:{method}+{kind}"] = 1
+    n = len(q.text.split())
+    f["words:" + _bucket(n, (2, 4, 8, 16, 32))] = 1
+    f["cue:" + _cue(q.cue)] = 1
+    if q.speaker_start is None or q.speaker_end is None:
+        f["no-mention"] = 1
+        return f
+    mention = q.speaker_mention or ""
+    f["mention-words:" + _bucket(len(mention.split()), (1, 2, 3))] = 1
+    if mention[:1].islower():
+        f["mention-lower"] = 1  # a pronoun or "the company"
+    if q.speaker is None:
+        f["unresolved"] = 1
+        f["unresolved+" + method] = 1
+    else:
+        f["speaker-kind:" + (q.speaker_kind or "unknown")] = 1
+        f[f"speaker-kind+method:{q.speaker_kind or 'unknown'}+{method}"] = 1
+    if q.speaker_start >= q.end:
+        f["mention-after"] = 1
+        gap = q.speaker_start - q.end
+    else:
+        gap = max(0, q.start - q.speaker_end)
+    f["gap:" + _bucket(gap, (3, 12, 40, 120, 400))] = 1
+    ss, se = sentence
+    if ss <= q.speaker_start < se:
+        f["mention-in-sentence"] = 1
+    if q.antecedent_start is not None:
+        f["antecedent"] = 1
+    if q.continues is not None:
+        f["continues"] = 1
+    if previous is None:
+        f["first-speaker"] = 1
+    elif q.speaker is not None and previous.speaker == q.speaker:
+        f["same-as-previous"] = 1
+        f["same-as-previous+" + method] = 1
+    else:
+        f["differs-from-previous"] = 1
+    f["speakers-before:" + _bucket(speakers_before, (0, 1, 2, 4, 8))] = 1
+    if q.speaker:
+        last = q.speaker.split()[-1]
+        f["name-count:" + _bucket(text.count(last), (1, 2, 4, 8))] = 1
+    return f
+
+
+def each_features(text: str, quotes: list[Quote], sentences: list[tuple[int, int]]) -> list[dict[str, float] | None]:
+    """The features of every quotation in ``quotes`` (None for spans not speech)."""
+    out: list[dict[str, float] | None] = []
+    previous: Quote | None = None
+    seen: set[str] = set()
+    for q, sentence in zip(quotes, sentences):
+        if q.kind not in SPEECH_KINDS:
+            out.append(None)
+            continue
+        out.append(features(text, q, sentence, previous, len(seen)))
+        if q.speaker:
+            previous = q
+            seen.add(q.speaker)
+    return out
+
+
+def set_confidence(text: str, quotes: list[Quote], sentences: list[tuple[int, int]], model: SpeakerModel | None = None) -> None:
+    """Set the ``confidence`` of every quotation in ``quotes`` (in place)."""
+    model = model or default_model()
+    for q, feats in zip(quotes, each_features(text, quotes, sentences)):
+        if feats is not None:
+            q.confidence = round(max(0.01, min(0.99, model.probability(feats))), 2)
