@@ -23,12 +23,15 @@ def _evidence_lines(e: dict[str, Any]) -> list[str]:
     if e.get("speaker_mention") and e["speaker_mention"] != e["speaker"]:
         written = f"written: {e['speaker_mention']!r}"
         if e.get("antecedent_mention"):
-            written += f", resolved to {e['antecedent_mention']!r} at offset {e['antecedent_start']}"
+            by = "which the extractor resolved" if e.get("review") == "corrected" else "resolved"
+            written += f", {by} to {e['antecedent_mention']!r} at offset {e['antecedent_start']}"
         who += f" ({written})"
     lines = [
         f"  quote:    \u201c{e['quote']}\u201d",
         f"  speaker:  {who}" + (f"; cue: {e['cue']}" if e.get("cue") else ""),
-        f"  how sure: {sureness(e.get('confidence'), e.get('similarity'))}",
+        f"  how sure: {sureness(e.get('confidence'), e.get('similarity'))}"
+        + (f"; {e['review']} by {e.get('reviewed_by') or 'someone'} on {(e.get('reviewed_at') or '?')[:10]}"
+           if e.get("review") in ("reviewed", "corrected") else ""),
         f"  article:  {e['title'] or '(untitled)'} \u2014 {e['publisher'] or '?'}, {e['published'] or 'undated'}",
     ]
     if e.get("url"):
