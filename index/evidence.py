@@ -27,6 +27,7 @@ class Evidence:
     quote_id: int
     quote: str  # the stored quote
     speaker: str | None  # canonical
+    speaker_kind: str | None  # person, organisation, group or unknown
     speaker_mention: str | None  # as written in the article
     speaker_start: int | None  # the mention in the article text
     speaker_end: int | None
@@ -79,7 +80,7 @@ def speech_rows(store: Store, ids: list[int]) -> list[dict[str, Any]]:
 #: Evidence fields taken as they are from the quote row's columns.
 _AS_READ = {
     name: name for name in (
-        "speaker", "speaker_mention", "speaker_start", "speaker_end", "antecedent_mention", "antecedent_start",
+        "speaker", "speaker_kind", "speaker_mention", "speaker_start", "speaker_end", "antecedent_mention", "antecedent_start",
         "antecedent_end", "speaker_role", "cue", "publisher", "published", "url", "context", "reviewed_by",
         "reviewed_at",
     )

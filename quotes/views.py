@@ -28,6 +28,7 @@ QUOTE_COLUMNS: list[tuple[str, str]] = [
     ("quotes.id", "quote_id"),
     ("quotes.text", "quote"),
     ("speakers.name", "speaker"),
+    ("speakers.kind", "speaker_kind"),
     ("quotes.speaker_role", "speaker_role"),
     ("quotes.speaker_mention", "speaker_mention"),
     ("quotes.antecedent_mention", "antecedent_mention"),

@@ -230,3 +230,14 @@ def test_a_correction_reaches_datasette(db: Path):
     [shown] = data["rows"]
     assert (shown["speaker"], shown["review"], shown["reviewed_by"]) == ("Ruth Okafor", "corrected", "ana")
     assert {f["value"] for f in data["facet_results"]["review"]["results"]} == {"corrected"}
+
+
+def test_verify_says_who_corrected_the_evidence(db: Path):
+    qid = quote_id(db, "Nobody has asked")
+    run("correct", str(qid), "--speaker", "Ruth Okafor", "--by", "ana", "--db", str(db))
+    out = CliRunner().invoke(cli, ["verify", "Nobody has asked the fishermen", "--speaker", "Ruth Okafor", "--db", str(db)])
+    assert out.exit_code == 0 and out.stdout.startswith("CONFIRMED")
+    assert "; corrected by ana on 20" in out.stdout
+    assert "which the extractor resolved to 'Jon Pike'" in out.stdout
+    data = json.loads(run("verify", "Nobody has asked the fishermen", "--db", str(db), "--json"))
+    assert (data["earliest"]["review"], data["earliest"]["reviewed_by"]) == ("corrected", "ana")
