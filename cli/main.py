@@ -18,9 +18,12 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 #: Each command's module, and the first sentence of its help (what ``quotes --help`` shows).
 LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("cli.index_cmd", "Check that the search index matches the database."),
+    "correct": ("cli.correct_cmd", "Correct a quote's speaker or kind, or mark it reviewed."),
+    "corrections": ("cli.correct_cmd", "List the corrections made, oldest first."),
     "eval": ("cli.eval_cmd", "Measure quote and speaker accuracy against gold quotations."),
     "extract": ("cli.ingest_cmd", "Print the quotes of articles as JSON Lines, without storing anything."),
     "index": ("cli.index_cmd", "Bring the Whoosh search index in step with the database."),
+    "reextract": ("cli.correct_cmd", "Extract the quotes of the stored articles anew, after an upgrade of the extractor."),
     "ingest": ("cli.ingest_cmd", "Extract the quotes of articles and store them, with the search index."),
     "load": ("cli.load_cmd", "Load shards written by quotes extract --output into the database, with the search index."),
     "search": ("cli.search_cmd", "Full-text search of quotes, best matches first (BM25F)."),
@@ -28,6 +31,7 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
         "cli.serve_cmd",
         "Serve the database with Datasette: tables, facets, SQL, a JSON API, and a search and verify page at /-/quotes.",
     ),
+    "undo-correction": ("cli.correct_cmd", "Undo a correction: the quote gets back the value of the latest correction still in force, or what the extractor said."),
     "verify": ("cli.verify_cmd", "Check a quotation against the stored articles: who said it, where, and first when."),
 }
 

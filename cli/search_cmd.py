@@ -9,7 +9,7 @@ import click
 
 from index import BudgetExceeded, IndexMissing, QueryError, QuoteIndex
 from index.budget import time_budget
-from quotes.model import QUOTE_KINDS
+from quotes.model import QUOTE_KINDS, REVIEW_STATUSES
 
 from .common import db_option, emit, output_options
 from .reading import open_store, ready_index, timeout_option
@@ -17,7 +17,7 @@ from .reading import open_store, ready_index, timeout_option
 SEARCH_COLUMNS = ["quote_id", "quote", "speaker", "title", "publisher", "published", "url"]
 CSV_COLUMNS = [
     "quote_id", "quote", "highlighted", "speaker", "speaker_role", "title", "publisher", "published",
-    "url", "kind", "score", "article_id", "start", "end", "highlights",
+    "url", "kind", "review", "score", "article_id", "start", "end", "highlights",
 ]
 
 
@@ -35,6 +35,7 @@ def _hit_row(hit: Any) -> dict[str, Any]:
         "published": d["published"],
         "url": d["url"],
         "kind": d["kind"],
+        "review": d["review"],
         "score": d["score"],
         "article_id": d["article_id"],
         "start": d["start"],
@@ -54,6 +55,10 @@ def _hit_row(hit: Any) -> dict[str, Any]:
     help="Only quoted spans of this kind [default: speech, direct and partial; any: every quoted span,"
     " titles and terms included].",
 )
+@click.option(
+    "--review", type=click.Choice(REVIEW_STATUSES),
+    help="Only quotes of this review status (machine: as extracted; reviewed; corrected).",
+)
 @click.option("-n", "--limit", type=click.IntRange(min=0), default=20, show_default=True, help="Results to show.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, help="Skip this many results.")
 @click.option("--facets", is_flag=True, help="Also count the matching quotes by speaker.")
@@ -61,14 +66,15 @@ def _hit_row(hit: Any) -> dict[str, Any]:
 @output_options
 def search(
     query: str, db_path: Path, speaker: str | None, publisher: str | None, since: str | None,
-    until: str | None, kind: str | None, limit: int, offset: int, facets: bool, timeout: float,
+    until: str | None, kind: str | None, review: str | None, limit: int, offset: int, facets: bool, timeout: float,
     fmt: str | None,
 ) -> None:
     """Full-text search of quotes, best matches first (BM25F).
 
     QUERY uses the Whoosh query language: words (stemmed: "leave" finds "leaving"),
     "exact phrases", AND / OR / NOT, wildcards (minist*), fuzzy words (gadafi~ or
-    gadafi~2, first letter right) and fields: speaker, publisher, title, role, kind, context, published.
+    gadafi~2, first letter right) and fields: speaker, publisher, title, role, kind, review, context,
+    published.
     Matched words are shown in [brackets] (JSON: "highlights", offsets into "quote").
     --json prints an array of hits; with --facets, an object with total, hits, facets
     and suggestions. A query made only of words as common as "the" ("to be or not
@@ -87,7 +93,7 @@ def search(
         with QuoteIndex(index_dir) as qi, time_budget(timeout, "search", (store.db.conn,)):
             results = qi.search(
                 query, speaker=speaker, publisher=publisher, since=since, until=until, kind=kind,
-                limit=limit, offset=offset, facets=facets, store=store,
+                limit=limit, offset=offset, facets=facets, store=store, review=review,
             )
     except (QueryError, IndexMissing, BudgetExceeded) as e:
         raise click.ClickException(str(e)) from None

@@ -10,7 +10,9 @@ import click
 from index import BudgetExceeded, IndexMissing, QueryError, Verdict
 from index import verify as verify_words
 from index.budget import time_budget
+from index.claimreview import claim_review, missing
 from index.evidence import sureness
+from quotes.dates import parse_published
 
 from .common import db_option
 from .reading import open_store, ready_index, timeout_option
@@ -23,12 +25,15 @@ def _evidence_lines(e: dict[str, Any]) -> list[str]:
     if e.get("speaker_mention") and e["speaker_mention"] != e["speaker"]:
         written = f"written: {e['speaker_mention']!r}"
         if e.get("antecedent_mention"):
-            written += f", resolved to {e['antecedent_mention']!r} at offset {e['antecedent_start']}"
+            by = "which the extractor resolved" if e.get("review") == "corrected" else "resolved"
+            written += f", {by} to {e['antecedent_mention']!r} at offset {e['antecedent_start']}"
         who += f" ({written})"
     lines = [
         f"  quote:    \u201c{e['quote']}\u201d",
         f"  speaker:  {who}" + (f"; cue: {e['cue']}" if e.get("cue") else ""),
-        f"  how sure: {sureness(e.get('confidence'), e.get('similarity'))}",
+        f"  how sure: {sureness(e.get('confidence'), e.get('similarity'))}"
+        + (f"; {e['review']} by {e.get('reviewed_by') or 'someone'} on {(e.get('reviewed_at') or '?')[:10]}"
+           if e.get("review") in ("reviewed", "corrected") else ""),
         f"  article:  {e['title'] or '(untitled)'} \u2014 {e['publisher'] or '?'}, {e['published'] or 'undated'}",
     ]
     if e.get("url"):
@@ -40,6 +45,35 @@ def _evidence_lines(e: dict[str, Any]) -> list[str]:
     if e.get("context") and e["context"] != e["quote"]:
         lines.append(f"  sentence: {e['context']}")
     return lines
+
+
+def _claim_review(v: Verdict, rating_name: str | None, rating: str | None, url: str | None, reviewer: str | None,
+                  date: str | None) -> dict[str, Any]:
+    value = best = worst = None
+    if rating is not None:
+        raw, _, top = rating.partition("/")
+        try:
+            value, best = float(raw), float(top) if top else None
+        except ValueError:
+            raise click.BadParameter(f"{rating!r}: give a number, or VALUE/BEST (3/5)", param_hint="--rating") from None
+        if best is not None:
+            worst = 1.0 if best >= 1 else 0.0
+            if not worst <= value <= best:
+                raise click.BadParameter(f"{rating!r}: the value is off the scale {worst:g} to {best:g}", param_hint="--rating")
+    if date is not None and parse_published(date) is None:
+        raise click.BadParameter(f"{date!r}: not a date", param_hint="--review-date")
+    review = claim_review(v, rating_name=rating_name, rating=_number(value), best=_number(best), worst=_number(worst),
+                          url=url, reviewer=reviewer, date=date)
+    required, recommended = missing(review)
+    if required:
+        click.echo(f"ClaimReview lacks what Google's fact-check markup requires: {', '.join(required)}", err=True)
+    if recommended:
+        click.echo(f"ClaimReview lacks what it recommends: {', '.join(recommended)}", err=True)
+    return review
+
+
+def _number(x: float | None) -> float | int | None:
+    return int(x) if x is not None and x.is_integer() else x
 
 
 COLOURS = {"confirmed": "green", "found": "green", "altered": "yellow", "unattributed": "yellow"}
@@ -110,8 +144,17 @@ def _group_lines(g: dict[str, Any]) -> list[str]:
 @click.option("--speaker", metavar="NAME", help="Who is said to have said it (a name or alias).")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Output the verdict and its evidence as JSON.")
+@click.option("--claimreview", is_flag=True, help="Output schema.org ClaimReview JSON-LD, filled from the evidence.")
+@click.option("--rating-name", metavar="TEXT", help="ClaimReview: your rating, as words (False, Misattributed, Correct).")
+@click.option("--rating", metavar="VALUE[/BEST]", help="ClaimReview: your rating as a number, on a scale from 1 to BEST.")
+@click.option("--review-url", metavar="URL", help="ClaimReview: the page that publishes the fact check.")
+@click.option("--reviewer", metavar="NAME", help="ClaimReview: who publishes the fact check (an organisation).")
+@click.option("--review-date", metavar="DATE", help="ClaimReview: when the fact check is published (YYYY-MM-DD).")
 @timeout_option("verification")
-def verify(words: str, speaker: str | None, db_path: Path, as_json: bool, timeout: float) -> None:
+def verify(
+    words: str, speaker: str | None, db_path: Path, as_json: bool, claimreview: bool, rating_name: str | None,
+    rating: str | None, review_url: str | None, reviewer: str | None, review_date: str | None, timeout: float,
+) -> None:
     """Check a quotation against the stored articles: who said it, where, and first when.
 
     Case, punctuation, curly or straight quote marks and dashes do not matter; "..." or
@@ -137,12 +180,20 @@ def verify(words: str, speaker: str | None, db_path: Path, as_json: bool, timeou
     dated ones, in the order they were stored, and the output says so. Titles,
     terms and scare quotes are never evidence.
 
+    --claimreview prints the verdict as schema.org ClaimReview JSON-LD, as
+    fact-checking sites publish it: the claim, its author (the speaker, with role),
+    where the words appeared and first (URL, headline, outlet, date), and the rating
+    you give (--rating-name, --rating); fields the evidence lacks are left out, and
+    those Google's fact-check markup requires or recommends are named on stderr.
+
     Exit status: 0 when confirmed (or found, without --speaker), 1 otherwise.
 
     \b
     Example:
         quotes verify "he must leave" --speaker Medvedev
         quotes verify "the regime of Gadhafi ... must leave" --json
+        quotes verify "he must leave" --speaker Medvedev --claimreview \\
+            --rating-name Correct --rating 5/5 --review-url https://checks.example/medvedev
     """
     store = open_store(db_path)
     index_dir = ready_index(store)
@@ -151,7 +202,10 @@ def verify(words: str, speaker: str | None, db_path: Path, as_json: bool, timeou
             verdict = verify_words(store, index_dir, words, speaker=speaker)
     except (QueryError, IndexMissing, BudgetExceeded) as e:
         raise click.ClickException(str(e)) from None
-    if as_json:
+    if claimreview:
+        click.echo(json.dumps(_claim_review(verdict, rating_name, rating, review_url, reviewer, review_date),
+                              indent=2, ensure_ascii=False))
+    elif as_json:
         click.echo(json.dumps(verdict.to_dict(), indent=2, ensure_ascii=False))
     else:
         print_verdict(verdict)

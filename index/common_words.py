@@ -26,6 +26,7 @@ def search_common_words(
     limit: int,
     offset: int,
     facets: bool,
+    review: str | None = None,
 ) -> SearchResults:
     """``query_string``'s words as one phrase in FTS5, best match first.
 
@@ -42,7 +43,7 @@ def search_common_words(
             return out
     since, until = window or (None, None)
     found = store.phrase_search(
-        wanted, speaker_ids=speaker_ids, publisher=publisher, since=since, until=until, kind=kind,
+        wanted, speaker_ids=speaker_ids, publisher=publisher, since=since, until=until, kind=kind, review=review,
         limit=limit, offset=offset, facets=FACET_LIMIT if facets else 0,
     )
     out.total = found.total
@@ -54,6 +55,7 @@ def search_common_words(
             speaker=row["speaker"], speaker_role=row["speaker_role"], title=row["article_title"],
             publisher=row["publisher"], published=row["published"], url=row["url"], kind=row["kind"],
             score=round(-float(row["rank"]), 6), article_id=row["article_id"], start=row["start"], end=row["end"],
+            review=row.get("review") or "machine",
         ))
     if found.facets is not None:
         out.facets = [{"speaker": name, "count": n} for name, n in found.facets]

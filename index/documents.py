@@ -29,7 +29,7 @@ def signature(row: dict[str, Any]) -> str:
     return digest([
         row.get("quote"), row.get("kind"), row.get("start"), row.get("end"), row.get("context"),
         row.get("article_id"), row.get("speaker_id"), row.get("speaker"), row.get("speaker_role"),
-        row.get("article_title"), row.get("publisher"), row.get("published"), row.get("url"),
+        row.get("article_title"), row.get("publisher"), row.get("published"), row.get("url"), row.get("review"),
     ])
 
 
@@ -41,6 +41,7 @@ def document(row: dict[str, Any]) -> dict[str, Any]:
         "sig": signature(row).encode("ascii"),
         "text": text,
         "kind": row.get("kind") or "direct",
+        "review": row.get("review") or "machine",
         "article_id": int(row["article_id"]),
         "start": row.get("start"),
         "end": row.get("end"),

@@ -29,6 +29,7 @@ class Evidence:
     quote_id: int
     quote: str  # the stored quote
     speaker: str | None  # canonical
+    speaker_kind: str | None  # person, organisation, group or unknown
     speaker_mention: str | None  # as written in the article
     speaker_start: int | None  # the mention in the article text
     speaker_end: int | None
@@ -54,6 +55,9 @@ class Evidence:
     similarity: float = 1.0
     confidence: float | None = None  # the attribution's, as the extractor gave it (None: no speaker)
     ingested_at: str | None = None  # when the article was stored (read for undated articles)
+    review: str = "machine"  # machine, reviewed (confirmed by a person) or corrected
+    reviewed_by: str | None = None
+    reviewed_at: str | None = None
 
     @property
     def attributed(self) -> bool:
@@ -78,8 +82,9 @@ def speech_rows(store: Store, ids: list[int]) -> list[dict[str, Any]]:
 #: Evidence fields taken as they are from the quote row's columns.
 _AS_READ = {
     name: name for name in (
-        "speaker", "speaker_mention", "speaker_start", "speaker_end", "antecedent_mention", "antecedent_start",
-        "antecedent_end", "speaker_role", "cue", "publisher", "published", "url", "context",
+        "speaker", "speaker_kind", "speaker_mention", "speaker_start", "speaker_end", "antecedent_mention", "antecedent_start",
+        "antecedent_end", "speaker_role", "cue", "publisher", "published", "url", "context", "reviewed_by",
+        "reviewed_at",
     )
 } | {"title": "article_title"}
 
@@ -106,6 +111,7 @@ def evidence(row: dict[str, Any], span: tuple[int, int], toks: list[Token],
         speaker_matches=None if claimed_ids is None else speaker_id in claimed_ids,
         similarity=round(similarity, 3),
         confidence=None if speaker_id is None or confidence is None else round(float(confidence), 3),
+        review=row.get("review") or "machine",
     )
 
 

@@ -15,7 +15,7 @@ from whoosh.fields import Schema
 from whoosh.qparser.dateparse import DateParserPlugin
 
 from quotes.dates import to_utc
-from quotes.model import NON_SPEECH_KINDS, QUOTE_KINDS
+from quotes.model import NON_SPEECH_KINDS, QUOTE_KINDS, REVIEW_STATUSES
 
 from .budget import (
     MAX_FUZZY_CHARS,
@@ -129,6 +129,12 @@ def check_kind(kind: str) -> str:
     if kind not in QUOTE_KINDS and kind != ANY_KIND:
         raise QueryError(f"unknown kind {kind!r} (kinds: {', '.join(QUOTE_KINDS + (ANY_KIND,))})")
     return kind
+
+
+def check_review(review: str) -> str:
+    if review not in REVIEW_STATUSES:
+        raise QueryError(f"unknown review status {review!r} (one of: {', '.join(REVIEW_STATUSES)})")
+    return review
 
 
 def date_window(since: Any, until: Any) -> tuple[_dt.datetime | None, _dt.datetime | None] | None:

@@ -26,6 +26,7 @@ class Hit:
     article_id: int | None = None
     start: int | None = None  # offsets of the quote in the article text
     end: int | None = None
+    review: str = "machine"  # machine, reviewed or corrected
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

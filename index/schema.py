@@ -7,7 +7,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, Schema
 from .analysis import FastAnalyzer, StemmedText
 
 # Bumped whenever the fields change; an index with another version must be rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Fields a query may name (``speaker:medvedev``), with the field each one searches.
 QUERY_FIELDS = {
@@ -20,6 +20,7 @@ QUERY_FIELDS = {
     "published": "published",
     "date": "published",
     "kind": "kind",
+    "review": "review",
     "context": "context",
     "id": "id",
 }
@@ -64,6 +65,8 @@ def make_schema() -> Schema:
         publisher_name=STORED(),
         published=DATETIME(stored=True, sortable=True),
         kind=ID(stored=True),
+        # machine, reviewed or corrected (quotes.corrections)
+        review=ID(stored=True),
         # the words of the quote's sentence outside the quote (attribution, cue)
         context=StemmedText(analyzer=stem),
         url=STORED(),

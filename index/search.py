@@ -32,6 +32,7 @@ from .query import (
     NOT_SPEECH,
     CommonWordsOnly,
     check_kind,
+    check_review,
     date_window,
     make_parser,
     parse,
@@ -227,6 +228,7 @@ class QuoteIndex:
         since: Any = None,
         until: Any = None,
         kind: str | None = None,
+        review: str | None = None,
     ) -> tuple[query.Query | None, tuple[_dt.datetime | None, _dt.datetime | None] | None]:
         """The filters as a query that results must also match, and a date window."""
         parts: list[query.Query] = []
@@ -236,6 +238,8 @@ class QuoteIndex:
             parts.append(self._exact_or_words(searcher, "publisher_key", "publisher", publisher))
         if kind and check_kind(kind) != ANY_KIND:
             parts.append(query.Term("kind", kind))
+        if review:
+            parts.append(query.Term("review", check_review(review)))
         window = date_window(since, until)
         if not parts:
             return None, window
@@ -256,6 +260,7 @@ class QuoteIndex:
         offset: int = 0,
         facets: bool = False,
         store: Store | None = None,
+        review: str | None = None,
     ) -> SearchResults:
         """Ranked quotes matching ``query_string`` (Whoosh query language) and the filters.
 
@@ -272,10 +277,10 @@ class QuoteIndex:
                 raise
             return search_common_words(
                 self.speakers_named, store, query_string, speaker, publisher, date_window(since, until),
-                kind and check_kind(kind), limit, offset, facets,
+                kind and check_kind(kind), limit, offset, facets, review and check_review(review),
             )
         searcher = self.searcher()
-        required, window = self.filters(searcher, speaker, publisher, since, until, kind)
+        required, window = self.filters(searcher, speaker, publisher, since, until, kind, review)
         speech_only = not kind and not any(getattr(leaf, "fieldname", None) == "kind" for leaf in q.leaves())
         browsing = isinstance(q, query.Every)
         if required is query.NullQuery or any(p is query.NullQuery for p in getattr(required, "subqueries", ())):
@@ -352,6 +357,7 @@ class QuoteIndex:
             published=date_str(published),
             url=f.get("url"),
             kind=f.get("kind"),
+            review=f.get("review") or "machine",
             score=round(float(hit.score or 0.0), 4) if ranked else 0.0,
             article_id=f.get("article_id"),
             start=f.get("start"),

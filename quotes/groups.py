@@ -339,3 +339,51 @@ def _joined(conn: sqlite3.Connection, gid: int, row: tuple[Any, ...], n_words: i
              "disputed": int(speakers_n > 1), "updated_at": now}
     assignments = ", ".join(f"{name} = ?" for name in sets)
     conn.execute(f"update {GROUPS_TABLE} set {assignments} where id = ?", [*sets.values(), gid])
+
+
+# -- changes after the fact ---------------------------------------------------------
+
+
+def leave_groups(conn: sqlite3.Connection, quote_ids: Sequence[int], now: str) -> set[int]:
+    """Take quotes out of their groups (a quote to be deleted, or no longer speech) and
+    bring what is left of each group up to date, inside the caller's transaction; the
+    ids of the groups that remain and were touched."""
+    touched: set[int] = set()
+    for qid in quote_ids:
+        row = conn.execute("select group_id, text from quotes where id = ?", [qid]).fetchone()
+        if row is None or row[0] is None:
+            continue
+        gid, text = row
+        keys = winnow(shingle_keys(quote_words(text)))
+        conn.executemany(f"delete from {KEYS_TABLE} where key = ? and group_id = ? and quote_id = ?",
+                         [(k, gid, qid) for k in sorted(keys)])
+        conn.execute("update quotes set group_id = null where id = ?", [qid])
+        touched.add(gid)
+    return {gid for gid in touched if refresh(conn, gid, now)}
+
+
+def refresh(conn: sqlite3.Connection, gid: int, now: str) -> bool:
+    """Recount group ``gid`` from its members (after a member left or its speaker was
+    corrected): fullest and earliest wording, first appearance, counts, disputed. A group
+    left with no member is deleted; False then."""
+    rows = conn.execute(
+        "select quotes.id, quotes.text, quotes.article_id, quotes.speaker_id, articles.published,"
+        " articles.publisher, articles.ingested_at from quotes join articles on articles.id = quotes.article_id"
+        " where quotes.group_id = ?",
+        [gid],
+    ).fetchall()
+    if not rows:
+        conn.execute(f"delete from {KEYS_TABLE} where group_id = ?", [gid])
+        conn.execute(f"delete from {GROUPS_TABLE} where id = ?", [gid])
+        return False
+    earliest = min(rows, key=lambda r: appearance_key(r[4], r[6], r[2], r[0]))
+    fullest = max(rows, key=lambda r: (len(quote_words(r[1])), -r[0]))
+    speakers = {r[3] for r in rows if r[3] is not None}
+    conn.execute(
+        f"update {GROUPS_TABLE} set fullest_quote_id = ?, earliest_quote_id = ?, first_article_id = ?,"
+        " first_published = ?, first_publisher = ?, quotes = ?, articles = ?, outlets = ?, speakers = ?,"
+        " disputed = ?, updated_at = ? where id = ?",
+        [fullest[0], earliest[0], earliest[2], earliest[4], earliest[5], len(rows), len({r[2] for r in rows}),
+         len({r[5] for r in rows if r[5] is not None}), len(speakers), int(len(speakers) > 1), now, gid],
+    )
+    return True

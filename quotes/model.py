@@ -11,6 +11,8 @@ from typing import Any
 SPEECH_KINDS = ("direct", "partial")
 NON_SPEECH_KINDS = ("title", "term", "other")
 QUOTE_KINDS = SPEECH_KINDS + NON_SPEECH_KINDS
+#: A quote's review status: no one has looked, confirmed as extracted, or corrected.
+REVIEW_STATUSES = ("machine", "reviewed", "corrected")
 SPEAKER_KINDS = ("person", "organisation", "group", "unknown")
 
 

@@ -216,6 +216,7 @@ class StoreReads:
         since: _dt.datetime | None = None,
         until: _dt.datetime | None = None,
         kind: str | None = None,
+        review: str | None = None,
         limit: int = 20,
         offset: int = 0,
         facets: int = 0,
@@ -224,7 +225,7 @@ class StoreReads:
 
         Filters: quotes by ``speaker_ids``, from a publisher whose name holds
         ``publisher``, published within ``since``/``until``, of ``kind`` (speech when
-        None, every kind for ``"any"``). ``facets``: count the matches of up to that
+        None, every kind for ``"any"``), of ``review`` status. ``facets``: count the matches of up to that
         many speakers.
         """
         params: dict[str, Any] = {"match": _phrase(words)}
@@ -239,6 +240,9 @@ class StoreReads:
             params["kind"] = kind
         elif not kind:
             where.append(f"quotes.kind in ({', '.join(repr(k) for k in SPEECH)})")
+        if review:
+            where.append("quotes.review = :review")
+            params["review"] = review
         if since:
             where.append("datetime(articles.published) >= datetime(:since)")
             params["since"] = since.isoformat(sep=" ")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import groups
+from . import corrections, groups
 from .database import StoreError, connect_read_only, index_path_for
 from .model import Article, Quote
 from .reads import StoreReads
@@ -67,15 +67,21 @@ QUOTE_COLUMNS = {
     "context": str,
     "continues_quote_id": int,
     "group_id": int,
+    **corrections.QUOTE_COLUMNS,
 }
+#: Quote columns with a default value.
+QUOTE_DEFAULTS = {"review": "machine"}
 #: Quote columns that hold the id of another table's row.
 QUOTE_REFERENCES = {
     "article_id": "articles", "speaker_id": "speakers", "continues_quote_id": "quotes", "group_id": groups.GROUPS_TABLE,
+    "extracted_speaker_id": "speakers",
 }
 
 #: Quote columns added since the first schema: a database made before gains them, empty
 #: for the quotes it holds, when opened for writing.
-ADDED_QUOTE_COLUMNS = ("speaker_role", "antecedent_mention", "antecedent_start", "antecedent_end", "group_id")
+ADDED_QUOTE_COLUMNS = (
+    "speaker_role", "antecedent_mention", "antecedent_start", "antecedent_end", "group_id", *corrections.QUOTE_COLUMNS,
+)
 
 
 #: The full-text index follows a quote's words, and only them: the trigger sqlite-utils
@@ -145,6 +151,7 @@ class Store(StoreReads):
             return
         with db.conn:
             groups.create_tables(db.conn)
+            corrections.create_table(db.conn)
             db.table("articles").create(ARTICLE_COLUMNS, pk="id", not_null={"text", "content_sha256"}, if_not_exists=True)
             db.table("articles").create_index(["content_sha256"], unique=True, if_not_exists=True)
             for col in ("publisher", "published", "doc_id"):
@@ -164,11 +171,13 @@ class Store(StoreReads):
                 pk="id",
                 not_null={"text", "article_id", "start", "end"},
                 foreign_keys=[(column, table, "id") for column, table in QUOTE_REFERENCES.items()],
+                defaults=QUOTE_DEFAULTS,
                 if_not_exists=True,
             )
             for col in ("article_id", "speaker_id", "continues_quote_id", "kind", "method"):
                 db.table("quotes").create_index([col], if_not_exists=True)
             groups.create_quote_indexes(db.conn)
+            corrections.create_quote_indexes(db.conn)
         if "quotes_fts" not in db.table_names():
             db.table("quotes").enable_fts(["text"], tokenize="porter", create_triggers=True)
         self._ensure_fts_trigger()
@@ -177,13 +186,15 @@ class Store(StoreReads):
     def _migrate(self) -> None:
         """Bring a database made by an earlier version up to the current schema."""
         db = self.db
-        if groups.GROUPS_TABLE not in db.table_names() or groups.KEYS_TABLE not in db.table_names():
+        if not {groups.GROUPS_TABLE, groups.KEYS_TABLE, corrections.TABLE} <= set(db.table_names()):
             with db.conn:
                 groups.create_tables(db.conn)
+                corrections.create_table(db.conn)
         if any(c not in db["quotes"].columns_dict for c in ADDED_QUOTE_COLUMNS):
             self._add_quote_columns()
         with db.conn:
             groups.create_quote_indexes(db.conn)
+            corrections.create_quote_indexes(db.conn)
             # Earlier versions called every quoted span that is not speech "scare".
             changed = db.execute("update quotes set kind = 'term' where kind = 'scare'").rowcount
         if changed:
@@ -205,6 +216,8 @@ class Store(StoreReads):
                     continue
                 if name in QUOTE_REFERENCES:  # add_column would declare the reference by rebuilding the table
                     conn.execute(f"alter table quotes add column [{name}] integer references [{QUOTE_REFERENCES[name]}]([id])")
+                elif name in QUOTE_DEFAULTS:  # a constant default: the rows held read it, none is rewritten
+                    conn.execute(f"alter table quotes add column [{name}] text default '{QUOTE_DEFAULTS[name]}'")
                 else:
                     self.db.table("quotes").add_column(name, QUOTE_COLUMNS[name])
 
@@ -278,6 +291,10 @@ class Store(StoreReads):
             ],
         )
         article_id = _row_id(cur)
+        return AddResult(article_id, True, self._insert_quotes(conn, article_id, sha, quotes, now))
+
+    def _insert_quotes(self, conn: sqlite3.Connection, article_id: int, sha: str, quotes: Sequence[Quote], now: str) -> list[int]:
+        """Store the quotes of article ``article_id``, apply its corrections, group them."""
         speaker_ids = self._resolve_speakers(conn, quotes)
         quote_ids: list[int] = []
         for i, q in enumerate(quotes):
@@ -295,8 +312,34 @@ class Store(StoreReads):
                 ],
             )
             quote_ids.append(_row_id(cur))
+        corrections.apply_to_article(conn, article_id, sha, now)
         groups.group_quotes(conn, quote_ids, now)
-        return AddResult(article_id, True, quote_ids)
+        return quote_ids
+
+    def replace_quotes(self, article_id: int, quotes: Sequence[Quote]) -> tuple[list[int], list[int]]:
+        """Replace the quotes of stored article ``article_id`` (extracted anew) in one
+        transaction: the old ones leave their groups and are deleted, the new ones are
+        stored, corrected and grouped. Returns (deleted ids, new ids)."""
+        conn = self.db.conn
+        now = _now()
+        try:
+            with conn:
+                conn.execute("begin immediate")
+                row = conn.execute("select content_sha256, text from articles where id = ?", [article_id]).fetchone()
+                if row is None:
+                    raise StoreError(f"{self.path}: no article {article_id}")
+                sha, text = row
+                for q in quotes:
+                    if text[q.start : q.end] != q.text:
+                        raise StoreError(f"quote offsets {q.start}:{q.end} do not match the text of article {article_id}")
+                old = [r[0] for r in conn.execute("select id from quotes where article_id = ? order by id", [article_id])]
+                groups.leave_groups(conn, old, now)
+                conn.execute("update quotes set continues_quote_id = null where article_id = ?", [article_id])
+                conn.execute("delete from quotes where article_id = ?", [article_id])
+                new = self._insert_quotes(conn, article_id, sha, quotes, now)
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"{self.path}: {e}") from e
+        return old, new
 
     def _resolve_speakers(self, conn: sqlite3.Connection, quotes: Sequence[Quote]) -> list[int | None]:
         """Map each quote's canonical speaker to a speakers row, merging across articles.

@@ -20,6 +20,7 @@ a database for writing.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 # (expression, column name) of each quotes_view column, in order.
@@ -27,6 +28,7 @@ QUOTE_COLUMNS: list[tuple[str, str]] = [
     ("quotes.id", "quote_id"),
     ("quotes.text", "quote"),
     ("speakers.name", "speaker"),
+    ("speakers.kind", "speaker_kind"),
     ("quotes.speaker_role", "speaker_role"),
     ("quotes.speaker_mention", "speaker_mention"),
     ("quotes.antecedent_mention", "antecedent_mention"),
@@ -47,6 +49,9 @@ QUOTE_COLUMNS: list[tuple[str, str]] = [
     ("quotes.antecedent_end", "antecedent_end"),
     ("quotes.context", "context"),
     ("quotes.group_id", "group_id"),
+    ("quotes.review", "review"),
+    ("quotes.reviewed_by", "reviewed_by"),
+    ("quotes.reviewed_at", "reviewed_at"),
 ]
 
 
@@ -75,7 +80,11 @@ left join speakers on speakers.id = quotes.speaker_id
 
 def _quotes_column(expr: str) -> str | None:
     """The column of the quotes table that ``expr`` reads, if it reads one."""
-    return expr.split(".", 1)[1].strip('"') if expr.startswith("quotes.") else None
+    m = _QUOTES_COLUMN_RE.search(expr)
+    return m.group(1) if m else None
+
+
+_QUOTES_COLUMN_RE = re.compile(r'\bquotes\."?(\w+)')
 
 
 #: The columns of the quotes table that QUOTE_COLUMNS read.

@@ -231,7 +231,8 @@ async def test_foreign_keys_show_labels(ds):
 
 async def test_default_facets(ds):
     quotes = (await ds.client.get("/quotes/quotes.json?_labels=on")).json()["facet_results"]
-    assert set(quotes) == {"speaker_id", "kind"}
+    assert set(quotes) == {"speaker_id", "kind", "review"}
+    assert {r["value"]: r["count"] for r in quotes["review"]["results"]} == {"machine": 8}
     speakers = {r["label"]: r["count"] for r in quotes["speaker_id"]["results"]}
     assert speakers == {"Alice Moreno": 3, "Tom Okafor": 2, "Ruth Lee": 2}  # nulls are not faceted
     assert {r["value"]: r["count"] for r in quotes["kind"]["results"]} == {"direct": 6, "partial": 2}
