@@ -10,7 +10,7 @@ import click
 from index import BudgetExceeded, IndexMissing, QueryError, Verdict
 from index import verify as verify_words
 from index.budget import time_budget
-from index.claimreview import claim_review, missing
+from index.claimreview import claim_review, missing, parse_rating
 from index.evidence import sureness
 from quotes.dates import parse_published
 
@@ -51,18 +51,13 @@ def _claim_review(v: Verdict, rating_name: str | None, rating: str | None, url: 
                   date: str | None) -> dict[str, Any]:
     value = best = worst = None
     if rating is not None:
-        raw, _, top = rating.partition("/")
         try:
-            value, best = float(raw), float(top) if top else None
-        except ValueError:
-            raise click.BadParameter(f"{rating!r}: give a number, or VALUE/BEST (3/5)", param_hint="--rating") from None
-        if best is not None:
-            worst = 1.0 if best >= 1 else 0.0
-            if not worst <= value <= best:
-                raise click.BadParameter(f"{rating!r}: the value is off the scale {worst:g} to {best:g}", param_hint="--rating")
+            value, best, worst = parse_rating(rating)
+        except ValueError as e:
+            raise click.BadParameter(str(e), param_hint="--rating") from None
     if date is not None and parse_published(date) is None:
         raise click.BadParameter(f"{date!r}: not a date", param_hint="--review-date")
-    review = claim_review(v, rating_name=rating_name, rating=_number(value), best=_number(best), worst=_number(worst),
+    review = claim_review(v.to_dict(), rating_name=rating_name, rating=value, best=best, worst=worst,
                           url=url, reviewer=reviewer, date=date)
     required, recommended = missing(review)
     if required:
@@ -70,10 +65,6 @@ def _claim_review(v: Verdict, rating_name: str | None, rating: str | None, url: 
     if recommended:
         click.echo(f"ClaimReview lacks what it recommends: {', '.join(recommended)}", err=True)
     return review
-
-
-def _number(x: float | None) -> float | int | None:
-    return int(x) if x is not None and x.is_integer() else x
 
 
 COLOURS = {"confirmed": "green", "found": "green", "altered": "yellow", "unattributed": "yellow"}

@@ -11,12 +11,10 @@ recommends are absent, so the caller can say so.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from quotes.dates import parse_published
-
-from .evidence import Evidence
-from .verify import Verdict
 
 CONTEXT = "https://schema.org"
 #: Google's fact-check markup: properties a ClaimReview must have, and should have.
@@ -47,41 +45,43 @@ def _agent(name: str | None, kind: str | None, role: str | None) -> dict[str, An
     return _drop_empty({"@type": "Person", "name": name, "jobTitle": role})
 
 
-def appearance(e: Evidence) -> dict[str, Any]:
-    """The article a piece of evidence stands in, as a schema.org NewsArticle."""
-    publisher = {"@type": "Organization", "name": e.publisher} if e.publisher else None
-    return _drop_empty({"@type": "NewsArticle", "url": e.url, "headline": e.title, "publisher": publisher,
-                        "datePublished": _date(e.published)})
+def appearance(e: Mapping[str, Any]) -> dict[str, Any]:
+    """The article a piece of evidence (``Evidence.to_dict()``) stands in, as a schema.org
+    NewsArticle."""
+    publisher = {"@type": "Organization", "name": e["publisher"]} if e.get("publisher") else None
+    return _drop_empty({"@type": "NewsArticle", "url": e.get("url"), "headline": e.get("title"), "publisher": publisher,
+                        "datePublished": _date(e.get("published"))})
 
 
 def claim_review(
-    v: Verdict, *, rating_name: str | None = None, rating: float | None = None, best: float | None = None,
+    v: Mapping[str, Any], *, rating_name: str | None = None, rating: float | None = None, best: float | None = None,
     worst: float | None = None, url: str | None = None, reviewer: str | None = None,
     reviewer_url: str | None = None, date: str | None = None,
 ) -> dict[str, Any]:
-    """ClaimReview JSON-LD for verdict ``v``: the checker gives the rating (``rating_name``,
+    """ClaimReview JSON-LD for verdict ``v`` (``Verdict.to_dict()``): the checker gives the rating (``rating_name``,
     and ``rating`` on a scale of ``worst`` to ``best``), the review's page ``url``, its
     publisher ``reviewer`` (and ``reviewer_url``) and ``date``."""
-    who = v.claimed_speaker
-    said = f"“{v.words}”"
+    who = v.get("claimed_speaker")
+    said = f"“{v['words']}”"
     claim_reviewed = f"{who} said {said}" if who else f"{said} (a quotation)"
-    first = v.earliest
-    speaker_evidence = [e for e in v.evidence if e.speaker_matches] if who else []
-    role = next((e.speaker_role for e in speaker_evidence if e.speaker_role), None)
-    kind = next((e.speaker_kind for e in speaker_evidence if e.speaker_kind), None)
+    first = v.get("earliest")
+    evidence = v.get("evidence") or []
+    speaker_evidence = [e for e in evidence if e.get("speaker_matches")] if who else []
+    role = next((e["speaker_role"] for e in speaker_evidence if e.get("speaker_role")), None)
+    kind = next((e["speaker_kind"] for e in speaker_evidence if e.get("speaker_kind")), None)
     seen: set[str] = set()
     appearances = []
-    for e in v.evidence:
+    for e in evidence:
         a = appearance(e)
         key = a.get("url") or f"{a.get('headline')}|{a.get('datePublished')}"
-        if key in seen or (first is not None and e.article_id == first.article_id):
+        if key in seen or (first is not None and e.get("article_id") == first.get("article_id")):
             continue
         seen.add(key)
         appearances.append(a)
     claim = _drop_empty({
         "@type": "Claim",
-        "author": _agent(who and (speaker_evidence[0].speaker if speaker_evidence else who), kind, role),
-        "datePublished": _date(first.published) if first is not None else None,
+        "author": _agent(who and (speaker_evidence[0]["speaker"] if speaker_evidence else who), kind, role),
+        "datePublished": _date(first.get("published")) if first is not None else None,
         "firstAppearance": appearance(first) if first is not None else None,
         "appearance": appearances,
     })
@@ -98,8 +98,28 @@ def claim_review(
         "author": author,
         "datePublished": date,
         "itemReviewed": claim,
-        "reviewBody": v.message,
+        "reviewBody": v.get("message"),
     })
+
+
+def parse_rating(rating: str) -> tuple[float | int | None, float | int | None, float | int | None]:
+    """``"3"`` or ``"3/5"`` as (ratingValue, bestRating, worstRating): a scale from 1 to
+    BEST (from 0 when BEST is under 1). ValueError when it is not one."""
+    raw, _, top = rating.partition("/")
+    try:
+        value, best = float(raw), float(top) if top else None
+    except ValueError:
+        raise ValueError(f"{rating!r}: give a number, or VALUE/BEST (3/5)") from None
+    worst = None
+    if best is not None:
+        worst = 1.0 if best >= 1 else 0.0
+        if not worst <= value <= best:
+            raise ValueError(f"{rating!r}: the value is off the scale {worst:g} to {best:g}")
+    return _number(value), _number(best), _number(worst)
+
+
+def _number(x: float | None) -> float | int | None:
+    return int(x) if x is not None and x.is_integer() else x
 
 
 def missing(review: dict[str, Any]) -> tuple[list[str], list[str]]:

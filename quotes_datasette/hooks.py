@@ -70,8 +70,8 @@ def filters_from_request(request: Request, database: str, table: str, datasette:
 def register_routes() -> list[tuple[str, Any]]:
     return [
         (r"^/-/quotes(\.(?P<format>json))?$", search_view),
-        (r"^/-/quotes/verify(\.(?P<format>json))?$", verify_view),
-        (r"^/-/quotes/quote/(?P<quote_id>[0-9]{1,20})(\.(?P<format>json))?$", quote_view),
+        (r"^/-/quotes/verify(\.(?P<format>json|jsonld))?$", verify_view),
+        (r"^/-/quotes/quote/(?P<quote_id>[0-9]{1,20})(\.(?P<format>json|jsonld))?$", quote_view),
         (r"^/-/quotes/group/(?P<group_id>[0-9]{1,20})(\.(?P<format>json))?$", group_view),
     ]
 

@@ -9,6 +9,7 @@ of the quote and group pages, and the links to them from Datasette's tables
 """
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Mapping
@@ -115,6 +116,34 @@ def _int_arg(request: Request, name: str, default: int, low: int, high: int) -> 
     except ValueError:
         raise PageError(f"{name} must be a whole number") from None
     return max(low, min(high, value))
+
+
+def json_ld(data: Mapping[str, Any], status: int = 200) -> Response:
+    """A schema.org JSON-LD document."""
+    return Response(json.dumps(data, indent=2, ensure_ascii=False), status=status,
+                    content_type="application/ld+json; charset=utf-8")
+
+
+def _claim_review(verdict: Mapping[str, Any], request: Request) -> dict[str, Any]:
+    """The verdict as ClaimReview JSON-LD, with the rating and the review's particulars
+    the request gives (``rating_name``, ``rating``, ``review_url``, ``reviewer``,
+    ``review_date``): ``/-/quotes/verify.jsonld?words=...&rating_name=False``."""
+    from index.claimreview import claim_review, parse_rating
+    from quotes.dates import parse_published
+
+    value = best = worst = None
+    if request.args.get("rating"):
+        try:
+            value, best, worst = parse_rating(request.args["rating"])
+        except ValueError as e:
+            raise PageError(f"rating {e}", 400) from None
+    date = request.args.get("review_date") or None
+    if date is not None and parse_published(date) is None:
+        raise PageError(f"review_date {date!r}: not a date", 400)
+    return claim_review(
+        verdict, rating_name=request.args.get("rating_name") or None, rating=value, best=best, worst=worst,
+        url=request.args.get("review_url") or None, reviewer=request.args.get("reviewer") or None, date=date,
+    )
 
 
 def mark_spans(text: str, spans: list[list[int]]) -> Markup:
@@ -271,6 +300,15 @@ async def verify_view(datasette: Datasette, request: Request) -> Response:
                 context["sureness"] += " (the closest stored quote)"
     except PageError as e:
         context["error"], status = str(e), e.status
+    if fmt == "jsonld":
+        if not context["error"] and context["verdict"] is None:
+            context["error"], status = "give the words to verify: ?words=...", 400
+        if not context["error"]:
+            try:
+                return json_ld(_claim_review(context["verdict"], request))
+            except PageError as e:
+                context["error"], status = str(e), e.status
+        return Response.json({"ok": False, "error": context["error"]}, status=status)
     if fmt == "json":
         if context["error"]:
             return Response.json({"ok": False, "error": context["error"]}, status=status)
@@ -284,6 +322,7 @@ async def verify_view(datasette: Datasette, request: Request) -> Response:
                 verdict["group"] = {**verdict["group"], "group_url": context["group_url"]}
         return Response.json({"ok": True, "words": words, "speaker": speaker or None, "verdict": verdict})
     context["json_url"] = _url(datasette, "/-/quotes/verify.json", {"words": words, "speaker": speaker})
+    context["jsonld_url"] = _url(datasette, "/-/quotes/verify.jsonld", {"words": words, "speaker": speaker})
     context["search_url"] = datasette.urls.path("/-/quotes")
     html = await datasette.render_template("quotes_verify.html", context, request=request)
     return Response.html(html, status=status)

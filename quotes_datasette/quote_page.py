@@ -24,6 +24,7 @@ from .pages import (
     _links,
     _url,
     group_page_url,
+    json_ld,
     quote_page_url,
     read,
     target,
@@ -175,9 +176,14 @@ async def quote_view(datasette: Datasette, request: Request) -> Response:
         context.update(_page_context(datasette, name, source, quote_id))
     except PageError as e:
         context["error"], status = str(e), e.status
-    if fmt == "json":
+    if fmt in ("json", "jsonld"):
         if context["error"]:
             return Response.json({"ok": False, "error": context["error"], "status": status}, status=status)
+        if fmt == "jsonld":
+            from index.claimreview import quotation
+
+            page = datasette.absolute_url(request, context["page_url"])
+            return json_ld(quotation(context["row"], url=page))
         return Response.json({"ok": True, **_json(context)})
     html = await datasette.render_template("quotes_quote.html", context, request=request)
     return Response.html(html, status=status)
@@ -198,6 +204,7 @@ def _page_context(datasette: Datasette, name: str, source: dict[str, Any], quote
         "page_url": here,
         "json_url": _url(datasette, f"/-/quotes/quote/{quote_id}.json",
                          {"full": 1, "part": view["part"]} if view["mode"] == "full" else {}),
+        "jsonld_url": _url(datasette, f"/-/quotes/quote/{quote_id}.jsonld", {}),
         **_links(datasette, name, quote_id, row["article_id"]),
     }
     group = source["group"]

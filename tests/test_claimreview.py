@@ -118,3 +118,38 @@ def test_a_quote_as_a_quotation(db: Path):
                      "publisher": {"@type": "Organization", "name": "Harbour Gazette"}, "datePublished": "2024-05-03"},
         "url": "http://127.0.0.1:8001/-/quotes/quote/1",
     }
+
+
+@pytest.fixture
+async def site(db: Path):
+    from quotes_datasette.serve import make_datasette
+
+    datasette = make_datasette(db, index_dir=db.with_name("quotes.index"))
+    await datasette.invoke_startup()
+    return datasette
+
+
+async def test_the_verify_page_as_claimreview(site):
+    params = {"words": QUAY, "speaker": "Petrova", "rating_name": "Correct", "rating": "5/5",
+              "review_url": "https://checks.example/quay", "reviewer": "Harbour Checks", "review_date": "2024-06-01"}
+    response = await site.client.get("/-/quotes/verify.jsonld", params=params)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/ld+json")
+    r = response.json()
+    assert all(k in r for k in REQUIRED + RECOMMENDED)
+    assert r["itemReviewed"]["firstAppearance"]["url"] == "https://gazette.example/quay"
+    assert r["reviewRating"]["alternateName"] == "Correct"
+    bad = await site.client.get("/-/quotes/verify.jsonld", params={**params, "rating": "9/5"})
+    assert bad.status_code == 400 and "off the scale" in bad.json()["error"]
+    html = (await site.client.get("/-/quotes/verify", params={"words": QUAY})).text
+    assert "/-/quotes/verify.jsonld?" in html
+
+
+async def test_the_quote_page_as_quotation(site):
+    response = await site.client.get("/-/quotes/quote/1.jsonld")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/ld+json")
+    q = response.json()
+    assert (q["@type"], q["text"], q["spokenByCharacter"]["name"]) == ("Quotation", QUAY, "Ana Petrova")
+    assert q["url"].endswith("/-/quotes/quote/1")
+    assert (await site.client.get("/-/quotes/quote/99.jsonld")).status_code == 404
+    page = (await site.client.get("/-/quotes/quote/1")).text
+    assert "/-/quotes/quote/1.jsonld" in page and "as extracted, not reviewed" in page

@@ -221,12 +221,14 @@ def test_a_correction_reaches_datasette(db: Path):
     qid = quote_id(db, "Nobody has asked")
     run("correct", str(qid), "--speaker", "Ruth Okafor", "--by", "ana", "--db", str(db))
 
-    async def fetch() -> dict:
+    async def fetch() -> tuple[dict, str]:
         ds = Datasette([str(db)], settings={"default_facet_size": 10})
         response = await ds.client.get(f"/{db.stem}/quotes_view.json?_shape=objects&_facet=review&quote_id={qid}")
-        return response.json()
+        page = await ds.client.get(f"/-/quotes/quote/{qid}")
+        return response.json(), page.text
 
-    data = asyncio.run(fetch())
+    data, page = asyncio.run(fetch())
+    assert "corrected by ana on 20" in page
     [shown] = data["rows"]
     assert (shown["speaker"], shown["review"], shown["reviewed_by"]) == ("Ruth Okafor", "corrected", "ana")
     assert {f["value"] for f in data["facet_results"]["review"]["results"]} == {"corrected"}
