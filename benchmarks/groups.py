@@ -7,8 +7,9 @@
    when opened (:func:`quotes.groups.group_ungrouped`): quotes/s, per-quote cost, keys
    kept, and how many of the generated variants joined their source's group.
 2. Ingest: ``benchmarks/ingest.py``'s corpus ingested end to end (extract, store, Whoosh)
-   with grouping and with grouping switched off, alternately, in the same run; the
-   ratio of the medians.
+   as that benchmark times it (one worker), with grouping and with grouping switched
+   off, alternately, in the same run: the ratio of the medians, wall clock and CPU time
+   of the process tree.
 3. Verify: p50 / p95 of ``benchmarks/search.py``'s verify claims on the largest
    database (with its Whoosh index), verify with the group report and without it,
    alternately on the same database.
@@ -25,11 +26,9 @@ import itertools
 import json
 import os
 import random
-import resource
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from ingest import run as run_ingest  # noqa: E402
 from ingest import write_corpus  # noqa: E402
 from search import (  # noqa: E402
     DEFAULT_CORPUS,
@@ -240,25 +240,6 @@ def candidate_study(n_quotes: int, corpus: Path | None, hashes: int = 64, band: 
 # -- ingest with and without grouping ------------------------------------------------------
 
 
-def ingest_child(corpus: str, db: str, grouping: bool) -> None:
-    """Ingest ``corpus`` into ``db`` and its index (grouping switched off when asked)."""
-    from index.follow import ingest_and_index
-    from quotes.readers import read_paths
-
-    index_dir = Path(db).with_name(Path(db).stem + ".index")
-    t = time.perf_counter()
-    report, index_ok = ingest_and_index(db, index_dir, read_paths([corpus]), workers=1)
-    seconds = time.perf_counter() - t
-    if not (report.ok and index_ok):
-        raise SystemExit("ingest incomplete")
-    conn = sqlite3.connect(db)
-    n_groups = conn.execute(f"select count(*) from {groups.GROUPS_TABLE}").fetchone()[0]
-    conn.close()
-    if bool(n_groups) != grouping:
-        raise SystemExit(f"grouping {'on' if grouping else 'off'}, yet {n_groups} groups")
-    print(json.dumps({"seconds": seconds, "quotes": report.quotes_added, "groups": n_groups}))
-
-
 #: Imported first by every Python process of an ingest without grouping (the index is
 #: synced by processes of its own): grouping switched off.
 NO_GROUPING = """import quotes.groups as g
@@ -268,21 +249,26 @@ g.has_ungrouped = lambda conn: False
 
 
 def ingest_once(corpus: Path, work: Path, grouping: bool) -> dict[str, float]:
-    db = work / "ingest.db"
-    for p in work.glob("ingest.*"):
-        shutil.rmtree(p) if p.is_dir() else p.unlink()
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    """``benchmarks/ingest.py``'s timed ingest (1 worker), with grouping or without."""
+    saved = os.environ.get("PYTHONPATH")
     if not grouping:
         site = work / "no-grouping"
         site.mkdir(exist_ok=True)
         (site / "sitecustomize.py").write_text(NO_GROUPING)
-        env["PYTHONPATH"] = f"{site}{os.pathsep}{ROOT}"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run([sys.executable, __file__, "--child", str(corpus), str(db), str(int(grouping))],
-                         capture_output=True, text=True, cwd=ROOT, check=True, env=env).stdout
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return json.loads(out) | {"cpu": cpu}
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(site), saved) if p)
+    try:
+        result = run_ingest(corpus, work, 1)
+    finally:
+        if saved is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = saved
+    conn = sqlite3.connect(work / "w1.db")
+    n_groups = conn.execute(f"select count(*) from {groups.GROUPS_TABLE}").fetchone()[0]
+    conn.close()
+    if bool(n_groups) != grouping:
+        raise SystemExit(f"grouping {'on' if grouping else 'off'}, yet {n_groups} groups")
+    return result
 
 
 # -- verify with and without the group report -------------------------------------------------
@@ -405,14 +391,14 @@ def _ingest(articles: int, repeats: int, work: Path, say: Callable[..., None]) -
         for grouping in (False, True):
             r = ingest_once(corpus, work, grouping)
             runs[grouping].append(r["seconds"])
-            cpu[grouping].append(r["cpu"])
+            cpu[grouping].append(r["cpu_ms_per_article"])
             quotes = int(r["quotes"])
     say()
     say(f"ingest of {articles:,} articles ({quotes:,} quotes; extract, store, Whoosh; 1 worker), median of {repeats}:")
     for grouping, label in ((False, "without grouping"), (True, "with grouping   ")):
         wall, used = statistics.median(runs[grouping]), statistics.median(cpu[grouping])
-        say(f"  {label} {wall:.1f} s ({articles / wall:.0f} articles/s), CPU {used:.1f} s (all processes);"
-            f" runs {', '.join(f'{s:.1f}' for s in runs[grouping])}")
+        say(f"  {label} {wall:.1f} s ({articles / wall:.0f} articles/s), {used:.1f} CPU ms per article"
+            f" (process tree); runs {', '.join(f'{s:.1f}' for s in runs[grouping])}")
     ratio = statistics.median(runs[True]) / statistics.median(runs[False])
     cpu_ratio = statistics.median(cpu[True]) / statistics.median(cpu[False])
     say(f"  ratio with/without: {ratio:.3f} wall clock, {cpu_ratio:.3f} CPU")
@@ -439,7 +425,4 @@ def _verify(db: Path, n: int, rounds: int, say: Callable[..., None]) -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--child"]:
-        ingest_child(sys.argv[2], sys.argv[3], sys.argv[4] == "1")
-    else:
-        main()
+    main()

@@ -18,12 +18,12 @@ the work per quote is bounded whatever the size of the corpus.
 
 Why keys in SQLite and not MinHash/LSH, measured on the same 20,000 generated quotes
 (``python benchmarks/groups.py --compare-lsh --quotes 20000``): winnowed keys keep 10.8
-keys a quote and find the source of 100% of the trimmed and extended variants, 99.7% of
+keys a quote and find the source of 100% of the trimmed and extended variants, 99.8% of
 the spliced and 97.7% of those with a word changed; MinHash/LSH (64 hashes in 32 bands
-of 2) keeps 32 keys a quote and finds 99.3%, 92.6%, 92.2% and 94.4%. LSH estimates
+of 2) keeps 32 keys a quote and finds 99.3%, 92.3%, 91.8% and 93.7%. LSH estimates
 Jaccard similarity, and a quote with words added or left out shares only part of the
 other's shingles, where a winnowed key is found by any long enough run of shared words.
-(LSH gives fewer candidates to compare, 4.8 a variant against 8.5: a small cost beside
+(LSH gives fewer candidates to compare, 4.7 a variant against 8.4: a small cost beside
 three times the keys.)
 
 Confirming: the words of the shorter of the two quotes must stand in the longer, in

@@ -195,6 +195,26 @@ def test_a_database_from_before_groups_gains_them_when_opened(store: Store, db_p
     assert upgraded.db.execute("pragma integrity_check").fetchone()[0] == "ok"
 
 
+def test_setting_groups_leaves_the_full_text_index_alone(store: Store, db_path: Path) -> None:
+    """The full-text index follows a quote's words only; a database whose trigger
+    followed every update gets the narrower one when opened."""
+    with store.db.conn:
+        store.db.execute("drop trigger quotes_au")
+        store.db.execute(
+            'create trigger "quotes_au" after update on "quotes" begin'
+            ' insert into "quotes_fts" ("quotes_fts", rowid, "text") values(\'delete\', old.rowid, old."text");'
+            ' insert into "quotes_fts" (rowid, "text") values (new.rowid, new."text"); end')
+    store.db.conn.close()
+    store = Store(db_path)
+    assert rows(store, "select sql from sqlite_master where name = 'quotes_au'")[0][0].startswith(
+        'CREATE TRIGGER "quotes_au" AFTER UPDATE OF "text" ON "quotes"')
+    [qid] = [r[0] for r in rows(store, "select id from quotes where text = ?", [UNRELATED])]
+    with store.db.conn:
+        store.db.execute("update quotes set text = 'The lighthouse stays dark all winter' where id = ?", [qid])
+    assert store.phrase_quote_ids([["lighthouse"]], 10) == [qid]
+    assert store.phrase_quote_ids([["council", "will", "be", "meeting"]], 10) == []
+
+
 def test_quotes_written_around_the_store_are_grouped_in_batches(store: Store, db_path: Path) -> None:
     with store.db.conn:
         store.db.execute("update quotes set group_id = null")
