@@ -41,50 +41,73 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
     return f">{edges[-1]}"
 
 
+def _table(prefix: str, edges: tuple[int, ...]) -> tuple[str, ...]:
+    """``prefix + bucket`` for every count up to one past the last edge (the key strings
+    made once: this runs for every quote)."""
+    return tuple(prefix + _bucket(n, edges) for n in range(edges[-1] + 2))
+
+
+_WORDS = _table("words:", (2, 4, 8, 16, 32))
+_MENTION_WORDS = _table("mention-words:", (1, 2, 3))
+_GAP = _table("gap:", (3, 12, 40, 120, 400))
+_SPEAKERS_BEFORE = _table("speakers-before:", (0, 1, 2, 4, 8))
+_NAME_COUNT = _table("name-count:", (1, 2, 4, 8))
+
+
+def _at(table: tuple[str, ...], n: int) -> str:
+    return table[n if n < len(table) else -1]
+
+
+@lru_cache(maxsize=512)
+def _method_keys(method: str, kind: str) -> tuple[str, str, str, str, str, str]:
+    return ("method:" + method, "kind:" + kind, f"method+kind:{method}+{kind}", "unresolved+" + method,
+            "same-as-previous+" + method, method)
+
+
+@lru_cache(maxsize=512)
+def _speaker_keys(speaker_kind: str, method: str) -> tuple[str, str]:
+    return "speaker-kind:" + speaker_kind, f"speaker-kind+method:{speaker_kind}+{method}"
+
+
+@lru_cache(maxsize=1024)
 def _cue(cue: str | None) -> str:
     if not cue:
-        return "none"
+        return "cue:none"
     c = cue.strip().lower()
     if c == ":":
-        return "colon"
+        return "cue:colon"
     if c.startswith("according"):
-        return "according-to"
+        return "cue:according-to"
     first = c.split()[0] if c.split() else ""
-    return "strong" if first in STRONG_VERBS else "other"
+    return "cue:strong" if first in STRONG_VERBS else "cue:other"
 
 
 def features(text: str, q: Quote, sentence: tuple[int, int], previous: Quote | None, speakers_before: int) -> dict[str, float]:
     """The features of the attribution of quote ``q`` (in ``sentence``, offsets of
     ``text``), given the quotation before it that has a speaker and how many distinct
     speakers came before."""
-    f: dict[str, float] = {}
-    method = q.method or "none"
-    kind = q.kind or "direct"
-    f["method:" + method] = 1
-    f["kind:" + kind] = 1
-    f[f"method+kind:{method}+{kind}"] = 1
-    n = len(q.text.split())
-    f["words:" + _bucket(n, (2, 4, 8, 16, 32))] = 1
-    f["cue:" + _cue(q.cue)] = 1
+    m_key, k_key, mk_key, unresolved_key, same_key, method = _method_keys(q.method or "none", q.kind or "direct")
+    f: dict[str, float] = {m_key: 1, k_key: 1, mk_key: 1, _at(_WORDS, len(q.text.split())): 1, _cue(q.cue): 1}
     if q.speaker_start is None or q.speaker_end is None:
         f["no-mention"] = 1
         return f
     mention = q.speaker_mention or ""
-    f["mention-words:" + _bucket(len(mention.split()), (1, 2, 3))] = 1
+    f[_at(_MENTION_WORDS, len(mention.split()))] = 1
     if mention[:1].islower():
         f["mention-lower"] = 1  # a pronoun or "the company"
     if q.speaker is None:
         f["unresolved"] = 1
-        f["unresolved+" + method] = 1
+        f[unresolved_key] = 1
     else:
-        f["speaker-kind:" + (q.speaker_kind or "unknown")] = 1
-        f[f"speaker-kind+method:{q.speaker_kind or 'unknown'}+{method}"] = 1
+        sk, skm = _speaker_keys(q.speaker_kind or "unknown", method)
+        f[sk] = 1
+        f[skm] = 1
     if q.speaker_start >= q.end:
         f["mention-after"] = 1
         gap = q.speaker_start - q.end
     else:
         gap = max(0, q.start - q.speaker_end)
-    f["gap:" + _bucket(gap, (3, 12, 40, 120, 400))] = 1
+    f[_at(_GAP, gap)] = 1
     ss, se = sentence
     if ss <= q.speaker_start < se:
         f["mention-in-sentence"] = 1
@@ -96,13 +119,12 @@ def features(text: str, q: Quote, sentence: tuple[int, int], previous: Quote | N
         f["first-speaker"] = 1
     elif q.speaker is not None and previous.speaker == q.speaker:
         f["same-as-previous"] = 1
-        f["same-as-previous+" + method] = 1
+        f[same_key] = 1
     else:
         f["differs-from-previous"] = 1
-    f["speakers-before:" + _bucket(speakers_before, (0, 1, 2, 4, 8))] = 1
+    f[_at(_SPEAKERS_BEFORE, speakers_before)] = 1
     if q.speaker:
-        last = q.speaker.split()[-1]
-        f["name-count:" + _bucket(text.count(last), (1, 2, 4, 8))] = 1
+        f[_at(_NAME_COUNT, text.count(q.speaker.rsplit(None, 1)[-1]))] = 1
     return f
 
 
