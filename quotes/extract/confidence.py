@@ -82,10 +82,12 @@ def _cue(cue: str | None) -> str:
     return "cue:strong" if first in STRONG_VERBS else "cue:other"
 
 
-def features(text: str, q: Quote, sentence: tuple[int, int], previous: Quote | None, speakers_before: int) -> dict[str, float]:
+def features(text: str, q: Quote, sentence: tuple[int, int], previous: Quote | None, speakers_before: int,
+             named: dict[str, int] | None = None) -> dict[str, float]:
     """The features of the attribution of quote ``q`` (in ``sentence``, offsets of
     ``text``), given the quotation before it that has a speaker and how many distinct
-    speakers came before."""
+    speakers came before (``named``: how often ``text`` holds each surname, filled as
+    it is asked for)."""
     m_key, k_key, mk_key, unresolved_key, same_key, method = _method_keys(q.method or "none", q.kind or "direct")
     f: dict[str, float] = {m_key: 1, k_key: 1, mk_key: 1, _at(_WORDS, len(q.text.split())): 1, _cue(q.cue): 1}
     if q.speaker_start is None or q.speaker_end is None:
@@ -124,7 +126,13 @@ def features(text: str, q: Quote, sentence: tuple[int, int], previous: Quote | N
         f["differs-from-previous"] = 1
     f[_at(_SPEAKERS_BEFORE, speakers_before)] = 1
     if q.speaker:
-        f[_at(_NAME_COUNT, text.count(q.speaker.rsplit(None, 1)[-1]))] = 1
+        last = q.speaker.rsplit(None, 1)[-1]
+        count = named.get(last) if named is not None else None
+        if count is None:
+            count = text.count(last)
+            if named is not None:
+                named[last] = count
+        f[_at(_NAME_COUNT, count)] = 1
     return f
 
 
@@ -133,11 +141,12 @@ def each_features(text: str, quotes: list[Quote], sentences: list[tuple[int, int
     out: list[dict[str, float] | None] = []
     previous: Quote | None = None
     seen: set[str] = set()
+    named: dict[str, int] = {}
     for q, sentence in zip(quotes, sentences):
         if q.kind not in SPEECH_KINDS:
             out.append(None)
             continue
-        out.append(features(text, q, sentence, previous, len(seen)))
+        out.append(features(text, q, sentence, previous, len(seen), named))
         if q.speaker:
             previous = q
             seen.add(q.speaker)
