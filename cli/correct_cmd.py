@@ -16,7 +16,7 @@ from quotes.model import QUOTE_KINDS
 from quotes.store import Store, StoreError, writer_lock
 
 from .common import db_option, emit, output_options
-from .reading import waiting
+from .reading import open_store, waiting
 
 LIST_COLUMNS = ["id", "quote_id", "status", "field", "old_value", "new_value", "by", "at", "note", "quote"]
 TABLE_COLUMNS = ["id", "quote_id", "status", "field", "old_value", "new_value", "by", "at", "note"]
@@ -24,15 +24,6 @@ TABLE_COLUMNS = ["id", "quote_id", "status", "field", "old_value", "new_value", 
 
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _open(db_path: Path) -> Store:
-    if not db_path.exists():
-        raise click.ClickException(f"{db_path}: no such database (create it with: quotes ingest PATH)")
-    try:
-        return Store(db_path)
-    except StoreError as e:
-        raise click.ClickException(str(e)) from None
 
 
 def _reindex(store: Store, quote_ids: Sequence[int]) -> None:
@@ -43,6 +34,14 @@ def _reindex(store: Store, quote_ids: Sequence[int]) -> None:
         sync(store, quote_ids=quote_ids, writer_locked=True)
     except QuoteIndexError as e:
         raise click.ClickException(f"corrected, but the search index was not updated ({e}): run quotes index") from None
+
+
+def _report_dangling(lost: Sequence[Correction], hint: str = "") -> bool:
+    """Say on stderr which corrections no longer find their quote; whether any."""
+    if lost:
+        click.echo(f"{len(lost)} correction{'s' * (len(lost) != 1)} no longer find{'s' * (len(lost) == 1)} "
+                   f"their quote: {', '.join(str(c.id) for c in lost)}{hint}", err=True)
+    return bool(lost)
 
 
 def _row(c: Correction) -> dict[str, Any]:
@@ -85,7 +84,7 @@ def correct(
         quotes correct 87 --not-quote --kind title --by ana
         quotes correct 415 --reviewed --by ben
     """
-    store = _open(db_path)
+    store = open_store(db_path, write=True)
     try:
         with writer_lock(store.path, on_wait=waiting):
             made = corrections.correct(store, quote_id, speaker=speaker, not_quote=not_quote, kind=kind,
@@ -117,13 +116,10 @@ def corrections_cmd(db_path: Path, dangling: bool, fmt: str | None) -> None:
         quotes corrections
         quotes corrections --dangling --json
     """
-    store = _open(db_path)
+    store = open_store(db_path, write=True)
     rows = corrections.list_corrections(store, dangling_only=dangling)
     emit([_row(c) for c in rows], fmt, LIST_COLUMNS if fmt else TABLE_COLUMNS)
-    lost = [c for c in (rows if dangling else corrections.list_corrections(store, dangling_only=True))]
-    if lost:
-        click.echo(f"{len(lost)} correction{'s' * (len(lost) != 1)} no longer find{'s' * (len(lost) == 1)} "
-                   f"their quote: {', '.join(str(c.id) for c in lost)}", err=True)
+    if _report_dangling([c for c in rows if c.status == "dangling"]):
         raise SystemExit(1)
 
 
@@ -139,7 +135,7 @@ def undo_correction(correction_id: int, db_path: Path, by: str | None) -> None:
     Example:
         quotes undo-correction 7 --by ana
     """
-    store = _open(db_path)
+    store = open_store(db_path, write=True)
     try:
         with writer_lock(store.path, on_wait=waiting):
             c = corrections.undo(store, correction_id, by=by, now=_now())
@@ -173,7 +169,7 @@ def reextract(db_path: Path, article_ids: tuple[int, ...]) -> None:
     from quotes.ingest import default_extractor
     from quotes.reextract import reextract as run
 
-    store = _open(db_path)
+    store = open_store(db_path, write=True)
     try:
         with writer_lock(store.path, on_wait=waiting):
             report = run(store, default_extractor(), article_ids or None)
@@ -183,10 +179,7 @@ def reextract(db_path: Path, article_ids: tuple[int, ...]) -> None:
         raise click.ClickException(str(e)) from None
     click.echo(f"Read {report.articles} article{'s' * (report.articles != 1)}; {report.changed} with quotes"
                f" extracted anew ({len(report.deleted_ids)} quotes replaced by {len(report.added_ids)})")
-    lost = corrections.list_corrections(store, dangling_only=True)
-    if lost:
-        click.echo(f"{len(lost)} correction{'s' * (len(lost) != 1)} no longer find{'s' * (len(lost) == 1)} "
-                   f"their quote: {', '.join(str(c.id) for c in lost)} (quotes corrections --dangling)", err=True)
+    _report_dangling(corrections.list_corrections(store, dangling_only=True), " (quotes corrections --dangling)")
 
 
 COMMANDS = [correct, corrections_cmd, undo_correction, reextract]

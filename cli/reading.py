@@ -12,12 +12,13 @@ from index.build import schema_current
 from quotes.store import Store, StoreError
 
 
-def open_store(db_path: Path) -> Store:
-    """The database at ``db_path``, opened read-only: these commands never write it."""
+def open_store(db_path: Path, *, write: bool = False) -> Store:
+    """The existing database at ``db_path``, opened read-only unless ``write`` (the
+    commands that correct quotes)."""
     if not db_path.exists():
         raise click.ClickException(f"{db_path}: no such database (create it with: quotes ingest PATH)")
     try:
-        return Store(db_path, read_only=True)
+        return Store(db_path, read_only=not write)
     except StoreError as e:
         raise click.ClickException(str(e)) from None
 

@@ -10,9 +10,8 @@ import click
 from index import BudgetExceeded, IndexMissing, QueryError, Verdict
 from index import verify as verify_words
 from index.budget import time_budget
-from index.claimreview import claim_review, missing, parse_rating
+from index.claimreview import ReviewError, claim_review, missing
 from index.evidence import sureness
-from quotes.dates import parse_published
 
 from .common import db_option
 from .reading import open_store, ready_index, timeout_option
@@ -49,16 +48,10 @@ def _evidence_lines(e: dict[str, Any]) -> list[str]:
 
 def _claim_review(v: Verdict, rating_name: str | None, rating: str | None, url: str | None, reviewer: str | None,
                   date: str | None) -> dict[str, Any]:
-    value = best = worst = None
-    if rating is not None:
-        try:
-            value, best, worst = parse_rating(rating)
-        except ValueError as e:
-            raise click.BadParameter(str(e), param_hint="--rating") from None
-    if date is not None and parse_published(date) is None:
-        raise click.BadParameter(f"{date!r}: not a date", param_hint="--review-date")
-    review = claim_review(v.to_dict(), rating_name=rating_name, rating=value, best=best, worst=worst,
-                          url=url, reviewer=reviewer, date=date)
+    try:
+        review = claim_review(v.to_dict(), rating_name=rating_name, rating=rating, url=url, reviewer=reviewer, date=date)
+    except ReviewError as e:
+        raise click.BadParameter(str(e), param_hint="--" + e.field.replace("_", "-")) from None
     required, recommended = missing(review)
     if required:
         click.echo(f"ClaimReview lacks what Google's fact-check markup requires: {', '.join(required)}", err=True)

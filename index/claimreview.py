@@ -53,14 +53,30 @@ def appearance(e: Mapping[str, Any]) -> dict[str, Any]:
                         "datePublished": _date(e.get("published"))})
 
 
+class ReviewError(ValueError):
+    """A rating or date the checker gave that is not one; ``field`` says which."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 def claim_review(
-    v: Mapping[str, Any], *, rating_name: str | None = None, rating: float | None = None, best: float | None = None,
-    worst: float | None = None, url: str | None = None, reviewer: str | None = None,
-    reviewer_url: str | None = None, date: str | None = None,
+    v: Mapping[str, Any], *, rating_name: str | None = None, rating: str | None = None, url: str | None = None,
+    reviewer: str | None = None, reviewer_url: str | None = None, date: str | None = None,
 ) -> dict[str, Any]:
-    """ClaimReview JSON-LD for verdict ``v`` (``Verdict.to_dict()``): the checker gives the rating (``rating_name``,
-    and ``rating`` on a scale of ``worst`` to ``best``), the review's page ``url``, its
-    publisher ``reviewer`` (and ``reviewer_url``) and ``date``."""
+    """ClaimReview JSON-LD for verdict ``v`` (``Verdict.to_dict()``): the checker gives
+    the rating (``rating_name``, and ``rating`` as ``"VALUE"`` or ``"VALUE/BEST"``), the
+    review's page ``url``, its publisher ``reviewer`` (and ``reviewer_url``) and ``date``.
+    ReviewError for a rating or date that is not one."""
+    value = best = worst = None
+    if rating is not None:
+        try:
+            value, best, worst = parse_rating(rating)
+        except ValueError as bad:
+            raise ReviewError("rating", str(bad)) from None
+    if date is not None and parse_published(date) is None:
+        raise ReviewError("review_date", f"{date!r}: not a date")
     who = v.get("claimed_speaker")
     said = f"“{v['words']}”"
     claim_reviewed = f"{who} said {said}" if who else f"{said} (a quotation)"
@@ -86,8 +102,8 @@ def claim_review(
         "appearance": appearances,
     })
     rating_obj = _drop_empty({
-        "@type": "Rating", "alternateName": rating_name, "ratingValue": rating, "bestRating": best, "worstRating": worst,
-    }) if rating_name or rating is not None else None
+        "@type": "Rating", "alternateName": rating_name, "ratingValue": value, "bestRating": best, "worstRating": worst,
+    }) if rating_name or value is not None else None
     author = _drop_empty({"@type": "Organization", "name": reviewer, "url": reviewer_url}) if reviewer else None
     return _drop_empty({
         "@context": CONTEXT,

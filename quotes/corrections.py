@@ -139,7 +139,7 @@ def correct(
             )
             made.append(int(cur.lastrowid or 0))
         _settle(conn, quote_id, now)
-    return [c for c in list_corrections(store) if c.id in made]
+    return list_corrections(store, ids=made)
 
 
 def undo(store: Store, correction_id: int, *, by: str | None = None, now: str) -> Correction:
@@ -157,17 +157,21 @@ def undo(store: Store, correction_id: int, *, by: str | None = None, now: str) -
         qid = _quote_id(conn, row[0], row[1], row[2])
         if qid is not None:
             _settle(conn, qid, now)
-    return next(c for c in list_corrections(store) if c.id == correction_id)
+    return list_corrections(store, ids=[correction_id])[0]
 
 
-def list_corrections(store: Store, *, dangling_only: bool = False) -> list[Correction]:
-    """Every correction, oldest first, each with the id of the quote it applies to now."""
+def list_corrections(store: Store, *, dangling_only: bool = False, ids: Sequence[int] | None = None) -> list[Correction]:
+    """Every correction (or those of ``ids``), oldest first, each with the id of the
+    quote it applies to now."""
+    if ids is not None and not ids:
+        return []
+    where = f" where c.id in ({','.join(str(int(i)) for i in ids)})" if ids is not None else ""
     rows = store.db.execute(
         f'select c.id, c.article_sha256, c.start, c."end", c.quote, c.field, c.old_value, c.new_value, c.note,'
         f" c.by, c.at, c.undone_at, c.undone_by, q.id from {TABLE} c"
         " left join articles a on a.content_sha256 = c.article_sha256"
         ' left join quotes q on q.article_id = a.id and q.start = c.start and q."end" = c."end"'
-        " order by c.id"
+        f"{where} order by c.id"
     ).fetchall()
     out = [Correction(*r) for r in rows]
     return [c for c in out if c.status == "dangling"] if dangling_only else out

@@ -86,9 +86,10 @@ def fit(data: list[Example], *, l2: float = 1e-3, steps: int = 600, min_count: i
 def calibration(model: SpeakerModel, data: list[Example]) -> list[tuple[str, int, float, float]]:
     """Per probability bin: (bin, examples, mean probability, share right)."""
     rows: list[tuple[str, int, float, float]] = []
+    scored = [(model.probability(f), y) for f, y in data]
     low = 0.0
     for high in BINS:
-        inside = [(model.probability(f), y) for f, y in data if low <= model.probability(f) < high or (high == 1.0 and model.probability(f) >= low)]
+        inside = [(p, y) for p, y in scored if low <= p < high or (high == 1.0 and p >= low)]
         if inside:
             rows.append((f"{low:.2f}-{high:.2f}", len(inside), sum(p for p, _ in inside) / len(inside),
                          sum(y for _, y in inside) / len(inside)))

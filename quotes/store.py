@@ -260,9 +260,7 @@ class Store(StoreReads):
         comes back with ``added=False``.
         """
         for article, quotes in pairs:
-            for q in quotes:
-                if article.text[q.start : q.end] != q.text:
-                    raise StoreError(f"quote offsets {q.start}:{q.end} do not match the article text")
+            _check_offsets(article.text, quotes, "the article text")
         conn = self.db.conn
         results: list[AddResult] = []
         now = _now()
@@ -329,9 +327,7 @@ class Store(StoreReads):
                 if row is None:
                     raise StoreError(f"{self.path}: no article {article_id}")
                 sha, text = row
-                for q in quotes:
-                    if text[q.start : q.end] != q.text:
-                        raise StoreError(f"quote offsets {q.start}:{q.end} do not match the text of article {article_id}")
+                _check_offsets(text, quotes, f"the text of article {article_id}")
                 old = [r[0] for r in conn.execute("select id from quotes where article_id = ? order by id", [article_id])]
                 groups.leave_groups(conn, old, now)
                 conn.execute("update quotes set continues_quote_id = null where article_id = ?", [article_id])
@@ -398,6 +394,12 @@ class Store(StoreReads):
         conn.execute(
             "insert or ignore into speaker_aliases (speaker_id, alias) values (?, ?)", [speaker_id, alias]
         )
+
+
+def _check_offsets(text: str, quotes: Sequence[Quote], what: str) -> None:
+    for q in quotes:
+        if text[q.start : q.end] != q.text:
+            raise StoreError(f"quote offsets {q.start}:{q.end} do not match {what}")
 
 
 def _row_id(cur: sqlite3.Cursor) -> int:

@@ -20,7 +20,6 @@ a database for writing.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 
 # (expression, column name) of each quotes_view column, in order.
@@ -80,11 +79,7 @@ left join speakers on speakers.id = quotes.speaker_id
 
 def _quotes_column(expr: str) -> str | None:
     """The column of the quotes table that ``expr`` reads, if it reads one."""
-    m = _QUOTES_COLUMN_RE.search(expr)
-    return m.group(1) if m else None
-
-
-_QUOTES_COLUMN_RE = re.compile(r'\bquotes\."?(\w+)')
+    return expr.split(".", 1)[1].strip('"') if expr.startswith("quotes.") else None
 
 
 #: The columns of the quotes table that QUOTE_COLUMNS read.

@@ -128,22 +128,16 @@ def _claim_review(verdict: Mapping[str, Any], request: Request) -> dict[str, Any
     """The verdict as ClaimReview JSON-LD, with the rating and the review's particulars
     the request gives (``rating_name``, ``rating``, ``review_url``, ``reviewer``,
     ``review_date``): ``/-/quotes/verify.jsonld?words=...&rating_name=False``."""
-    from index.claimreview import claim_review, parse_rating
-    from quotes.dates import parse_published
+    from index.claimreview import ReviewError, claim_review
 
-    value = best = worst = None
-    if request.args.get("rating"):
-        try:
-            value, best, worst = parse_rating(request.args["rating"])
-        except ValueError as e:
-            raise PageError(f"rating {e}", 400) from None
-    date = request.args.get("review_date") or None
-    if date is not None and parse_published(date) is None:
-        raise PageError(f"review_date {date!r}: not a date", 400)
-    return claim_review(
-        verdict, rating_name=request.args.get("rating_name") or None, rating=value, best=best, worst=worst,
-        url=request.args.get("review_url") or None, reviewer=request.args.get("reviewer") or None, date=date,
-    )
+    def arg(name: str) -> str | None:
+        return request.args.get(name) or None
+
+    try:
+        return claim_review(verdict, rating_name=arg("rating_name"), rating=arg("rating"), url=arg("review_url"),
+                            reviewer=arg("reviewer"), date=arg("review_date"))
+    except ReviewError as e:
+        raise PageError(f"{e.field} {e}", 400) from None
 
 
 def mark_spans(text: str, spans: list[list[int]]) -> Markup:
