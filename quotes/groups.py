@@ -108,7 +108,8 @@ def shingle_keys(ws: Sequence[str]) -> list[int]:
     """The key of every run of SHINGLE words, in order (none for a shorter quote): a
     polynomial of the words' hashes, mod 2**64, as a signed 64-bit integer for SQLite."""
     assert SHINGLE == 4  # the polynomial below is written out for four words
-    hs = [_word_hash(w) for w in ws]
+    known = _WORD_HASHES.get
+    hs = [known(w) or _word_hash(w) for w in ws]
     return [
         ((((a * _MIX + b) * _MIX + c) * _MIX + d) & _MASK) - (1 << 63)
         for a, b, c, d in zip(hs, hs[1:], hs[2:], hs[3:])
@@ -119,16 +120,22 @@ def winnow(keys: Sequence[int]) -> set[int]:
     """The smallest key of every WINDOW keys in a row (of them all, when fewer)."""
     if len(keys) <= WINDOW:
         return {min(keys)} if keys else set()
-    return {min(keys[i : i + WINDOW]) for i in range(len(keys) - WINDOW + 1)}
+    assert WINDOW == 3  # written out for three keys
+    return set(map(min, keys, keys[1:], keys[2:]))
 
 
 # -- comparing ----------------------------------------------------------------------
 
 
 def shared_words(a: Sequence[str], b: Sequence[str]) -> int:
-    """Words of ``a`` standing in ``b`` in the same order, in runs of MIN_RUN or more."""
+    """Words of ``a`` standing in ``b`` in the same order, in runs of MIN_RUN or more,
+    or in a shorter run that starts both or ends both (what is left at the edge of a
+    quote when a word near it was changed: not a chance meeting of common words)."""
     blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
-    return sum(m.size for m in blocks if m.size >= MIN_RUN)
+    return sum(
+        m.size for m in blocks
+        if m.size >= MIN_RUN or (m.size and ((m.a == 0 and m.b == 0) or (m.a + m.size == len(a) and m.b + m.size == len(b))))
+    )
 
 
 def similarity(a: Sequence[str], b: Sequence[str]) -> float:
@@ -251,9 +258,9 @@ def has_ungrouped(conn: sqlite3.Connection) -> bool:
     return conn.execute(f"select exists (select 1 from quotes where {UNGROUPED})").fetchone()[0] == 1
 
 
-def _candidates(conn: sqlite3.Connection, keys: Sequence[int]) -> tuple[list[tuple[int, int]], set[int]]:
-    """(group id, quote id) pairs sharing the most of ``keys``, and the keys too common
-    to say anything."""
+def _candidates(conn: sqlite3.Connection, keys: Sequence[int]) -> tuple[list[tuple[int, int]], set[int], dict[int, set[int]]]:
+    """(group id, quote id) pairs sharing the most of ``keys``, the keys too common to
+    say anything, and the keys each group already keeps (of those looked up)."""
     key_list = list(dict.fromkeys(keys))[:500]  # a quote of 500 words and more is found by its first 500 keys
     # At most COMMON_KEY + 1 rows a key: a key is kept no further once it is common.
     rows = conn.execute(
@@ -262,13 +269,17 @@ def _candidates(conn: sqlite3.Connection, keys: Sequence[int]) -> tuple[list[tup
     per_key = Counter(key for key, _, _ in rows)
     common = {key for key, n in per_key.items() if n > COMMON_KEY}
     shared = Counter((gid, qid) for key, gid, qid in rows if key not in common)
+    held: dict[int, set[int]] = {}
+    for key, gid, _ in rows:
+        held.setdefault(gid, set()).add(key)
     ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
-    return [pair for pair, _ in ranked[:CANDIDATES]], common
+    return [pair for pair, _ in ranked[:CANDIDATES]], common, held
 
 
 def _match(conn: sqlite3.Connection, ws: tuple[str, ...], keys: Sequence[int]) -> tuple[int | None, set[int]]:
-    """The group of the quote with words ``ws`` (None: a new one), and its common keys."""
-    pairs, common = _candidates(conn, keys)
+    """The group of the quote with words ``ws`` (None: a new one), and the keys not to
+    keep for it: the common ones, and those the group keeps already."""
+    pairs, common, held = _candidates(conn, keys)
     if not pairs:
         return None, common
     qids = sorted({q for _, q in pairs})
@@ -278,11 +289,11 @@ def _match(conn: sqlite3.Connection, ws: tuple[str, ...], keys: Sequence[int]) -
     for gid, qid in pairs:
         other = quote_words(texts.get(qid) or "")
         if other == ws:
-            return gid, common
+            return gid, common | held.get(gid, set())
         score = quotation_similarity(ws, other)
         if score > best_score:
             best, best_score = gid, score
-    return best, common
+    return best, common | held.get(best, set()) if best is not None else common
 
 
 def _group_one(conn: sqlite3.Connection, row: tuple[Any, ...], now: str) -> None:
@@ -290,7 +301,7 @@ def _group_one(conn: sqlite3.Connection, row: tuple[Any, ...], now: str) -> None
     qid, text, _kind, article_id, speaker_id, published, publisher, _ingested = row
     ws = quote_words(text)
     keys = shingle_keys(ws) if len(ws) >= MIN_WORDS else []
-    gid, common = _match(conn, ws, keys) if keys else (None, set())
+    gid, known = _match(conn, ws, keys) if keys else (None, set())
     if gid is None:
         cur = conn.execute(
             f"insert into {GROUPS_TABLE} (fullest_quote_id, earliest_quote_id, first_article_id, first_published,"
@@ -303,7 +314,7 @@ def _group_one(conn: sqlite3.Connection, row: tuple[Any, ...], now: str) -> None
     else:
         conn.execute("update quotes set group_id = ? where id = ?", [gid, qid])
         _joined(conn, gid, row, len(ws), now)
-    kept = winnow(keys) - common
+    kept = winnow(keys) - known
     if kept:
         conn.executemany(
             f"insert or ignore into {KEYS_TABLE} (key, group_id, quote_id) values (?, ?, ?)",

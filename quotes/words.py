@@ -39,8 +39,12 @@ def tokens(text: str) -> list[Token]:
 
 def words(text: str) -> list[str]:
     """The normalised words of ``text`` (the words of :func:`tokens`, without their offsets)."""
+    text = text.translate(_APOSTROPHES)
+    if text.isascii():  # most text: nothing to normalise or fold but case, done at once
+        found = _WORD.findall(text.lower())
+        return [w.replace(".", "") for w in found] if "." in text else found
     out: list[str] = []
-    for w in _WORD.findall(text.translate(_APOSTROPHES)):
+    for w in _WORD.findall(text):
         if not w.isascii():  # NFKC leaves ASCII as it is
             w = unicodedata.normalize("NFKC", w)
         out.append(w.casefold().replace(".", ""))

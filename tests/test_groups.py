@@ -84,6 +84,23 @@ def test_variants_are_one_quotation_and_unrelated_words_are_not() -> None:
     assert quote_words("Don’t stop the F.B.I.") == ("don't", "stop", "the", "fbi")  # verify's word rule
 
 
+@pytest.mark.parametrize(
+    ("words", "changed", "same"),
+    [
+        # A word changed near either end leaves a run of one or two words at that end.
+        ("The new ferry will sail twice a day", "The old ferry will sail twice a day", True),
+        ("The new ferry will sail twice a day", "The new ferry will sail twice each day", True),
+        ("The new ferry will sail twice a day", "A new ferry will sail twice a day", True),
+        # Two words changed and one added leave too little of eight words.
+        ("The new ferry will sail twice a day", "The new bus will not sail twice a day", False),
+        # Words moved: the runs left are short and none is at both ends.
+        ("The ferry sails twice a day from the quay", "Twice a day, the ferry sails from the quay", False),
+    ],
+)
+def test_a_word_changed_at_the_edge(words: str, changed: str, same: bool) -> None:
+    assert same_quotation(quote_words(words), quote_words(changed)) is same
+
+
 def test_word_diff() -> None:
     ops = word_diff(WALL, CHANGED)
     assert [op["op"] for op in ops] == ["equal", "replace", "equal"]
