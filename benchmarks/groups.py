@@ -8,7 +8,8 @@
    when opened (:func:`quotes.groups.group_ungrouped`): quotes/s, per-quote cost, keys
    kept, and how many of the generated variants joined their source's group.
 2. Ingest: ``benchmarks/ingest.py``'s corpus ingested end to end (extract, store, Whoosh)
-   as that benchmark times it (one worker), with grouping and with grouping switched
+   as that benchmark times it (one worker, extracting in the writing process, and two,
+   extracting beside it), with grouping and with grouping switched
    off, alternately, in the same run: the ratio of the medians, wall clock and CPU time
    of the process tree.
 3. Verify: p50 / p95 of ``benchmarks/search.py``'s verify claims on the largest
@@ -283,8 +284,9 @@ g.has_ungrouped = lambda conn: False
 """
 
 
-def ingest_once(corpus: Path, work: Path, grouping: bool) -> dict[str, float]:
-    """``benchmarks/ingest.py``'s timed ingest (1 worker), with grouping or without."""
+def ingest_once(corpus: Path, work: Path, grouping: bool, workers: int = 1) -> dict[str, float]:
+    """``benchmarks/ingest.py``'s timed ingest with ``workers`` extracting (1: in the
+    writing process), with grouping or without."""
     saved = os.environ.get("PYTHONPATH")
     if not grouping:
         site = work / "no-grouping"
@@ -292,13 +294,13 @@ def ingest_once(corpus: Path, work: Path, grouping: bool) -> dict[str, float]:
         (site / "sitecustomize.py").write_text(NO_GROUPING)
         os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(site), saved) if p)
     try:
-        result = run_ingest(corpus, work, 1)
+        result = run_ingest(corpus, work, workers)
     finally:
         if saved is None:
             os.environ.pop("PYTHONPATH", None)
         else:
             os.environ["PYTHONPATH"] = saved
-    conn = sqlite3.connect(work / "w1.db")
+    conn = sqlite3.connect(work / f"w{workers}.db")
     n_groups = conn.execute(f"select count(*) from {groups.GROUPS_TABLE}").fetchone()[0]
     conn.close()
     if bool(n_groups) != grouping:
@@ -358,6 +360,7 @@ def _say(line: str = "") -> None:
 @click.option("--quotes", "sizes", type=int, multiple=True, help="Quotes to generate and group (repeatable; default 100,000 and 1,000,000).")
 @click.option("--articles", type=int, default=3000, show_default=True, help="Articles ingested with and without grouping.")
 @click.option("--repeats", type=int, default=3, show_default=True, help="Ingest runs of each kind, alternating.")
+@click.option("--workers", "worker_counts", type=int, multiple=True, help="Extracting processes in the ingest  [default: 1 and 2].")
 @click.option("--verifies", type=int, default=200, show_default=True, help="Verify claims on the largest database.")
 @click.option("--rounds", type=int, default=2, show_default=True, help="Rounds of the claims, with groups and without, alternating.")
 @click.option("--corpus", type=click.Path(path_type=Path), default=DEFAULT_CORPUS, show_default=True)
@@ -366,7 +369,7 @@ def _say(line: str = "") -> None:
 @click.option("--skip", type=click.Choice(["grouping", "ingest", "verify"]), multiple=True, help="Leave out a part.")
 @click.option("--compare-lsh", is_flag=True, help="Only compare the recall of MinHash/LSH with the winnowed keys.")
 @click.option("--check-sentences", is_flag=True, help="Only compare the generated sentences' shared wording with real ones'.")
-def main(sizes: tuple[int, ...], articles: int, repeats: int, verifies: int, rounds: int, corpus: Path,
+def main(sizes: tuple[int, ...], articles: int, repeats: int, worker_counts: tuple[int, ...], verifies: int, rounds: int, corpus: Path,
          workdir: Path | None, reuse: bool, skip: tuple[str, ...], compare_lsh: bool, check_sentences: bool) -> None:
     work = Path(workdir or tempfile.mkdtemp(prefix="quotes-groups-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -403,7 +406,8 @@ def main(sizes: tuple[int, ...], articles: int, repeats: int, verifies: int, rou
                 f" {g['shared_groups']:>8,} {g['mb']:>8.0f}  "
                 + ", ".join(f"{k}: {a:,}/{b:,}" for k, (a, b) in joined.items()))
         if "ingest" not in skip:
-            _ingest(articles, repeats, work, say)
+            for workers in worker_counts or (1, 2):
+                _ingest(articles, repeats, workers, work, say)
         if "verify" not in skip and largest is not None and largest.exists():
             _verify(largest, verifies, rounds, say)
     finally:
@@ -438,28 +442,34 @@ def _compare_lsh(n: int, corpus: Path, say: Callable[..., None]) -> None:
             " a variant; source found: " + ", ".join(f"{k} {a / b:.1%}" for k, (a, b) in sorted(study[name].items())))
 
 
-def _ingest(articles: int, repeats: int, work: Path, say: Callable[..., None]) -> None:
+def _ingest(articles: int, repeats: int, workers: int, work: Path, say: Callable[..., None]) -> None:
     corpus = work / f"ingest-{articles}.jsonl"
     if not corpus.exists():
         write_corpus(corpus, articles)
     runs: dict[bool, list[float]] = {True: [], False: []}
     cpu: dict[bool, list[float]] = {True: [], False: []}
+    writer: dict[bool, list[float]] = {True: [], False: []}
     quotes = 0
     for _ in range(repeats):
         for grouping in (False, True):
-            r = ingest_once(corpus, work, grouping)
+            r = ingest_once(corpus, work, grouping, workers)
             runs[grouping].append(r["seconds"])
             cpu[grouping].append(r["cpu_ms_per_article"])
+            writer[grouping].append(r["writer_cpu_ms_per_article"])
             quotes = int(r["quotes"])
     say()
-    say(f"ingest of {articles:,} articles ({quotes:,} quotes; extract, store, Whoosh; 1 worker), median of {repeats}:")
+    say(f"ingest of {articles:,} articles ({quotes:,} quotes; extract, store, Whoosh; {workers} worker{'s' * (workers > 1)}),"
+        f" median of {repeats}:")
     for grouping, label in ((False, "without grouping"), (True, "with grouping   ")):
         wall, used = statistics.median(runs[grouping]), statistics.median(cpu[grouping])
+        own = statistics.median(writer[grouping])
         say(f"  {label} {wall:.1f} s ({articles / wall:.0f} articles/s), {used:.1f} CPU ms per article"
-            f" (process tree); runs {', '.join(f'{s:.1f}' for s in runs[grouping])}")
+            f" (process tree), {own:.2f} in the writing process; runs {', '.join(f'{s:.1f}' for s in runs[grouping])}")
     ratio = statistics.median(runs[True]) / statistics.median(runs[False])
     cpu_ratio = statistics.median(cpu[True]) / statistics.median(cpu[False])
-    say(f"  ratio with/without: {ratio:.3f} wall clock, {cpu_ratio:.3f} CPU")
+    writer_ratio = statistics.median(writer[True]) / statistics.median(writer[False])
+    say(f"  ratio with/without: {ratio:.3f} wall clock, {cpu_ratio:.3f} CPU of the tree,"
+        f" {writer_ratio:.3f} CPU of the writing process")
 
 
 def _verify(db: Path, n: int, rounds: int, say: Callable[..., None]) -> None:

@@ -69,7 +69,9 @@ def ingest_and_index(
     status = on_status or (lambda message: None)
     with writer_lock(db_path, on_wait=on_wait):
         started = time.monotonic()  # this run's work, not the wait for another ingest
-        store = Store(db_path)
+        # Quotes are grouped beside storing: by the indexing process as it opens the
+        # database, and here at the end for whatever is left.
+        store = Store(db_path, group_later=True)
         follower = IndexFollower(store, index_dir, on_index_error)
         buffer: list[int] = []
 
@@ -106,6 +108,7 @@ def ingest_and_index(
                 follower.sync(buffer[:INDEX_BATCH_MAX], procs=min(2, os.cpu_count() or 1))
                 del buffer[:INDEX_BATCH_MAX]
             follower.wait()
+            store.group_pending()
         if follower.ok:
             set_sync_pending(store, False)
         report.seconds = time.monotonic() - started  # storing and indexing
@@ -117,7 +120,9 @@ class IndexFollower:
 
     Large syncs (and building a missing index) run in a short-lived child process,
     so the ingest goes on storing while the index catches up, and Whoosh's working
-    memory is returned when the child ends. Small syncs run in this process. The
+    memory is returned when the child ends. The child first groups the quotes the
+    ingest stored ungrouped (opening the database for writing does), so grouping too
+    runs beside storing. Small syncs run in this process. The
     caller holds the database's writer lock. After a failure (told to ``on_error``
     with its reason) ``ok`` is False and further syncs are not tried.
     """
@@ -140,6 +145,7 @@ class IndexFollower:
             from . import sync
 
             try:
+                self.store.group_pending()
                 sync(self.store, self.index_dir, ids, writer_locked=True)
             except Exception as e:  # the quotes are stored; the next ingest retries
                 self._failed(describe(e, self.index_dir))

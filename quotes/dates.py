@@ -8,6 +8,7 @@ year 0) is clamped to that end of the calendar, so the order of dates is kept.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 
 EARLIEST = _dt.datetime.min
 LATEST = _dt.datetime.max
@@ -46,6 +47,11 @@ def parse_published(value: str | None) -> _dt.datetime | None:
     """An ISO 8601 date or datetime as naive UTC (clamped), or None when it is not one."""
     if not value or not isinstance(value, str):
         return None
+    return _parse(value)
+
+
+@functools.lru_cache(maxsize=4096)  # grouping and ordering read the same dates again and again
+def _parse(value: str) -> _dt.datetime | None:
     d = _read(value)
     return None if d is None else to_utc(d)
 

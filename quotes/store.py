@@ -4,6 +4,11 @@ Every article is written in one transaction together with its quotes, any new
 speakers and the grouping of its quotes (:mod:`quotes.groups`), so a database never
 holds half an article. Articles are identified by the
 SHA-256 of their text: adding the same text again is a no-op.
+
+A store opened with ``group_later`` (what ``quotes ingest`` does, so that grouping
+runs beside storing, in the process that keeps the search index) leaves its quotes'
+groups to :meth:`Store.group_pending`, which any opening for writing also runs: a
+quote is never left without its group for longer than the run that stored it.
 """
 from __future__ import annotations
 
@@ -118,8 +123,9 @@ class Store(StoreReads):
     date when made by an earlier version), or with ``read_only`` an existing one opened
     by ``connect_read_only`` and read as it is. Reading: see :class:`quotes.reads.StoreReads`."""
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False):
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, group_later: bool = False):
         self.path = os.fspath(path)
+        self.group_later = group_later
         if read_only:
             self.db = sqlite_utils.Database(connect_read_only(self.path))
         else:
@@ -201,8 +207,14 @@ class Store(StoreReads):
             set_sync_pending(self, True)  # their index documents are out of date: the next ingest rewrites them
         self._ensure_fts_trigger()
         self._ensure_views()
-        if groups.has_ungrouped(db.conn):  # quotes stored before groups: grouped now, a batch at a time
-            groups.group_ungrouped(db.conn, _now())
+        self.group_pending()  # quotes stored before groups, or by a run that ended before grouping them
+
+    def group_pending(self) -> int:
+        """Group the speech quotes stored without a group (oldest first, a batch per
+        transaction); the number grouped."""
+        if not groups.has_ungrouped(self.db.conn):
+            return 0
+        return groups.group_ungrouped(self.db.conn, _now())
 
     def _add_quote_columns(self) -> None:
         """Add the missing ADDED_QUOTE_COLUMNS in one transaction: all or none."""
@@ -269,6 +281,8 @@ class Store(StoreReads):
                 conn.execute("begin immediate")
                 for article, quotes in pairs:
                     results.append(self._insert(conn, article, quotes, now))
+                    if not self.group_later:
+                        groups.group_quotes(conn, results[-1].quote_ids, now)
         except sqlite3.OperationalError as e:
             raise StoreError(f"{self.path}: {e}") from e
         return results
@@ -292,7 +306,8 @@ class Store(StoreReads):
         return AddResult(article_id, True, self._insert_quotes(conn, article_id, sha, quotes, now))
 
     def _insert_quotes(self, conn: sqlite3.Connection, article_id: int, sha: str, quotes: Sequence[Quote], now: str) -> list[int]:
-        """Store the quotes of article ``article_id``, apply its corrections, group them."""
+        """Store the quotes of article ``article_id`` and apply its corrections (the
+        caller groups them)."""
         speaker_ids = self._resolve_speakers(conn, quotes)
         quote_ids: list[int] = []
         for i, q in enumerate(quotes):
@@ -311,7 +326,6 @@ class Store(StoreReads):
             )
             quote_ids.append(_row_id(cur))
         corrections.apply_to_article(conn, article_id, sha, now)
-        groups.group_quotes(conn, quote_ids, now)
         return quote_ids
 
     def replace_quotes(self, article_id: int, quotes: Sequence[Quote]) -> tuple[list[int], list[int]]:
@@ -333,6 +347,7 @@ class Store(StoreReads):
                 conn.execute("update quotes set continues_quote_id = null where article_id = ?", [article_id])
                 conn.execute("delete from quotes where article_id = ?", [article_id])
                 new = self._insert_quotes(conn, article_id, sha, quotes, now)
+                groups.group_quotes(conn, new, now)
         except sqlite3.OperationalError as e:
             raise StoreError(f"{self.path}: {e}") from e
         return old, new

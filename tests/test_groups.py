@@ -36,24 +36,32 @@ def add(store: Store, said: list[Said], **meta: str | None) -> list[int]:
     return store.add(article, quotes).quote_ids
 
 
+#: The articles of the ``store`` fixture, in the order stored: (quotes, the article's fields).
+ARTICLES: list[tuple[list[Said], dict[str, str]]] = [
+    ([Said(WALL, "Ana Petrova", "Ana Petrova", confidence=0.95)],
+     {"title": "Harbour master on the wall", "publisher": "Harbour Gazette", "published": "2024-05-03",
+      "url": "https://gazette.example/wall"}),
+    ([Said(WALL, "Port Authority", "the Port Authority", confidence=0.7)],
+     {"title": "Wall to be rebuilt", "publisher": "Coast Radio", "published": "2024-05-01",
+      "url": "https://radio.example/wall"}),
+    ([Said(TRIMMED, "Ana Petrova", "Petrova")], {"title": "Storm season", "publisher": "Valley Times",
+                                                 "published": "2024-05-06"}),
+    ([Said(EXTENDED, "Ana Petrova", "Petrova")], {"title": "Boats and the wall", "publisher": "Harbour Gazette",
+                                                  "published": "2024-05-07"}),
+    ([Said(CHANGED, "Ana Petrova", "Petrova")], {"title": "Repairs", "publisher": "Quayside Blog"}),
+    ([Said(LONG, "Jonas Berg", "Jonas Berg")], {"title": "The mayor on the coast", "publisher": "Coast Radio",
+                                                "published": "2024-03-01"}),
+    ([Said(SPLICED, "Jonas Berg", "Berg")], {"title": "Promises", "publisher": "Valley Times", "published": "2024-03-09"}),
+    ([Said(UNRELATED, "Lena Ortiz", "Lena Ortiz"), Said(WALL, None, None, kind="title", after="is the play.")],
+     {"title": "Council diary", "publisher": "Coast Radio", "published": "2024-04-01"}),
+]
+
+
 @pytest.fixture
 def store(db_path: Path) -> Store:
     st = Store(db_path)
-    add(st, [Said(WALL, "Ana Petrova", "Ana Petrova", confidence=0.95)],
-        title="Harbour master on the wall", publisher="Harbour Gazette", published="2024-05-03",
-        url="https://gazette.example/wall")
-    add(st, [Said(WALL, "Port Authority", "the Port Authority", confidence=0.7)],
-        title="Wall to be rebuilt", publisher="Coast Radio", published="2024-05-01", url="https://radio.example/wall")
-    add(st, [Said(TRIMMED, "Ana Petrova", "Petrova")], title="Storm season", publisher="Valley Times",
-        published="2024-05-06")
-    add(st, [Said(EXTENDED, "Ana Petrova", "Petrova")], title="Boats and the wall", publisher="Harbour Gazette",
-        published="2024-05-07")
-    add(st, [Said(CHANGED, "Ana Petrova", "Petrova")], title="Repairs", publisher="Quayside Blog")
-    add(st, [Said(LONG, "Jonas Berg", "Jonas Berg")], title="The mayor on the coast", publisher="Coast Radio",
-        published="2024-03-01")
-    add(st, [Said(SPLICED, "Jonas Berg", "Berg")], title="Promises", publisher="Valley Times", published="2024-03-09")
-    add(st, [Said(UNRELATED, "Lena Ortiz", "Lena Ortiz"), Said(WALL, None, None, kind="title", after="is the play.")],
-        title="Council diary", publisher="Coast Radio", published="2024-04-01")
+    for said, meta in ARTICLES:
+        add(st, said, **meta)
     return st
 
 
@@ -240,6 +248,53 @@ def test_quotes_written_around_the_store_are_grouped_in_batches(store: Store, db
     assert groups.group_ungrouped(store.db.conn, "2024-06-01T00:00:00+00:00", batch=3) == 8
     assert group_of(store, TRIMMED) == group_of(store, WALL) and group_of(store, WALL, kind="title") is None
     assert not groups.has_ungrouped(store.db.conn)
+
+
+def _stored(store: Store) -> list[tuple[Any, ...]]:
+    """Every group (but when it was last updated) and every quote's group."""
+    return (rows(store, "select id, fullest_quote_id, earliest_quote_id, first_article_id, first_published,"
+                        " first_publisher, quotes, articles, outlets, speakers, disputed from quote_groups order by id")
+            + rows(store, "select id, group_id from quotes order by id"))
+
+
+def test_a_store_that_groups_later_groups_as_one_that_groups_at_once(store: Store, tmp_path: Path) -> None:
+    later = Store(tmp_path / "later.db", group_later=True)
+    for said, meta in ARTICLES:
+        add(later, said, **meta)
+    assert rows(later, "select count(*) from quotes where group_id is not null") == [(0,)]
+    assert later.group_pending() == 8  # the speech quotes; the title has no group
+    assert _stored(later) == _stored(store)
+    assert later.group_pending() == 0
+
+
+def test_an_ingest_groups_beside_storing_as_the_store_would_at_once(tmp_path: Path, monkeypatch) -> None:
+    """``quotes ingest`` stores ungrouped and groups in its indexing process (and at the
+    end): the groups are those storing each article with its grouping makes."""
+    from index import follow
+    from index.follow import ingest_and_index
+    from quotes.ingest import ingest
+
+    monkeypatch.setattr(follow, "INDEX_BATCH", 2)  # every commit hands its quotes to an indexing process
+    said = [(WALL, "Ana Petrova", "Harbour Gazette", "2024-05-03"), (TRIMMED, "Ana Petrova", "Valley Times", "2024-05-06"),
+            (WALL, "Port Authority", "Coast Radio", "2024-05-01"), (CHANGED, "Ana Petrova", "Quayside Blog", None),
+            (LONG, "Jonas Berg", "Coast Radio", "2024-03-01"), (SPLICED, "Jonas Berg", "Valley Times", "2024-03-09"),
+            (UNRELATED, "Lena Ortiz", "Coast Radio", "2024-04-01")]
+    asides = ["Ferries run late on Sundays", "Our school roof leaks again this spring", "Bread costs more every week",
+              "The library opens new rooms in June", "Nobody fixed the harbour lights", "Tourists love the old mill",
+              "Council minutes go online from today"]
+    articles = [article_with_quotes([Said(words, who, who), Said(aside, "Mo Diaz", "Mo Diaz")],
+                                    title=f"Report {i}", publisher=outlet, published=date)[0]
+                for i, ((words, who, outlet, date), aside) in enumerate(zip(said, asides))]
+    report, index_ok = ingest_and_index(tmp_path / "ingest.db", tmp_path / "ingest.index", articles)
+    assert report.ok and index_ok and report.articles_added == len(said)
+    at_once = Store(tmp_path / "at-once.db")
+    ingest(at_once, articles)
+    beside = Store(tmp_path / "ingest.db")
+    assert not groups.has_ungrouped(beside.db.conn)
+    assert _stored(beside) == _stored(at_once)
+    group = dict(rows(beside, "select text, group_id from quotes"))
+    assert group[f"{TRIMMED},"] == group[f"{WALL},"] == group[f"{CHANGED},"] != group[f"{UNRELATED},"]
+    assert len(set(group.values())) == 3 + len(asides)
 
 
 def test_words_common_to_many_quotes_are_not_kept_for_more_groups(db_path: Path) -> None:
