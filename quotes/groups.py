@@ -17,20 +17,20 @@ neither looked up nor kept again, and at most :data:`CANDIDATES` quotes are comp
 the work per quote is bounded whatever the size of the corpus.
 
 Why keys in SQLite and not MinHash/LSH, measured on the same 20,000 generated quotes
-(``python benchmarks/groups.py --compare-lsh --quotes 20000``): winnowed keys keep 10.8
-keys a quote and find the source of 100% of the trimmed and extended variants, 99.8% of
-the spliced and 97.7% of those with a word changed; MinHash/LSH (64 hashes in 32 bands
-of 2) keeps 32 keys a quote and finds 99.3%, 92.3%, 91.8% and 93.7%. LSH estimates
-Jaccard similarity, and a quote with words added or left out shares only part of the
-other's shingles, where a winnowed key is found by any long enough run of shared words.
-(LSH gives fewer candidates to compare, 4.7 a variant against 8.4: a small cost beside
-three times the keys.)
+(``python benchmarks/groups.py --compare-lsh --quotes 20000``): winnowed keys keep 10.9
+keys a quote and find the source of 99.8% of the trimmed variants, 99.9% of the
+extended, 99.6% of the spliced and 97.3% of those with a word changed; MinHash/LSH (64
+hashes in 32 bands of 2) keeps 32 keys a quote and finds 99.3%, 88.5%, 95.6% and 93.7%.
+LSH estimates Jaccard similarity, and a quote with words added or left out shares only
+part of the other's shingles, where a winnowed key is found by any long enough run of
+shared words. (LSH gives fewer candidates to compare, 3.7 a variant against 5.1: a
+small cost beside three times the keys.)
 
 Confirming: the words of the shorter of the two quotes must stand in the longer, in
-order, in runs of :data:`MIN_RUN` words or more, for at least :data:`SAME_WORDS` of them
-(and :data:`MIN_SHARED` words). A word changed leaves the runs either side of it; a
-spliced quote is two runs of the longer one; unrelated quotes sharing a few common
-words fall far short.
+order, in runs of :data:`MIN_RUN` words or more (or a shorter run at the start of both
+or the end of both), for at least :data:`SAME_WORDS` of them (and :data:`MIN_SHARED`
+words). A word changed leaves the runs either side of it; a spliced quote is two runs
+of the longer one; unrelated quotes sharing a few common words fall far short.
 
 "Earliest" is the order verify uses (:func:`appearance_key`): by published date, and
 undated articles after every dated one, in the order they were stored.
