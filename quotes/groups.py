@@ -355,11 +355,30 @@ def _joined(conn: sqlite3.Connection, gid: int, row: tuple[Any, ...], n_words: i
 # -- changes after the fact ---------------------------------------------------------
 
 
+def _keep_again(conn: sqlite3.Connection, gid: int, removed: set[int], members: Sequence[tuple[Any, ...]]) -> None:
+    """Keep for group ``gid`` those of ``removed`` it no longer keeps that a remaining
+    member's words give (members as ``refresh`` reads them: id, text first)."""
+    wanted = sorted(removed)
+    missing = set(removed)
+    for i in range(0, len(wanted), 500):
+        part = wanted[i : i + 500]
+        missing.difference_update(k for (k,) in conn.execute(
+            f"select key from {KEYS_TABLE} where group_id = ? and key in ({','.join('?' * len(part))})", [gid, *part]))
+    for qid, text, *_ in members:
+        if not missing:
+            return
+        found = winnow(shingle_keys(quote_words(text))) & missing
+        if found:
+            conn.executemany(f"insert or ignore into {KEYS_TABLE} (key, group_id, quote_id) values (?, ?, ?)",
+                             [(k, gid, qid) for k in sorted(found)])
+            missing -= found
+
+
 def leave_groups(conn: sqlite3.Connection, quote_ids: Sequence[int], now: str) -> set[int]:
     """Take quotes out of their groups (a quote to be deleted, or no longer speech) and
     bring what is left of each group up to date, inside the caller's transaction; the
     ids of the groups that remain and were touched."""
-    touched: set[int] = set()
+    touched: dict[int, set[int]] = {}  # group id -> the keys its leaving members kept
     for qid in quote_ids:
         row = conn.execute("select group_id, text from quotes where id = ?", [qid]).fetchone()
         if row is None or row[0] is None:
@@ -369,24 +388,29 @@ def leave_groups(conn: sqlite3.Connection, quote_ids: Sequence[int], now: str) -
         conn.executemany(f"delete from {KEYS_TABLE} where key = ? and group_id = ? and quote_id = ?",
                          [(k, gid, qid) for k in sorted(keys)])
         conn.execute("update quotes set group_id = null where id = ?", [qid])
-        touched.add(gid)
-    return {gid for gid in touched if refresh(conn, gid, now)}
+        touched.setdefault(gid, set()).update(keys)
+    return {gid for gid, removed in touched.items() if refresh(conn, gid, now, removed)}
 
 
-def refresh(conn: sqlite3.Connection, gid: int, now: str) -> bool:
+def refresh(conn: sqlite3.Connection, gid: int, now: str, removed: set[int] | None = None) -> bool:
     """Recount group ``gid`` from its members (after a member left or its speaker was
     corrected): fullest and earliest wording, first appearance, counts, disputed. A group
-    left with no member is deleted; False then."""
+    left with no member is deleted; False then. ``removed``: keys members took with them
+    when they left, kept again for a member that has them (a copy of the same words keeps
+    none of its own while the group has them)."""
     rows = conn.execute(
         "select quotes.id, quotes.text, quotes.article_id, quotes.speaker_id, articles.published,"
         " articles.publisher, articles.ingested_at from quotes join articles on articles.id = quotes.article_id"
-        " where quotes.group_id = ?",
+        " where quotes.group_id = ? order by quotes.id",
         [gid],
     ).fetchall()
     if not rows:
-        conn.execute(f"delete from {KEYS_TABLE} where group_id = ?", [gid])
+        # Its members' keys left with them (one lookup a key, where a sweep by group
+        # would read every key of the table).
         conn.execute(f"delete from {GROUPS_TABLE} where id = ?", [gid])
         return False
+    if removed:
+        _keep_again(conn, gid, removed, rows)
     earliest = min(rows, key=lambda r: appearance_key(r[4], r[6], r[2], r[0]))
     fullest = max(rows, key=lambda r: (len(quote_words(r[1])), -r[0]))
     speakers = {r[3] for r in rows if r[3] is not None}

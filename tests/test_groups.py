@@ -297,6 +297,32 @@ def test_an_ingest_groups_beside_storing_as_the_store_would_at_once(tmp_path: Pa
     assert len(set(group.values())) == 3 + len(asides)
 
 
+def test_a_group_stays_findable_when_the_quote_that_kept_its_keys_leaves(store: Store) -> None:
+    gid = group_of(store, WALL)
+    founder, copy = [qid for (qid,) in rows(store, "select id from quotes where text = ? and kind = 'direct'"
+                                                     " order by id", [WALL])]
+    assert rows(store, "select distinct quote_id from quote_group_keys where group_id = ? and quote_id in (?, ?)",
+                [gid, founder, copy]) == [(founder,)]  # the copy kept none of its own
+    with store.db.conn:
+        assert groups.leave_groups(store.db.conn, [founder], "2024-06-01T00:00:00+00:00") == {gid}
+    assert rows(store, "select distinct quote_id from quote_group_keys where group_id = ?"
+                " and quote_id in (?, ?)", [gid, founder, copy]) == [(copy,)]
+    add(store, [Said(WALL, "Ana Petrova", "Ana Petrova", after="Ana Petrova said again.")], title="Wall again",
+        publisher="Night Desk")
+    assert rows(store, "select group_id from quotes join articles on articles.id = article_id"
+                " where title = 'Wall again'") == [(gid,)]
+
+
+def test_a_group_left_by_all_its_quotes_leaves_no_keys(store: Store) -> None:
+    gid = group_of(store, LONG)
+    members = [qid for (qid,) in rows(store, "select id from quotes where group_id = ?", [gid])]
+    assert rows(store, "select count(*) from quote_group_keys where group_id = ?", [gid])[0][0] > 0
+    with store.db.conn:
+        assert groups.leave_groups(store.db.conn, members, "2024-06-01T00:00:00+00:00") == set()
+    assert rows(store, "select count(*) from quote_group_keys where group_id = ?", [gid]) == [(0,)]
+    assert store.group(gid) is None
+
+
 def test_words_common_to_many_quotes_are_not_kept_for_more_groups(db_path: Path) -> None:
     """A run of words many unrelated quotes share stops being a key: the work per quote stays bounded."""
     store = Store(db_path)
