@@ -69,9 +69,11 @@ def ingest_and_index(
     status = on_status or (lambda message: None)
     with writer_lock(db_path, on_wait=on_wait):
         started = time.monotonic()  # this run's work, not the wait for another ingest
-        # Quotes are grouped beside storing: by the indexing process as it opens the
-        # database, and here at the end for whatever is left.
-        store = Store(db_path, group_later=True)
+        # With one worker this process also extracts, and grouping would wait on it: the
+        # quotes are grouped beside storing instead, by the indexing process as it opens
+        # the database (and here at the end, for whatever is left). With several, this
+        # process has time between the workers' results to group in its transactions.
+        store = Store(db_path, group_later=workers <= 1)
         follower = IndexFollower(store, index_dir, on_index_error)
         buffer: list[int] = []
 
@@ -121,8 +123,7 @@ class IndexFollower:
     Large syncs (and building a missing index) run in a short-lived child process,
     so the ingest goes on storing while the index catches up, and Whoosh's working
     memory is returned when the child ends. The child first groups the quotes the
-    ingest stored ungrouped (opening the database for writing does), so grouping too
-    runs beside storing. Small syncs run in this process. The
+    ingest stored ungrouped, if any (opening the database for writing does). Small syncs run in this process. The
     caller holds the database's writer lock. After a failure (told to ``on_error``
     with its reason) ``ok`` is False and further syncs are not tried.
     """

@@ -267,9 +267,11 @@ def test_a_store_that_groups_later_groups_as_one_that_groups_at_once(store: Stor
     assert later.group_pending() == 0
 
 
-def test_an_ingest_groups_beside_storing_as_the_store_would_at_once(tmp_path: Path, monkeypatch) -> None:
-    """``quotes ingest`` stores ungrouped and groups in its indexing process (and at the
-    end): the groups are those storing each article with its grouping makes."""
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_ingest_groups_beside_storing_as_the_store_would_at_once(tmp_path: Path, monkeypatch, workers: int) -> None:
+    """``quotes ingest`` with one worker stores ungrouped and groups in its indexing
+    process (and at the end), with more in its transactions: the groups are those
+    storing each article with its grouping makes."""
     from index import follow
     from index.follow import ingest_and_index
     from quotes.ingest import ingest
@@ -285,7 +287,7 @@ def test_an_ingest_groups_beside_storing_as_the_store_would_at_once(tmp_path: Pa
     articles = [article_with_quotes([Said(words, who, who), Said(aside, "Mo Diaz", "Mo Diaz")],
                                     title=f"Report {i}", publisher=outlet, published=date)[0]
                 for i, ((words, who, outlet, date), aside) in enumerate(zip(said, asides))]
-    report, index_ok = ingest_and_index(tmp_path / "ingest.db", tmp_path / "ingest.index", articles)
+    report, index_ok = ingest_and_index(tmp_path / "ingest.db", tmp_path / "ingest.index", articles, workers=workers)
     assert report.ok and index_ok and report.articles_added == len(said)
     at_once = Store(tmp_path / "at-once.db")
     ingest(at_once, articles)
