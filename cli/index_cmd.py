@@ -10,7 +10,6 @@ import click
 from index import QuoteIndexError, rebuild, sync
 from index import check as check_index
 from index.fts import whoosh_off
-from index.writing import cores
 from quotes.store import StoreError
 
 from .common import db_option
@@ -21,10 +20,10 @@ from .reading import open_store, waiting
 @db_option
 @click.option("--rebuild", "full", is_flag=True, help="Build the index afresh from the database.")
 @click.option(
-    "--procs", type=click.IntRange(min=1), metavar="N", default=cores,
-    help="Processes building the index (from 10,000 quotes).  [default: number of CPUs]",
+    "--procs", type=click.IntRange(min=1), metavar="N",
+    help="Processes building the index.  [default: number of CPUs, from 10,000 quotes; else 1]",
 )
-def index_cmd(db_path: Path, full: bool, procs: int) -> None:
+def index_cmd(db_path: Path, full: bool, procs: int | None) -> None:
     """Bring the Whoosh search index in step with the database.
 
     Adds missing quotes, rewrites stale ones and removes deleted ones. --rebuild builds a
@@ -48,7 +47,7 @@ def index_cmd(db_path: Path, full: bool, procs: int) -> None:
             count = rebuild(store, on_wait=waiting, procs=procs)
             summary = f"Indexed {count} quote{'s' * (count != 1)}"
         else:
-            report = sync(store, on_wait=waiting)
+            report = sync(store, on_wait=waiting, procs=procs)
             summary = (
                 f"Added {report.added}, updated {report.updated}, deleted {report.deleted}"
                 + (f"; names of {report.speakers} speaker{'s' * (report.speakers != 1)} updated" if report.speakers else "")

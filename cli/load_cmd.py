@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from index.writing import cores
 from quotes.shards import read_shards, shard_files
 
 from .common import db_option
@@ -22,13 +21,13 @@ from .ingest_cmd import Progress, no_whoosh_option, store_and_report
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @no_whoosh_option
 @click.option(
-    "--procs", type=click.IntRange(min=1), metavar="N", default=cores,
-    help="Processes building the Whoosh index.  [default: number of CPUs]",
+    "--procs", type=click.IntRange(min=1), metavar="N",
+    help="Processes building the Whoosh index.  [default: number of CPUs, from 10,000 quotes; else 1]",
 )
 @click.pass_context
 def load(
     ctx: click.Context, paths: tuple[str, ...], db_path: Path, quiet: bool, verbose: bool, as_json: bool,
-    no_whoosh: bool, procs: int,
+    no_whoosh: bool, procs: int | None,
 ) -> None:
     """Load shards written by quotes extract --output into the database, with the search index.
 

@@ -39,6 +39,7 @@ _TOKEN = re.compile(
     r'|(?P<word>[^\s()"]+))'
 )
 _WORD = re.compile(r"\w+")
+_TO = re.compile(r"(?:^|\s+)to(?:\s+|$)", re.IGNORECASE)
 _NO_WHOOSH = "without the Whoosh index (this database leaves search to SQLite FTS5; build it with: quotes index --rebuild)"
 
 
@@ -134,6 +135,8 @@ class _Translation:
             self.stems.update(t.text for t in text_analyzer()(" ".join(words)))
 
     def _word(self, word: str, pieces: list[str]) -> None:
+        if word.endswith(":"):
+            raise QueryError(f"a field's group ({word}(...)) cannot be searched {_NO_WHOOSH}")
         if "~" in word:
             raise QueryError(f"fuzzy words ({word}) cannot be searched {_NO_WHOOSH}")
         if "^" in word:
@@ -148,8 +151,7 @@ class _Translation:
 
     def _filter(self, name: str, value: str) -> None:
         if name == "published":
-            inner = value.strip("[]{}")
-            low, _, high = inner.partition(" to ") if value[:1] in "[{" else (value, "", value)
+            low, high = (_TO.split(value[1:-1], maxsplit=1) + [""])[:2] if value[:1] in "[{" else (value, value)
             since, until = parse_bound(low.strip() or None, end=False), parse_bound(high.strip() or None, end=True)
             self.since = since if self.since is None or (since and since > self.since) else self.since
             self.until = until if self.until is None or (until and until < self.until) else self.until

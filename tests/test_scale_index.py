@@ -129,6 +129,7 @@ def test_fts5_search_finds_what_whoosh_finds(large_indexed: Path, tmp_path: Path
         for q, filters in (
             ("budget", {}), ('"plan 17 part"', {}), ("harbour", {"speaker": "Speaker0 Person"}),
             ("budget OR harbour", {"since": "2020-01-05", "until": "2020-01-09"}), ("", {"speaker": "Speaker3 Person"}),
+            ("tunnel published:[2020-01-03 to 2020-01-04]", {}), ("(budget OR ferry) NOT harbour", {}),
         ):
             whoosh = qi.search(q or "*", limit=100_000, store=store, kind="any", **filters)
             fts = search_fts(store, q, limit=100_000, kind="any", **filters)
