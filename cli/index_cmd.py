@@ -9,6 +9,7 @@ import click
 
 from index import QuoteIndexError, rebuild, sync
 from index import check as check_index
+from index.fts import whoosh_off
 from quotes.store import StoreError
 
 from .common import db_option
@@ -18,26 +19,35 @@ from .reading import open_store, waiting
 @click.command(name="index")
 @db_option
 @click.option("--rebuild", "full", is_flag=True, help="Build the index afresh from the database.")
-def index_cmd(db_path: Path, full: bool) -> None:
+@click.option(
+    "--procs", type=click.IntRange(min=1), metavar="N",
+    help="Processes building the index.  [default: number of CPUs, from 10,000 quotes; else 1]",
+)
+def index_cmd(db_path: Path, full: bool, procs: int | None) -> None:
     """Bring the Whoosh search index in step with the database.
 
     Adds missing quotes, rewrites stale ones and removes deleted ones. --rebuild builds a
-    new index from scratch (the old one keeps serving searches until it is replaced).
+    new index from scratch (the old one keeps serving searches until it is replaced),
+    each process writing a segment of its own. For a database loaded with --no-whoosh,
+    either builds the index, and search uses it again.
 
     \b
     Example:
         quotes index
-        quotes index --rebuild --db news.db
+        quotes index --rebuild --db news.db --procs 4
     """
     store = open_store(db_path)
+    if whoosh_off(store):
+        store = open_store(db_path, write=True)  # the build clears the setting
+        full = True
     index_dir = store.index_dir
     started = time.perf_counter()
     try:
         if full:
-            count = rebuild(store, on_wait=waiting)
+            count = rebuild(store, on_wait=waiting, procs=procs)
             summary = f"Indexed {count} quote{'s' * (count != 1)}"
         else:
-            report = sync(store, on_wait=waiting)
+            report = sync(store, on_wait=waiting, procs=procs)
             summary = (
                 f"Added {report.added}, updated {report.updated}, deleted {report.deleted}"
                 + (f"; names of {report.speakers} speaker{'s' * (report.speakers != 1)} updated" if report.speakers else "")
@@ -66,6 +76,10 @@ def check(db_path: Path, as_json: bool, limit: int) -> None:
     """
     store = open_store(db_path)
     index_dir = store.index_dir
+    if whoosh_off(store):
+        message = f"{index_dir}: no Whoosh index, search is left to SQLite FTS5 (build one with: quotes index --rebuild)"
+        click.echo(json.dumps({"whoosh": False, "ok": True}, indent=2) if as_json else message)
+        return
     try:
         report = check_index(store)
     except QuoteIndexError as e:

@@ -96,6 +96,16 @@ def input_options(fn: Any) -> Any:
     return fn
 
 
+def no_whoosh_option(fn: Any) -> Any:
+    """``--no-whoosh``: leave search to SQLite FTS5."""
+    return click.option(
+        "--no-whoosh",
+        is_flag=True,
+        help="Build and follow no Whoosh index: search and verify answer from SQLite FTS5 (for corpora past"
+        " Whoosh's reach; see quotes search --help), now and after later ingests, until quotes index --rebuild.",
+    )(fn)
+
+
 def _stdin() -> Any:
     return getattr(sys.stdin, "buffer", sys.stdin)
 
@@ -276,6 +286,7 @@ class PassedOver:
     help=f"Print a line for every article, and every problem (not only the first {MAX_PROBLEM_LINES}).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@no_whoosh_option
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -290,6 +301,7 @@ def ingest(
     quiet: bool,
     verbose: bool,
     as_json: bool,
+    no_whoosh: bool,
 ) -> None:
     """Extract the quotes of articles and store them, with the search index.
 
@@ -321,7 +333,7 @@ def ingest(
         )
         store_and_report(
             ctx, db_path, source, progress, quiet=quiet, verbose=verbose, as_json=as_json, strict=strict,
-            timeout=timeout, passed_over=passed_over,
+            timeout=timeout, passed_over=passed_over, whoosh=not no_whoosh,
         )
 
 
@@ -338,10 +350,14 @@ def store_and_report(
     timeout: float = EXTRACT_TIMEOUT,
     passed_over: PassedOver | None = None,
     command: str = "ingest",
+    whoosh: bool = True,
+    index_procs: int | None = None,
 ) -> None:
     """Store what ``source`` gives (the items, and the worker processes to extract them
-    with) and keep the search index in step, printing what ``quotes ingest`` prints:
-    progress, problem lines and the summary; exit status 1 when something was skipped."""
+    with) and keep the search index in step (without ``whoosh``: leave search to FTS5;
+    ``index_procs``: processes indexing while storing goes on), printing what ``quotes
+    ingest`` prints: progress, problem lines and the summary; exit status 1 when something
+    was skipped."""
     from index.follow import ingest_and_index
 
     say = progress.echo
@@ -371,6 +387,7 @@ def store_and_report(
                 on_article=on_article, on_error=on_error, on_warning=say,
                 on_wait=lambda: say("waiting for another ingest to finish..."),
                 on_status=None if quiet or as_json else say, on_index_error=on_index_error,
+                whoosh=whoosh, index_procs=index_procs, build_after=command == "load",
             )
         problems.close()
     except (StoreError, sqlite3.Error) as e:

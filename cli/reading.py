@@ -9,6 +9,7 @@ import click
 from index import QuoteIndexError, index_exists, sync
 from index.budget import DEFAULT_SECONDS
 from index.build import schema_current
+from index.fts import whoosh_off
 from quotes.store import Store, StoreError
 
 
@@ -27,8 +28,11 @@ def waiting() -> None:
     click.echo("waiting for a running ingest to finish...", err=True)
 
 
-def ready_index(store: Store) -> Path:
-    """The store's index, built from SQLite first when it is missing."""
+def ready_index(store: Store) -> Path | None:
+    """The store's index, built from SQLite first when it is missing; None for a
+    database that leaves search to SQLite FTS5 (loaded with --no-whoosh)."""
+    if whoosh_off(store):
+        return None
     index_dir = store.index_dir
     if not (index_exists(index_dir) and schema_current(index_dir)):
         click.echo(f"Building the search index {index_dir} from {store.path}...", err=True)

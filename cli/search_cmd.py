@@ -9,6 +9,7 @@ import click
 
 from index import BudgetExceeded, IndexMissing, QueryError, QuoteIndex
 from index.budget import time_budget
+from index.fts import search_fts
 from quotes.model import QUOTE_KINDS, REVIEW_STATUSES
 
 from .common import db_option, emit, output_options
@@ -80,6 +81,12 @@ def search(
     and suggestions. A query made only of words as common as "the" ("to be or not
     to be") is searched as a phrase in SQLite's full-text index.
 
+    A database loaded with --no-whoosh is searched in SQLite FTS5 alone: ranked by
+    BM25 over the quote's words, with words, "phrases", AND / OR / NOT, a word's
+    prefix (minist*) and the fields speaker, publisher, kind, review and published
+    narrowing the whole query; fuzzy words, other wildcards and the fields title,
+    role and context are an error, and there are no suggestions.
+
     \b
     Example:
         quotes search '"step down" gadhafi'
@@ -89,12 +96,17 @@ def search(
     """
     store = open_store(db_path)
     index_dir = ready_index(store)
+    filters: dict[str, Any] = {
+        "speaker": speaker, "publisher": publisher, "since": since, "until": until, "kind": kind, "limit": limit,
+        "offset": offset, "facets": facets, "review": review,
+    }
     try:
-        with QuoteIndex(index_dir) as qi, time_budget(timeout, "search", (store.db.conn,)):
-            results = qi.search(
-                query, speaker=speaker, publisher=publisher, since=since, until=until, kind=kind,
-                limit=limit, offset=offset, facets=facets, store=store, review=review,
-            )
+        if index_dir is None:
+            with time_budget(timeout, "search", (store.db.conn,)):
+                results = search_fts(store, query, **filters)
+        else:
+            with QuoteIndex(index_dir) as qi, time_budget(timeout, "search", (store.db.conn,)):
+                results = qi.search(query, store=store, **filters)
     except (QueryError, IndexMissing, BudgetExceeded) as e:
         raise click.ClickException(str(e)) from None
     rows = [_hit_row(h) for h in results.hits]

@@ -170,6 +170,9 @@ def verify(
     you give (--rating-name, --rating); fields the evidence lacks are left out, and
     those Google's fact-check markup requires or recommends are named on stderr.
 
+    A database loaded with --no-whoosh is checked with candidates from SQLite FTS5:
+    the same verdicts, the near misses ranked by BM25 over the quote's words.
+
     Exit status: 0 when confirmed (or found, without --speaker), 1 otherwise.
 
     \b

@@ -20,6 +20,7 @@ from quotes.store import Store, writer_lock
 
 from .documents import context_words, document, parse_date, signature, speaker_document
 from .drift import DriftReport, check, indexed_signatures
+from .fts import whoosh_off, whoosh_on
 from .schema import make_schema
 from .speaker_index import sync_speakers
 from .storage import (
@@ -99,7 +100,10 @@ def rebuild(
     lock (waiting for a running ingest, after calling ``on_wait``), it adds what was
     stored in the meantime and swaps in, so a rebuild never loses an ingest's quotes.
     ``writer_locked``: the caller holds that lock already (an ingest). ``index_dir``:
-    by default the store's (:attr:`quotes.store.Store.index_dir`).
+    by default the store's (:attr:`quotes.store.Store.index_dir`). A database that left
+    search to FTS5 (:func:`index.fts.whoosh_off`; the store then opened for writing)
+    uses the new index from then on. ``procs``: writing processes (default: every core
+    from :data:`~index.writing.PARALLEL_THRESHOLD` quotes).
     """
     target = Path(store.index_dir if index_dir is None else index_dir)
     with write_errors(target):
@@ -112,6 +116,8 @@ def rebuild(
                     _sync_all(store, folder)
                 remove_leftovers(target, all_unlocked=True)
                 swap_in(folder, target)
+                if whoosh_off(store):
+                    whoosh_on(store)
         ix = _storage(target).open_index(INDEX_NAME)
         try:
             return int(ix.doc_count())

@@ -11,8 +11,9 @@ from collections.abc import Callable
 
 from quotes.store import Store
 
+from .fts import row_hit
 from .normalize import tokens, words
-from .results import FACET_LIMIT, Hit, SearchResults, mark
+from .results import FACET_LIMIT, SearchResults
 
 
 def search_common_words(
@@ -50,13 +51,7 @@ def search_common_words(
     wanted_set = set(wanted)
     for row in found.rows:
         spans = [[t.start, t.end] for t in tokens(row["quote"]) if t.word in wanted_set]
-        out.hits.append(Hit(
-            quote_id=row["quote_id"], text=row["quote"], highlighted=mark(row["quote"], spans), highlights=spans,
-            speaker=row["speaker"], speaker_role=row["speaker_role"], title=row["article_title"],
-            publisher=row["publisher"], published=row["published"], url=row["url"], kind=row["kind"],
-            score=round(-float(row["rank"]), 6), article_id=row["article_id"], start=row["start"], end=row["end"],
-            review=row.get("review") or "machine",
-        ))
+        out.hits.append(row_hit(row, spans))
     if found.facets is not None:
         out.facets = [{"speaker": name, "count": n} for name, n in found.facets]
     return out

@@ -28,7 +28,8 @@ from quotes.model import Article
 from quotes.readers import ReadError
 from quotes.store import Store, set_sync_pending, sync_pending, writer_lock
 
-from .writing import describe
+from .fts import leave_search_to_fts, whoosh_off
+from .writing import cores, describe, remove_index
 
 #: New quotes are added to the search index in batches of at least this many...
 INDEX_BATCH = 5000
@@ -54,6 +55,9 @@ def ingest_and_index(
     on_wait: Callable[[], None] | None = None,
     on_status: Callable[[str], None] | None = None,
     on_index_error: Callable[[str], None] | None = None,
+    whoosh: bool = True,
+    index_procs: int | None = None,
+    build_after: bool = False,
 ) -> tuple[IngestReport, bool]:
     """Store the quotes of ``items`` in the database at ``db_path``, and index them in
     ``index_dir``; returns the report and whether the index is up to date.
@@ -64,6 +68,15 @@ def ingest_and_index(
     caller may want to show (catching up after an earlier run, the last batches);
     ``on_index_error(reason)`` of an index that could not be updated: the quotes are
     stored all the same, and the next ingest retries.
+
+    Without ``whoosh`` the database is marked to leave search to SQLite FTS5
+    (:func:`index.fts.leave_search_to_fts`; an index there is removed), and no index
+    is built or followed, now or by later ingests, until ``quotes index --rebuild``.
+    ``index_procs``: processes for indexing while storing goes on (default 1: the
+    extraction workers keep the other cores busy); the last batches use every core.
+    With ``build_after`` (nothing to extract: storing outruns indexing) a missing index
+    is not followed but built once everything is stored, in one pass with
+    ``index_procs`` processes (default: every core), each writing a segment of its own.
     """
     index_dir = Path(index_dir)
     status = on_status or (lambda message: None)
@@ -74,25 +87,43 @@ def ingest_and_index(
         # the database (and here at the end, for whatever is left). With several, this
         # process has time between the workers' results to group in its transactions.
         store = Store(db_path, group_later=workers <= 1)
+        if not whoosh and not whoosh_off(store):
+            leave_search_to_fts(store)
+            remove_index(index_dir)
+        if whoosh_off(store):
+            store.group_later = False  # no indexing process to group beside
+            report = run_ingest(
+                store, items, workers=workers, extractor=extractor, strict=strict, keep_ids=False,
+                timeout=timeout, on_article=on_article, on_error=on_error, on_warning=on_warning,
+            )
+            report.seconds = time.monotonic() - started
+            return report, True
         follower = IndexFollower(store, index_dir, on_index_error)
         buffer: list[int] = []
+        # No index yet and nothing to extract: build it once, after storing.
+        deferred = build_after and not index_dir.exists()
 
         # A previous run that stored quotes but died before indexing them left its mark.
         has_quotes = store.max_quote_id() is not None
-        if sync_pending(store) or (has_quotes and not index_dir.exists()):
+        if not deferred and (sync_pending(store) or (has_quotes and not index_dir.exists())):
             status("bringing the search index up to date with the database...")
             follower.sync(None)
             if follower.wait():
                 set_sync_pending(store, False)
         set_sync_pending(store, True)
 
+        stored = [0]  # quotes stored, for a deferred build
+
         def on_commit(ids: list[int]) -> None:
+            if deferred:
+                stored[0] += len(ids)
+                return
             buffer.extend(ids)
             # Index in a child process while storing goes on; while one sync runs the
             # next batch grows (up to INDEX_BATCH_MAX), so the index keeps up. One
             # writing process: the extraction workers keep the other cores busy.
             if len(buffer) >= INDEX_BATCH and not follower.busy():
-                follower.sync(buffer[:INDEX_BATCH_MAX])
+                follower.sync(buffer[:INDEX_BATCH_MAX], procs=index_procs or 1)
                 del buffer[:INDEX_BATCH_MAX]
 
         try:
@@ -103,11 +134,15 @@ def ingest_and_index(
             )
         finally:
             # However the run ends, index what was committed.
+            if deferred:
+                if stored[0] >= INDEX_BATCH:
+                    status(f"building the search index ({stored[0]:,} quotes)...")
+                follower.sync(None, procs=index_procs)
             if len(buffer) >= INDEX_BATCH:
                 status(f"updating the search index ({len(buffer):,} quotes to go)...")
             # Extraction is over: the catch-up may use every core.
             while buffer and follower.ok:
-                follower.sync(buffer[:INDEX_BATCH_MAX], procs=min(2, os.cpu_count() or 1))
+                follower.sync(buffer[:INDEX_BATCH_MAX], procs=cores())
                 del buffer[:INDEX_BATCH_MAX]
             follower.wait()
             store.group_pending()
@@ -136,9 +171,10 @@ class IndexFollower:
         self._child: Any = None
         self._conn: Any = None
 
-    def sync(self, ids: list[int] | None, procs: int = 1) -> None:
+    def sync(self, ids: list[int] | None, procs: int | None = None) -> None:
         """Start bringing ``ids`` (None: everything) into the index, with ``procs``
-        writing processes for a large batch."""
+        writing processes for a large batch (None: one for a batch, every core to
+        build the index afresh)."""
         self.wait()
         if not self.ok:
             return
@@ -157,7 +193,7 @@ class IndexFollower:
         """Whether a sync is running in a child process."""
         return self._child is not None and self._child.is_alive()
 
-    def _start(self, ids: list[int] | None, procs: int) -> None:
+    def _start(self, ids: list[int] | None, procs: int | None) -> None:
         ctx = _child_context()
         self._conn, child_conn = ctx.Pipe(duplex=False)
         args = (os.fspath(self.store.path), os.fspath(self.index_dir), ids, procs, child_conn, os.getpid())
@@ -197,7 +233,7 @@ def _child_context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _index_child(db_path: str, index_dir: str, ids: list[int] | None, procs: int, conn: Any, owner: int) -> None:
+def _index_child(db_path: str, index_dir: str, ids: list[int] | None, procs: int | None, conn: Any, owner: int) -> None:
     die_with(owner)  # the ingest; this process's parent is the fork server
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # finish the work; the parent handles Ctrl-C
     try:
@@ -205,7 +241,7 @@ def _index_child(db_path: str, index_dir: str, ids: list[int] | None, procs: int
 
         # A missing index is built from scratch, with several processes when large.
         sync(
-            Store(db_path), index_dir, ids, procs=None if ids is None else procs, limitmb=INDEX_LIMIT_MB,
+            Store(db_path), index_dir, ids, procs=procs if ids is None else procs or 1, limitmb=INDEX_LIMIT_MB,
             writer_locked=True,  # the ingest that started this process holds it
         )
     except Exception as e:

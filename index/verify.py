@@ -36,6 +36,7 @@ from .evidence import (
     speech_rows,
     undated_note,
 )
+from .fts import text_analyzer, whoosh_off
 from .normalize import Token, find_segments, segments, tokens
 from .query import NOT_SPEECH
 from .search import QuoteIndex
@@ -126,8 +127,8 @@ def _exact(store: Store, searcher: Any, analyzer: Any, segs: list[list[str]],
     of them, start to end), earliest first.
 
     Whoosh narrows the field with phrase queries (all matches: repeats across
-    articles matter; best first, and BM25 ranks the shortest quotes first); the
-    normalised words of each candidate decide.
+    articles matter; best first, and BM25 ranks the shortest quotes first), or FTS5
+    when there is no ``searcher``; the normalised words of each candidate decide.
     """
     parts: list[query.Query] = []
     for seg in segs:
@@ -136,11 +137,12 @@ def _exact(store: Store, searcher: Any, analyzer: Any, segs: list[list[str]],
             parts.append(query.Term("text", terms[0]))
         elif terms:
             parts.append(query.Phrase("text", terms))
-    if parts:
+    if parts and searcher is not None:
         q = parts[0] if len(parts) == 1 else query.And(parts)
         ids = [int(h["id"]) for h in searcher.search(_speech(q), limit=EXACT_CANDIDATES)]
     else:
-        # Only words too common to index ("to be or not to be"): SQLite's FTS5 keeps them.
+        # No Whoosh index, or only words too common to index ("to be or not to be"):
+        # SQLite's FTS5 keeps them.
         ids = store.phrase_quote_ids(segs, EXACT_CANDIDATES, ranked=whole)
     found: list[Evidence] = []
     for row in speech_rows(store, ids):
@@ -226,25 +228,30 @@ def verify(
     index: QuoteIndex | None = None,
 ) -> Verdict:
     """Check claimed ``words`` (optionally attributed to ``speaker``) against the store,
-    with the index in ``index_dir`` (None: the store's, :attr:`quotes.store.Store.index_dir`)."""
+    with the index in ``index_dir`` (None: the store's, :attr:`quotes.store.Store.index_dir`),
+    or from FTS5 alone when the database leaves search to it (:func:`index.fts.whoosh_off`)."""
     segs = segments(words or "")
     if not segs:
         raise QueryError("nothing to verify: give the quoted words")
     check_claim_size(words, segs)
-    ix = index or QuoteIndex(store.index_dir if index_dir is None else Path(index_dir))
-    verdict = ix.retrying(lambda: _verify(store, ix, words, segs, speaker))
+    if whoosh_off(store):
+        verdict = _verify(store, None, words, segs, speaker)
+    else:
+        ix = index or QuoteIndex(store.index_dir if index_dir is None else Path(index_dir))
+        verdict = ix.retrying(lambda: _verify(store, ix, words, segs, speaker))
     if verdict.earliest is not None:
         verdict.group = group_report(store, verdict.earliest.quote_id)
     return verdict
 
 
-def _verify(store: Store, ix: QuoteIndex, words: str, segs: list[list[str]], speaker: str | None) -> Verdict:
+def _verify(store: Store, ix: QuoteIndex | None, words: str, segs: list[list[str]], speaker: str | None) -> Verdict:
+    """The verdict, with candidates from the Whoosh index ``ix``, or from FTS5 without one."""
     claim_words = [w for seg in segs for w in seg]
     claimed_ids = resolve_speaker(store, speaker) if speaker else None
-    analyzer = ix.ix.schema["text"].analyzer
+    analyzer = text_analyzer() if ix is None else ix.ix.schema["text"].analyzer
     short = too_short(segs, analyzer)
 
-    searcher = ix.searcher()
+    searcher = None if ix is None else ix.searcher()
     exact = _exact(store, searcher, analyzer, segs, claimed_ids, whole=short)
     if exact:
         return _found(words, speaker, exact)
@@ -260,7 +267,12 @@ def _verify(store: Store, ix: QuoteIndex, words: str, segs: list[list[str]], spe
     # speaker's best, so their near-miss is not crowded out by others).
     all_terms = list(dict.fromkeys(t.text for t in analyzer(" ".join(claim_words))))
     fuzzy_ids: list[int] = []
-    if all_terms:
+    if all_terms and searcher is None:  # no Whoosh index: the best by BM25 in FTS5
+        kept = [w for w in dict.fromkeys(claim_words) if any(True for _ in analyzer(w))]
+        fuzzy_ids = store.word_quote_ids(kept, FUZZY_CANDIDATES)
+        if claimed_ids:
+            fuzzy_ids += store.word_quote_ids(kept, 10, speaker_ids=claimed_ids)
+    elif all_terms and searcher is not None:
         anyq = query.Or([query.Term("text", t) for t in all_terms])
         fuzzy_ids = [int(h["id"]) for h in searcher.search(_speech(anyq), limit=FUZZY_CANDIDATES)]
         if claimed_ids:

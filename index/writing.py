@@ -212,6 +212,14 @@ class FastMpWriter(FasterWriting, OwnedMpWriter):
         super().__init__(ix, procs=procs, writer_class=FastSegmentWriter, **kwargs)
 
 
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def open_writer(
     ix: FileIndex, documents: int, procs: int | None = None, limitmb: float = 128, *,
     multisegment: bool = True, speedups: bool = True,
@@ -225,7 +233,7 @@ def open_writer(
     postings (see :class:`FastMpWriter`).
     """
     if procs is None:
-        procs = min(2, os.cpu_count() or 1) if documents >= PARALLEL_THRESHOLD else 1
+        procs = cores() if documents >= PARALLEL_THRESHOLD else 1
     fast = speedups and whoosh_speedups.supported()
     if fast:
         whoosh_speedups.install_reader_cache()  # a merge reads the segments it merges
@@ -317,6 +325,14 @@ def building_folder(target: Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             lock_path.unlink()
         os.close(fd)
+
+
+def remove_index(target: Path) -> None:
+    """Remove the index at ``target`` and what builds left beside it (the caller holds
+    the database's writer lock)."""
+    remove_leftovers(target, all_unlocked=True)
+    if target.exists():
+        shutil.rmtree(target)
 
 
 def remove_leftovers(target: Path, *, all_unlocked: bool = False) -> list[Path]:

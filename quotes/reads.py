@@ -207,12 +207,17 @@ class StoreReads:
         except sqlite3.OperationalError:  # a phrase FTS5 cannot read matches nothing
             return []
 
-    def phrase_search(
+    def phrase_search(self, words: Sequence[str], **filters: Any) -> PhraseResults:
+        """Quote rows holding ``words`` as a phrase, best match (BM25) first; the filters
+        are :meth:`fts_search`'s."""
+        return self.fts_search(_phrase(words), **filters)
+
+    def fts_search(
         self,
-        words: Sequence[str],
+        match: str | None,
         *,
         speaker_ids: Iterable[int] | None = None,
-        publisher: str | None = None,
+        publisher: str | Sequence[str] | None = None,
         since: _dt.datetime | None = None,
         until: _dt.datetime | None = None,
         kind: str | None = None,
@@ -221,20 +226,24 @@ class StoreReads:
         offset: int = 0,
         facets: int = 0,
     ) -> PhraseResults:
-        """Quote rows holding ``words`` as a phrase, best match (BM25) first.
+        """Quote rows matching the FTS5 query ``match``, best match (BM25) first, or with
+        no ``match`` every quote, newest first (``rank`` 0).
 
         Filters: quotes by ``speaker_ids``, from a publisher whose name holds
-        ``publisher``, published within ``since``/``until``, of ``kind`` (speech when
+        ``publisher`` (each of several), published within ``since``/``until``, of ``kind`` (speech when
         None, every kind for ``"any"``), of ``review`` status. ``facets``: count the matches of up to that
-        many speakers.
+        many speakers. A ``match`` FTS5 cannot read raises ``sqlite3.OperationalError``.
         """
-        params: dict[str, Any] = {"match": _phrase(words)}
-        where = ["quotes_fts match :match"]
+        params: dict[str, Any] = {}
+        where = []
+        if match is not None:
+            where.append("quotes_fts match :match")
+            params["match"] = match
         if speaker_ids is not None:
             where.append(f"quotes.speaker_id in ({','.join(str(int(i)) for i in speaker_ids)})")
-        if publisher:
-            where.append("articles.publisher like :publisher")
-            params["publisher"] = f"%{publisher.strip()}%"
+        for n, name in enumerate([publisher] if isinstance(publisher, str) else publisher or ()):
+            where.append(f"articles.publisher like :publisher{n}")
+            params[f"publisher{n}"] = f"%{name.strip()}%"
         if kind and kind != "any":
             where.append("quotes.kind = :kind")
             params["kind"] = kind
@@ -249,9 +258,14 @@ class StoreReads:
         if until:
             where.append("datetime(articles.published) <= datetime(:until)")
             params["until"] = until.isoformat(sep=" ")
-        sql = fts_rows_sql(self._absent_columns()) + "where " + " and ".join(where)
+        if match is None:
+            sql = quote_rows_sql(self._absent_columns()).replace("select\n", "select\n  0 as rank,\n", 1)
+            order = "published desc, quote_id desc"
+        else:
+            sql, order = fts_rows_sql(self._absent_columns()), "rank"
+        sql += ("where " + " and ".join(where)) if where else ""
         out = PhraseResults(self.db.execute(f"select count(*) from ({sql})", params).fetchone()[0])
-        cur = self.db.execute(sql + " order by rank limit :limit offset :offset", {**params, "limit": limit, "offset": offset})
+        cur = self.db.execute(sql + f" order by {order} limit :limit offset :offset", {**params, "limit": limit, "offset": offset})
         out.rows = list(_dicts(cur))
         if facets:
             out.facets = [
@@ -263,6 +277,14 @@ class StoreReads:
                 )
             ]
         return out
+
+    def word_quote_ids(self, words: Sequence[str], limit: int, *, speaker_ids: Iterable[int] | None = None) -> list[int]:
+        """Ids of up to ``limit`` speech quotes holding any of ``words`` (by ``speaker_ids``
+        only, if given), best match (BM25) first, from SQLite's full-text index."""
+        if not words:
+            return []
+        match = " OR ".join(_phrase([w]) for w in words)
+        return [int(r["quote_id"]) for r in self.fts_search(match, speaker_ids=speaker_ids, limit=limit).rows]
 
     # -- a quote in its source --------------------------------------------------
 

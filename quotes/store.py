@@ -32,7 +32,7 @@ SCHEMA_VERSION = 1
 
 __all__ = [
     "SCHEMA_VERSION", "AddResult", "Store", "StoreError", "connect_read_only", "index_path_for",
-    "set_sync_pending", "sync_pending", "writer_lock",
+    "set_setting", "set_sync_pending", "setting", "sync_pending", "writer_lock",
 ]
 
 ARTICLE_COLUMNS = {
@@ -508,3 +508,31 @@ def set_sync_pending(store: Store, pending: bool, name: str = "index") -> None:
             " on conflict(name) do update set pending = excluded.pending, updated_at = excluded.updated_at",
             [name, int(pending), _now()],
         )
+
+
+# -- settings -------------------------------------------------------------------
+
+SETTINGS_TABLE = "settings"
+
+
+def setting(store: StoreReads, name: str) -> str | None:
+    """The value of setting ``name`` (None when it is not set)."""
+    if SETTINGS_TABLE not in store.db.table_names():
+        return None
+    row = store.db.execute(f"select value from {SETTINGS_TABLE} where name = ?", [name]).fetchone()
+    return None if row is None else row[0]
+
+
+def set_setting(store: Store, name: str, value: str | None) -> None:
+    """Set ``name`` to ``value`` (None: remove the setting)."""
+    conn = store.db.conn
+    with conn:
+        conn.execute(f"create table if not exists {SETTINGS_TABLE} (name text primary key, value text, updated_at text)")
+        if value is None:
+            conn.execute(f"delete from {SETTINGS_TABLE} where name = ?", [name])
+        else:
+            conn.execute(
+                f"insert into {SETTINGS_TABLE} (name, value, updated_at) values (?, ?, ?)"
+                " on conflict(name) do update set value = excluded.value, updated_at = excluded.updated_at",
+                [name, value, _now()],
+            )

@@ -13,8 +13,16 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from index import BudgetExceeded, IndexMissing, QueryError, QuoteIndex, QuoteIndexError, verify
+from index import (
+    BudgetExceeded,
+    IndexMissing,
+    QueryError,
+    QuoteIndex,
+    QuoteIndexError,
+    verify,
+)
 from index.budget import time_budget
+from index.fts import search_fts, whoosh_off
 from quotes.store import Store, StoreError
 
 _indexes: dict[str, QuoteIndex] = {}
@@ -53,20 +61,22 @@ def search(
     db_file: Path, index_dir: Path, q: str, filters: Mapping[str, str], limit: int, offset: int,
     seconds: float | None,
 ) -> dict[str, Any]:
-    # The store answers queries made only of words too common for the index.
+    # The store answers queries made only of words too common for the index, and every
+    # query when the database leaves search to FTS5.
     with _read_store(db_file) as store, time_budget(seconds, "search", (store.db.conn,)):
-        return open_index(index_dir).search(
-            q or "*",
-            speaker=filters.get("speaker") or None,
-            publisher=filters.get("publisher") or None,
-            since=filters.get("since") or None,
-            until=filters.get("until") or None,
-            kind=filters.get("kind") or None,
-            limit=limit,
-            offset=offset,
-            facets=True,
-            store=store,
-        ).to_dict()
+        options: dict[str, Any] = {
+            "speaker": filters.get("speaker") or None,
+            "publisher": filters.get("publisher") or None,
+            "since": filters.get("since") or None,
+            "until": filters.get("until") or None,
+            "kind": filters.get("kind") or None,
+            "limit": limit,
+            "offset": offset,
+            "facets": True,
+        }
+        if whoosh_off(store):
+            return search_fts(store, q or "*", **options).to_dict()
+        return open_index(index_dir).search(q or "*", store=store, **options).to_dict()
 
 
 def verify_words(

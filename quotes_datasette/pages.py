@@ -68,11 +68,23 @@ def _workers(datasette: Datasette) -> Workers:
     return pool_for(datasette, int(size), (limit_ms / 1000) if limit_ms else None, config.get("search_memory_mb", MEMORY_MB))
 
 
+def _fts_only(db_file: Path) -> bool:
+    """Whether the database leaves search to FTS5 (loaded with --no-whoosh)."""
+    from index.fts import whoosh_off
+    from quotes.store import Store
+
+    store = Store(db_file, read_only=True)
+    try:
+        return whoosh_off(store)
+    finally:
+        store.db.conn.close()
+
+
 async def _run(datasette: Datasette, request: Request, job: str, index_dir: Path, *args: Any) -> Any:
     """Run index work in a worker process, turning its errors into a PageError."""
     from .workers import ClientGone, WorkerError
 
-    if not index_dir.is_dir():
+    if not index_dir.is_dir() and not _fts_only(args[0]):
         raise PageError(f"No search index at {index_dir} (build it with: quotes index --rebuild)", 503)
     pool = _workers(datasette)
     try:
