@@ -158,8 +158,8 @@ class IndexFollower:
     Large syncs (and building a missing index) run in a short-lived child process,
     so the ingest goes on storing while the index catches up, and Whoosh's working
     memory is returned when the child ends. The child first groups the quotes the
-    ingest stored ungrouped, if any (opening the database for writing does). Small syncs run in this process. The
-    caller holds the database's writer lock. After a failure (told to ``on_error``
+    ingest stored ungrouped, if any (opening the database for writing does). Small
+    syncs run in this process. The caller holds the database's writer lock. After a failure (told to ``on_error``
     with its reason) ``ok`` is False and further syncs are not tried.
     """
 

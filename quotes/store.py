@@ -5,10 +5,11 @@ speakers and the grouping of its quotes (:mod:`quotes.groups`), so a database ne
 holds half an article. Articles are identified by the
 SHA-256 of their text: adding the same text again is a no-op.
 
-A store opened with ``group_later`` (what ``quotes ingest`` does, so that grouping
-runs beside storing, in the process that keeps the search index) leaves its quotes'
-groups to :meth:`Store.group_pending`, which any opening for writing also runs: a
-quote is never left without its group for longer than the run that stored it.
+A store opened with ``group_later`` (what ``quotes ingest`` does when it extracts in
+the storing process, so that grouping runs beside storing, in the process that keeps
+the search index) leaves its quotes' groups to :meth:`Store.group_pending`, which the
+ingest runs before it ends and any opening for writing runs too (so the quotes of a
+run killed before grouping them are grouped by the next).
 """
 from __future__ import annotations
 
