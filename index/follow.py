@@ -182,7 +182,6 @@ class IndexFollower:
             from . import sync
 
             try:
-                self.store.group_pending()
                 sync(self.store, self.index_dir, ids, writer_locked=True)
             except Exception as e:  # the quotes are stored; the next ingest retries
                 self._failed(describe(e, self.index_dir))
