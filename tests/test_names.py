@@ -53,6 +53,23 @@ from quotes.extract.names import Names, gender_of, head_noun, parse, scan_names
         ("R-Ohio", None, None, "unknown", "description"),  # a party label out of its parentheses
         # ... but an organisation's head word stays its short name ("Police said")
         ("Police", "Police", None, "organisation", "name"),
+        # a word opening the sentence is not part of the name after it
+        ("Longtime Maria Lopez", "Maria Lopez", None, "person", "name"),
+        ("Replied Tom", "Tom", None, "person", "name"),
+        ("Was Quillfeather", "Quillfeather", None, "person", "name"),
+        ("Recently I", None, None, "person", "pronoun"),
+        ("I--", None, None, "person", "pronoun"),
+        # ... but a common word that begins an organisation's name is part of it
+        ("Amnesty International", "Amnesty International", None, "person", "name"),
+        ("Drug Enforcement Administration", "Drug Enforcement Administration", None, "organisation", "name"),
+        # a role before the name, capitalised at a sentence start or written as capitals
+        ("Sociologist Maria Lopez", "Maria Lopez", "Sociologist", "person", "name"),
+        ("Harbourline CIO Ada Okafor", "Ada Okafor", "Harbourline CIO", "person", "name"),
+        ("VP Tom Baker", "Tom Baker", "VP", "person", "name"),
+        ("Freedonia Secretary of Harbours Tom Baker", "Tom Baker", "Freedonia Secretary of Harbours", "person", "name"),
+        # a party member described by state is unnamed
+        ("Ohio Republican", None, None, "person", "description"),
+        ("New Hampshire Democrat", None, None, "person", "description"),
     ],
 )
 def test_parse(mention, name, role, kind, form):
@@ -106,3 +123,18 @@ def test_scan_names_reads_only_the_given_blocks():
     text = "Maria Lopez met Tom Baker.\n\nAna Ruiz left."
     assert [text[s:e] for s, e, _ in scan_names(text, [(0, len(text))])] == ["Maria Lopez", "Tom Baker", "Ana Ruiz"]
     assert [m.name for _, _, m in scan_names(text, [(0, 26)])] == ["Maria Lopez", "Tom Baker"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a common word opening a sentence is nobody's name
+        ("Amazingly, the vote passed. Moreover, the pier reopened.", []),
+        # ... a name after it is, without the word
+        ("Longtime Maria Lopez chaired the board.", ["Maria Lopez"]),
+        # ... and a name never is, at a sentence start or inside one
+        ("Quillfeather spoke first. Then came Quillfeather again.", ["Quillfeather", "Quillfeather"]),
+    ],
+)
+def test_scan_names_leaves_out_sentence_openers(text, expected):
+    assert [men.name for _, _, men in scan_names(text, [(0, len(text))])] == expected

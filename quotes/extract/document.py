@@ -28,7 +28,14 @@ import re
 from functools import cached_property
 
 from .layout import Layout
-from .lexicon import ROLE_NOUNS, ROLE_WORDS, SPEECH_VERBS, STRONG_VERBS, is_role_noun
+from .lexicon import (
+    ROLE_NOUNS,
+    ROLE_WORDS,
+    SPEECH_VERBS,
+    STRONG_VERBS,
+    is_first_name,
+    is_role_noun,
+)
 from .marks import Span
 from .names import Entity, Mention, Names, scan_names
 
@@ -43,6 +50,8 @@ _ABBREV = set(
     jan feb aug sept sep oct nov dec vs etc mt ft rev prof capt adm cmdr maj pres d.c
     e.g i.e ph.d""".split()
 )
+# a name after these is a place's ("in Hebron", "near Mosul")
+_PLACE_BEFORE_RE = re.compile(r"\b(?:in|near|across|throughout)[ \t\u00a0]+$")
 _POSTPOSED_RE = re.compile(r"[,#]\s*([a-z]+)\s+(?:[\w’']+\s+){0,3}$")
 
 # he|his|him|himself (group 1) or she|her|hers|herself as whole words; the first letter
@@ -211,9 +220,16 @@ class Document:
         self.mentions = scan_names(
             self.masked, [(b.start, b.end) for b in layout.blocks if b.kind == "body" or (b.kind == "title" and not _headline_case(text[b.start : b.end]))]
         )
+        placed: dict[str, int] = {}
         for ms, me, men in self.mentions:
             if men.name:
-                self.names.add(men.name, men.kind, men.role, ms, men.gender)
+                ent = self.names.add(men.name, men.kind, men.role, ms, men.gender)
+                if ent.kind == "person" and _PLACE_BEFORE_RE.search(self.masked, max(0, ms - 12), ms):
+                    placed[ent.name] = placed.get(ent.name, 0) + 1
+        for name, n in placed.items():
+            ent = self.names.entities[name]
+            if n == len(ent.positions) and not ent.gender and not ent.role and not is_first_name(name.split()[0]):
+                ent.kind = "place"  # only ever "in Hebron": a place, whoever "he" is
         self.names.finish()
         # Mentions that open a sentence (after a short adverbial) are its subjects: the
         # likeliest antecedents of "he" and "she".

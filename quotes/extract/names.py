@@ -27,6 +27,7 @@ from .lexicon import (
     ROLE_NOUNS,
     ROLE_WORDS,
     TITLES,
+    is_common_word,
     is_first_name,
     is_role_noun,
 )
@@ -136,6 +137,13 @@ def _parse(mention: str) -> Mention:
         return Mention(mention, None, None, "group" if low != "who" else "unknown", "pronoun")
     if low == "it":
         return Mention(mention, None, None, "organisation", "pronoun")
+    trimmed = _trim(m)
+    if trimmed != m:
+        if not trimmed:
+            return Mention(mention, None, None, "unknown", "description")
+        inner = _parse(trimmed)
+        inner.text = mention
+        return inner
     label = _PARTY_LABEL_RE.search(m)
     if label and label.start() > 0:
         # "Claire McCaskill (D-Mo.)": the party and state are a role
@@ -148,13 +156,22 @@ def _parse(mention: str) -> Mention:
     first = words[0].lower() if words else ""
     if any(w in HEADLINE_WORDS for w in words[1:]):
         return Mention(mention, None, None, "unknown", "description")  # a headline, not a name
+    if len(words) >= 2 and words[-1].lower().rstrip(".,") in _PARTY_WORDS and " ".join(words[:-1]) in PLACES:
+        return Mention(mention, None, None, "person", "description")  # "an Iowa Republican": who, unnamed
     if len(words) == 1 and (_plain_word(words[0]) and first not in ORG_NOUNS or _STATE_ABBR_RE.match(words[0]) or _PARTY_STATE_RE.match(words[0])):
         # "Teachers", "Republican", "Md.", "D-Ore" (a party label): a word, not a name ("Police", "the Commission"
         # stay the short names of the organisations the article names)
         kind = "group" if words[0].endswith("s") or first in _PARTY_WORDS else "unknown"
         return Mention(mention, None, None, kind, "description")
+    acronym = next((i for i, w in enumerate(words[:-1]) if w.rstrip(".") in ROLE_ACRONYMS and _is_capword(words[i + 1])), None)
+    if acronym is not None:
+        # "Verizon CIO Shaygan Kheradpir", "VP Marni Walden": the role, then the name
+        found = _person_with_role(mention, " ".join(words[acronym + 1 :]), before=" ".join(words[: acronym + 1]))
+        if found is not None:
+            return found
     if len(words) >= 3 and _is_capword(words[1]) and words[0] not in TITLES and (
         _plain_word(words[0]) and first not in ORG_NOUNS or words[0] in PLACES or _ACRONYM_RE.match(words[0])
+        or is_role_noun(first) and not is_first_name(first) and is_first_name(words[1])  # "Sociologist Elizabeth Sweet"
     ):
         # "Republican Donald Trump", "Rival Hillary Clinton", "Britain Liu Xiaming", "NASA Steve Clarke"
         if not _ACRONYM_RE.match(words[0]) or is_first_name(words[1]):
@@ -166,13 +183,14 @@ def _parse(mention: str) -> Mention:
         found = _person_with_role(mention, " ".join(words[1:]), before=words[0])
         if found is not None:
             return found
-    if len(words) >= 3 and words[0] in TITLES and words[1] == "of":
-        # "Secretary of State Mike Pompeo", "Director of National Intelligence Dan Coats"
-        at = _name_start(words, 2)
+    office = next((i for i in range(min(3, len(words) - 2)) if words[i] in TITLES and words[i + 1] == "of"), None)
+    if office is not None and (office == 0 or all(_is_capword(w) for w in words[:office])):
+        # "Secretary of State Mike Pompeo", "U.S. Secretary of State Hillary Rodham Clinton"
+        at = _name_start(words, office + 2)
         found = _person_with_role(mention, " ".join(words[at:]), before=" ".join(words[:at])) if at is not None else None
         if found is not None:
             return found
-        if at is None and all(_is_capword(w) or w in _SMALL_WORDS for w in words[2:]):
+        if at is None and all(_is_capword(w) or w in _SMALL_WORDS for w in words[office + 2 :]):
             return Mention(mention, None, m, "person", "description")  # "Secretary of State", no name
     if words and words[0][:1].isupper() and _is_capword(words[-1]):
         # "NASA administrator Jim Bridenstine": an organisation, its role words, the name
@@ -236,6 +254,45 @@ def _parse(mention: str) -> Mention:
     name = " ".join(name_toks)
     gender = gender_of([t for t in toks if t in HONORIFICS]) or gender_of(name_toks)
     return Mention(mention, name or None, clean_role(role_toks), "person", "name", gender)
+
+
+#: Roles written as capitals before a name ("CIO", "VP", "GM")
+ROLE_ACRONYMS = {"CEO", "CFO", "COO", "CTO", "CIO", "CMO", "CSO", "GM", "VP", "SVP", "EVP", "Supt", "Insp", "Det"}
+_DASHES = "-–—"
+
+
+def _trim(m: str) -> str:
+    """``m`` without what only runs into a name from the text around it: common words
+    opening a sentence before it ("Longtime Donald Trump", "Replied Stephen", "Recently
+    I"), dashes after it ("I--"), and the "I" of the next clause ("Nippers I")."""
+    words = m.split()
+    out = words
+    while len(out) >= 2 and out[0].lower() not in _DESC_DETS and _opening_word(out):
+        out = out[1:]
+    if out and out[-1].rstrip(_DASHES) != out[-1]:
+        out = [*out[:-1], out[-1].rstrip(_DASHES)] if out[-1].rstrip(_DASHES) else out[:-1]
+    if len(out) >= 2 and out[-1] == "I":
+        out = out[:-1]
+    return m if out is words else " ".join(out)
+
+
+def _opening_word(tokens: list[str]) -> bool:
+    """Is the first of a run of capitalised words one that opens the sentence rather
+    than the name after it: a common word before a given name, a title or "I"
+    ("Longtime Donald Trump", "Recently I"), or a verb or adverb by its form ("Was
+    Bartleby", "Ask Damien Chazelle")? A common word that begins an organisation's name
+    ("Amnesty International", "Drug Enforcement Administration") is not."""
+    first, nxt = tokens[0], tokens[1]
+    if not is_common_word(first) or not (_is_capword(nxt) or nxt == "I") or any(t.rstrip(".,") in ORG_WORDS for t in tokens):
+        return False
+    low = first.lower()
+    if _plain_word(first) or is_role_noun(low):
+        return False  # "Rival Maria Lopez", "Sociologist Ada Okafor": a role, kept as one
+    return is_first_name(nxt) or nxt in TITLES or nxt == "I" or low in _OPENING_VERBS or low.endswith(("ly", "ed"))
+
+
+_OPENING_VERBS = {"was", "were", "is", "are", "ask", "asked", "asks", "replied", "replies", "say", "says", "said",
+                  "tell", "told", "tells", "meet", "meanwhile", "enter", "cue", "take", "consider", "thank", "thanks"}
 
 
 def gender_of(tokens: list[str]) -> str | None:
@@ -457,12 +514,21 @@ def scan_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, 
                 _SCANNED[raw] = hit
             if hit is not None:
                 rel, men = hit
+                if men.name is not None and " " not in men.name and is_common_word(men.name) and _opens_sentence(text, ms + rel):
+                    continue  # "Amazingly, ...": a sentence's first word, not a name
                 if men.kind == "person" and rel == 0 and text[ms - 4 : ms - 1] == "the" and text[ms - 1] in " \t\u00a0" and not (
                     ms > 4 and text[ms - 5].isalpha()
                 ) and not _MODIFIES_RE.match(text, me):
                     men = _THE_NAMED.get(raw) or _THE_NAMED.setdefault(raw, _not_a_person(men))
                 out.append((ms + rel, me, men))
     return out
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    i = at - 1
+    while i >= 0 and text[i] in " \t\u00a0\"“”'‘’([":
+        i -= 1
+    return i < 0 or text[i] in ".!?:;\n"
 
 
 # "the Go-Kart Track", "the Grand Hotel": a name after "the" is no person's, unless it
@@ -523,7 +589,9 @@ def _scan_one(raw: str) -> tuple[int, Mention] | None:
     toks = raw.split()
     # drop sentence-initial function words ("The", "But")
     lead = 0
-    while lead < len(toks) and toks[lead].rstrip(".,") in NON_NAME_CAPS and toks[lead] not in TITLES:
+    while lead < len(toks) and toks[lead] not in TITLES and (
+        toks[lead].rstrip(".,") in NON_NAME_CAPS or lead + 1 < len(toks) and _opening_word(toks[lead:])
+    ):
         lead += 1
     if lead == 0 and len(toks) > 1 and toks[0].endswith(("ing", "ed")) and toks[0] not in TITLES:
         lead = 1  # "Injecting Clinton into ...": a participle opening the sentence

@@ -8,6 +8,7 @@ from ..model import Article, Quote
 from .attribute import attribute
 from .confidence import set_confidence
 from .layout import Layout, analyse
+from .lexicon import reads_as_english
 from .marks import find_spans
 from .speech import SpeechModel, classify
 
@@ -22,9 +23,10 @@ def extract(article: Article, *, speech: SpeechModel | None | bool = True, layou
     part before through ``continues``. ``speech``: the model telling speech from the rest
     (True: the bundled one; False: every span is taken for speech, as attributed).
     ``layout``: ``layout.analyse(article.text)``, when the caller has it already.
+    An article not written in English gives no quotes: the rules and models read English.
     """
     text = article.text or ""
-    if not text or text.isspace():
+    if not text or text.isspace() or not reads_as_english(text):
         return []
     if layout is None:
         layout = analyse(text)

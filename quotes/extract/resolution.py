@@ -30,6 +30,7 @@ from .lexicon import (
     ORG_NOUNS,
     ROLE_NOUNS,
     TITLES,
+    is_common_word,
     is_first_name,
 )
 from .mentions import mention_before, modifies
@@ -92,6 +93,8 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
         if men.kind == "person" and len(men.name.split()) == 1:
             # a lone capitalised word the article never expands (or an organisation)
             ent2 = doc.names.entities.get(men.name)
+            if ent2 is None and is_common_word(men.name):
+                return None, None, "unknown", "description"  # "Others", "Leave": a word, not a name
             kind = ent2.kind if ent2 else "person"
             return expand(doc, men.name) if kind == "organisation" else men.name, men.role or app_role, kind, "name"
         return expand(doc, men.name) if men.kind == "organisation" else men.name, men.role or app_role, men.kind, "name"
@@ -184,9 +187,14 @@ def _proper_description(mention: str) -> str | None:
         w[:1].isupper() or w.islower() and w.isalpha() for w in words[:-1]
     ) and not any(w.lower() in ROLE_NOUNS and w.lower() not in ORG_NOUNS for w in words[:-1]):
         return " ".join(words)
-    if all(w[:1].isupper() or w in ("of", "for", "and", "on") for w in words) and words[-1][:1].isupper() and words[-1] not in TITLES:
+    if all(w[:1].isupper() or w in ("of", "for", "and", "on") for w in words) and words[-1][:1].isupper() and words[-1] not in TITLES and (
+        words[-1].lower() not in _PARTY_MEMBERS  # "a Florida Democrat": a person, unnamed
+    ):
         return " ".join(words)
     return None
+
+
+_PARTY_MEMBERS = {"republican", "democrat", "independent", "libertarian", "tory", "conservative", "liberal"}
 
 
 _ISSUED_RE = re.compile(
@@ -425,13 +433,13 @@ def _fill_person_ents(doc: Document) -> list[tuple[int, Entity]]:
     for ms, me, men in doc.subjects:
         if men.kind == "person" and men.name:
             ent = doc.names.canonical(men.name, ms)
-            if ent is not None and (len(ent.tokens) >= 2 or men.role or (ent.gender and _SURNAME_RE.match(ent.name))):
+            if ent is not None and ent.kind == "person" and (len(ent.tokens) >= 2 or men.role or (ent.gender and _SURNAME_RE.match(ent.name))):
                 doc.subject_ents.append((ms, ent))
     doc.person_ents = []
     for ms, me, men in doc.mentions:
         if men.kind == "person" and men.name:
             ent = doc.names.canonical(men.name)
-            if ent is not None and (len(ent.tokens) >= 2 or (ent.gender and _SURNAME_RE.match(ent.name))):
+            if ent is not None and ent.kind == "person" and (len(ent.tokens) >= 2 or (ent.gender and _SURNAME_RE.match(ent.name))):
                 doc.person_ents.append((ms, ent))
     return doc.subject_ents
 
