@@ -65,6 +65,9 @@ def test_an_article_not_in_english_gives_no_quotes():
     [
         # a word opening the sentence is not part of the speaker's name
         ("Budget day.\n\nReplied Maria Lopez, with a smile: \"We start now.\"", "start", "Maria Lopez"),
+        # the person named after a possessive and a role, not the possessor
+        ("Budget day.\n\n\"We start now,\" says Harbourline's former port manager Maria Lopez, smiling.", "start",
+         "Maria Lopez"),
         # a party member named by state only is not a speaker by name
         ("Budget day.\n\n\"We start now,\" an Ohio Republican said.", "start", None),
     ],

@@ -134,6 +134,8 @@ def test_scan_names_reads_only_the_given_blocks():
         ("Longtime Maria Lopez chaired the board.", ["Maria Lopez"]),
         # ... and a name never is, at a sentence start or inside one
         ("Quillfeather spoke first. Then came Quillfeather again.", ["Quillfeather", "Quillfeather"]),
+        # a name with an ampersand is one name, an organisation's
+        ("Shares of AT&T and S&P rose.", ["AT&T", "S&P"]),
     ],
 )
 def test_scan_names_leaves_out_sentence_openers(text, expected):

@@ -38,6 +38,7 @@ from .lexicon import (
     STRONG_VERBS,
     TITLES,
     WEAK_VERBS,
+    is_role_noun,
 )
 from .marks import Span
 from .names import clean_role, parse
@@ -672,6 +673,9 @@ def _np_forward(doc: Document, p: int, limit: int, after_verb: bool = False) -> 
                 break
         if k == lead or (k == lead + 1 and low == "the"):
             return None
+        named = _named_after_possessive(doc, toks, lead, k)
+        if named is not None:
+            return named
         if low == "the":
             r = k
             while r < len(toks) and r < k + 3 and toks[r][2].islower() and (toks[r][2] in ROLE_NOUNS or toks[r][2] in ROLE_WORDS):
@@ -721,6 +725,26 @@ def _np_forward(doc: Document, p: int, limit: int, after_verb: bool = False) -> 
         if 1 <= len(words) <= 14:
             role = clean_role(words)
     return Found(toks[0][0], end, role, None, None, method)
+
+
+def _named_after_possessive(doc: Document, toks: list[tuple[int, int, str]], lead: int, k: int) -> Found | None:
+    """In "says Rosetta's former mission manager Gerhard Schwehm", the person named after
+    a possessive and its role words (``toks[lead:k]`` the possessor), with those for role."""
+    if k < len(toks) and toks[k][2] in ("'s", "’s"):
+        k += 1
+    elif not toks[k - 1][2].endswith(("'s", "’s")):
+        return None
+    r = k
+    while r < len(toks) and r < k + 6 and toks[r][2].isalpha() and toks[r][2].islower() and (
+        toks[r][2] not in _FWD_STOP and toks[r][2] not in _PREPS and toks[r][2] not in _DETS
+    ):
+        r += 1
+    if r == k or r >= len(toks) or not is_cap(toks[r][2]) or toks[r][2].rstrip(".") in NON_NAME_CAPS or not is_role_noun(toks[r - 1][2]):
+        return None
+    e = r
+    while e < len(toks) and is_cap(toks[e][2]):
+        e += 1
+    return Found(toks[r][0], toks[e - 1][1], doc.masked[toks[lead][0] : toks[r - 1][1]], None, None, "post-posed")
 
 
 def _verbs(doc: Document, s: int, e: int) -> list[tuple[int, int, str]]:

@@ -42,21 +42,21 @@ _ABBREVIATED = (
 )
 _PREFIXES = ("al", "el", "bin", "ad", "as", "an", "abu", "ben")  # al-Assad, bin-Talal
 _PREFIX = f"(?:{'|'.join(_PREFIXES)})"
-CAP = rf"(?:[A-Z]\.(?:[A-Z]\.)+|{_ABBREVIATED}\.|[A-Z]\.(?=\s)|(?:{_PREFIX}-)?[A-Z][\w'’\-]*)"
+CAP = rf"(?:[A-Z]\.(?:[A-Z]\.)+|{_ABBREVIATED}\.|[A-Z]\.(?=\s)|(?:{_PREFIX}-)?[A-Z][\w'’\-]*(?:&[A-Z][\w'’\-]*)?)"
 _SP = r"[ \t\u00a0]+"
 NAME_SEQ = rf"(?=[A-Zaeb])(?:{CAP})(?:{_SP}(?:{_PARTICLES}{_SP})?{CAP})*"
 NAME_RE = re.compile(NAME_SEQ)
 # NAME_RE with its first character consumed up front, so that the regex engine can skip
 # straight to the next candidate (a capital, or the a/b/e of "al-", "bin-", "el-", ...);
 # the look-behinds then tell which of CAP's branches that character began. Same matches.
-_CAPITAL_REST = rf"(?:\.(?:[A-Z]\.)+|(?<=(?={_ABBREVIATED}\.).)[a-z]+\.|\.(?=\s)|[\w'’\-]*)"
+_CAPITAL_REST = rf"(?:\.(?:[A-Z]\.)+|(?<=(?={_ABBREVIATED}\.).)[a-z]+\.|\.(?=\s)|[\w'’\-]*(?:&[A-Z][\w'’\-]*)?)"
 _NAME_REST = rf"(?:{_SP}(?:{_PARTICLES}{_SP})?{CAP})*"
 _NAME_SCAN_RE = re.compile(rf"[A-Zabe](?:(?<=[A-Z]){_CAPITAL_REST}|(?<=(?={_PREFIX}-[A-Z]).)[a-z]*-[A-Z][\w'’\-]*){_NAME_REST}")
 # ... and for text without a prefixed name ("al-Assad"), where only capitals start one
 _CAPITAL_SCAN_RE = re.compile(rf"[A-Z]{_CAPITAL_REST}{_NAME_REST}")
 _PREFIXED_RE = re.compile(r"-(?=[A-Z])(?:" + "|".join(f"(?<={p}-)" for p in _PREFIXES) + ")")
 _POSS_RE = re.compile(r"['’]s?$")
-_ACRONYM_RE = re.compile(r"^(?:[A-Z]{2,6}|(?:[A-Z]\.){2,4})$")
+_ACRONYM_RE = re.compile(r"^(?:[A-Z]{2,6}|(?:[A-Z]\.){2,4}|[A-Z]{1,3}&[A-Z]{1,3})$")  # NATO, U.N., AT&T
 _SUFFIXES = {"Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"}
 
 
