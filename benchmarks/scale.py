@@ -18,6 +18,7 @@ its tree (wall time, CPU time, peak RSS of the parent and of each child):
     python benchmarks/scale.py --articles 2000 --extract-articles 500    # a quick run
     python benchmarks/scale.py --workdir /tmp/scale                      # 1,000,000 articles
     python benchmarks/scale.py --workdir /tmp/scale --reuse --stage whoosh --stage project
+    python benchmarks/scale.py --workdir /tmp/scale --reuse --stage whoosh --whoosh-procs 2
 
 Figures are kept in WORKDIR/figures.json, so a stage run again (``--reuse``, the same
 corpus and shards) replaces its own figures and ``project`` uses the latest ones.
@@ -198,13 +199,15 @@ def _duration(seconds: float) -> str:
 @click.option("--reuse", is_flag=True, help="Keep the corpus, shards and database already in WORKDIR.")
 @click.option("--stage", "stages", multiple=True, type=click.Choice(STAGES), help="Run only these stages.")
 @click.option("--skip", multiple=True, type=click.Choice(STAGES), help="Skip these stages.")
+@click.option("--whoosh-procs", "whoosh_procs", multiple=True, type=int,
+              help="The Whoosh builds to time, by processes (default: 1 and 2); figures of others are kept.")
 @click.option("--queries", type=int, default=100, show_default=True, help="Searches of each kind for latency.")
 @click.option("--target", type=int, default=200_000_000, show_default=True, help="Articles to project for.")
 @click.option("--cluster-workers", "cluster_workers", multiple=True, type=int, help="Workers to project for.")
 @click.option("--price-per-core-hour", "price", type=float, default=0.04, show_default=True,
               help="The price of one core for an hour, in dollars.")
 def main(articles: int, extract_articles: int, workdir: Path, reuse: bool, stages: tuple[str, ...],
-         skip: tuple[str, ...], queries: int, target: int, cluster_workers: tuple[int, ...], price: float) -> None:
+         skip: tuple[str, ...], whoosh_procs: tuple[int, ...], queries: int, target: int, cluster_workers: tuple[int, ...], price: float) -> None:
     chosen = [s for s in (stages or STAGES) if s not in skip]
     workdir.mkdir(parents=True, exist_ok=True)
     figures_path = workdir / "figures.json"
@@ -252,8 +255,8 @@ def main(articles: int, extract_articles: int, workdir: Path, reuse: bool, stage
                                                 f" quotes/s, database {r['db_mb']:,.0f} MB"))
         save()
     if "whoosh" in chosen:
-        figures["whoosh"] = {}
-        for procs in (1, 2):
+        figures.setdefault("whoosh", {})
+        for procs in whoosh_procs or (1, 2):
             r = run_sampled(["index", "--rebuild", "--db", str(db), "--procs", str(procs)], workdir / f"whoosh-{procs}.log")
             quotes = int(r.pop("output").split()[1])
             r.update(procs=procs, quotes=quotes, quotes_per_s=quotes / r["seconds"], index_mb=du(workdir / "scale.index") / 1e6)

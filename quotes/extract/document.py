@@ -51,6 +51,7 @@ _ABBREV = set(
     e.g i.e ph.d""".split()
 )
 # a name after these is a place's ("in Hebron", "near Mosul")
+_PLACE_WORDS = ("in ", "near ", "across ", "throughout ")  # a cheap test before the regex
 _PLACE_BEFORE_RE = re.compile(r"\b(?:in|near|across|throughout)[ \t\u00a0]+$")
 _POSTPOSED_RE = re.compile(r"[,#]\s*([a-z]+)\s+(?:[\w’']+\s+){0,3}$")
 
@@ -224,7 +225,7 @@ class Document:
         for ms, me, men in self.mentions:
             if men.name:
                 ent = self.names.add(men.name, men.kind, men.role, ms, men.gender)
-                if ent.kind == "person" and _PLACE_BEFORE_RE.search(self.masked, max(0, ms - 12), ms):
+                if ent.kind == "person" and self.masked.endswith(_PLACE_WORDS, 0, ms) and _PLACE_BEFORE_RE.search(self.masked, max(0, ms - 12), ms):
                     placed[ent.name] = placed.get(ent.name, 0) + 1
         for name, n in placed.items():
             ent = self.names.entities[name]
