@@ -83,3 +83,9 @@ def test_a_name_only_ever_seen_after_in_is_a_place(document):
     kinds = {name: ent.kind for name, ent in doc.names.entities.items()}
     assert kinds["Quillford"] == "place"
     assert kinds["Quillby"] == "person" and kinds["Tom Baker"] == "person"  # named elsewhere too
+
+
+def test_a_lone_word_never_a_subject_is_no_ones_gender():
+    text = ('Budget day.\n\nThe clinic in town is called Quillmore. It had a Quillmore sign; she never liked it. '
+            'She said "the sign was ugly" and left.')
+    assert [q.speaker for q in extract_text(text)] == [None]

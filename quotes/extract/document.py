@@ -378,9 +378,12 @@ class Document:
             ent = self.names.entities.get(name)
             if ent is not None and not ent.gender and abs(m - f) >= 3:
                 ent.gender = "m" if m > f else "f"
+        subject_ents = {id(ent) for ms, _, ent in persons if ms in subjects}
         for name, (m, f) in alone.items():
             ent = self.names.entities.get(name)
-            if ent is not None and not ent.gender and max(m, f) >= 3 and min(m, f) * 4 <= max(m, f):
+            if ent is None or len(ent.tokens) == 1 and id(ent) not in subject_ents and not is_first_name(name) and not ent.role:
+                continue  # a lone capitalised word never a subject ("a Scottish accent. She ..."): no one's gender
+            if not ent.gender and max(m, f) >= 3 and min(m, f) * 4 <= max(m, f):
                 ent.gender = "m" if m > f else "f"
 
     def entity_counts(self) -> dict[str, int]:
