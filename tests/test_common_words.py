@@ -68,6 +68,8 @@ def test_an_article_not_in_english_gives_no_quotes():
         # the person named after a possessive and a role, not the possessor
         ("Budget day.\n\n\"We start now,\" says Harbourline's former port manager Maria Lopez, smiling.", "start",
          "Maria Lopez"),
+        # a publication's name is its capitalised words, without "newspaper"
+        ("Budget day.\n\n\"We start now,\" the Harbour Daily Observer newspaper reported.", "start", "Harbour Daily Observer"),
         # a party member named by state only is not a speaker by name
         ("Budget day.\n\n\"We start now,\" an Ohio Republican said.", "start", None),
     ],

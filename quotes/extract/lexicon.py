@@ -228,7 +228,7 @@ NON_NAME_CAPS = set(
     Wherever Whenever However Within Upon Amid Amidst Following Including Regarding
     Except Besides Beside Along Alongside Toward Towards Throughout Via Per Written Told
     Described Called Known Asked Given Based Dear Hey Hi Yes No OK Okay Ah Alas Moreover
-    Furthermore Nevertheless Nonetheless Thus Hence Therefore Otherwise Let Let's Let’s""".split()
+    Furthermore Nevertheless Nonetheless Thus Hence Therefore Otherwise Let Let's Let’s Soon""".split()
 )
 
 # Common given names by the gender they usually signal, used only to keep "he" from

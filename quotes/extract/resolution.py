@@ -186,6 +186,8 @@ def _proper_description(mention: str) -> str | None:
     if head in ORG_NOUNS and head not in ("group", "team", "staff", "party") and caps and all(
         w[:1].isupper() or w.islower() and w.isalpha() for w in words[:-1]
     ) and not any(w.lower() in ROLE_NOUNS and w.lower() not in ORG_NOUNS for w in words[:-1]):
+        if head in _GENERIC_HEADS and len(caps) >= 2 and len(caps) == len(words) - 1:
+            return " ".join(caps)  # "the Daily Observer newspaper": the name is the capitalised words
         return " ".join(words)
     if all(w[:1].isupper() or w in ("of", "for", "and", "on") for w in words) and words[-1][:1].isupper() and words[-1] not in TITLES and (
         words[-1].lower() not in _PARTY_MEMBERS  # "a Florida Democrat": a person, unnamed
@@ -194,6 +196,7 @@ def _proper_description(mention: str) -> str | None:
     return None
 
 
+_GENERIC_HEADS = {"newspaper", "paper", "website", "site", "magazine", "network", "channel", "station", "company", "firm"}
 _PARTY_MEMBERS = {"republican", "democrat", "independent", "libertarian", "tory", "conservative", "liberal"}
 
 
