@@ -403,6 +403,8 @@ def store_and_report(
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif not quiet:
         click.echo(summary(report.articles_added, report.articles_unchanged, report.quotes_added, report.seconds))
+        if report.articles_not_english:
+            click.echo(f"{report.articles_not_english:,} of the articles added are not in English: stored, with no quotes.")
         if passed_over.count:
             click.echo(passed_over.line())
         if report.error_count:

@@ -26,6 +26,7 @@ from typing import Any
 
 from .children import die_with
 from .dates import published_problem
+from .extract.lexicon import reads_as_english
 from .model import Article, Quote
 from .readers import ReadError, layout_of
 from .store import AddResult, Store
@@ -54,6 +55,7 @@ class IngestReport:
 
     articles_added: int = 0
     articles_unchanged: int = 0
+    articles_not_english: int = 0  # of those added: not in English, so with no quotes
     quotes_added: int = 0
     new_quote_ids: list[int] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)  # the first MAX_KEPT_ERRORS
@@ -70,6 +72,7 @@ class IngestReport:
         return {
             "articles_added": self.articles_added,
             "articles_unchanged": self.articles_unchanged,
+            "articles_not_english": self.articles_not_english,
             "quotes_added": self.quotes_added,
             "skipped": self.error_count,
             "warnings": self.warnings,
@@ -396,6 +399,8 @@ def ingest(
             if result.added:
                 report.articles_added += 1
                 report.quotes_added += len(result.quote_ids)
+                if not quotes and article.text and not reads_as_english(article.text):
+                    report.articles_not_english += 1
                 new_ids.extend(result.quote_ids)
             else:
                 report.articles_unchanged += 1

@@ -175,6 +175,25 @@ def test_json_summary(tmp_path: Path, db_path: Path) -> None:
     assert data["index_updated"] is True
 
 
+GERMAN = ("Der Hafen wurde am Montag wieder geöffnet, nachdem die Arbeiten an der Mole abgeschlossen waren. "
+          "Die Stadt hatte lange auf diesen Tag gewartet, und viele Bewohner kamen zum Ufer, um die neuen "
+          "Anlagen zu sehen. „Wir sind sehr froh“, sagte Bürgermeister Hans Vogel. Die Kosten lagen deutlich "
+          "über der Planung, doch der Rat hält die Ausgaben für gerechtfertigt und will im Sommer weiterbauen.")
+
+
+def test_articles_not_in_english_are_stored_and_counted(tmp_path: Path, db_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    path.write_text(jsonl([{"id": "a", "text": story(1)}, {"id": "b", "text": GERMAN}]))
+    result = invoke(str(path), "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert "Added 2 articles with 2 quotes; 0 unchanged" in result.stdout
+    assert "1 of the articles added are not in English: stored, with no quotes." in result.stdout
+    db = sqlite_utils.Database(db_path)
+    assert db["articles"].count == 2
+    data = json.loads(invoke(str(path), "--db", str(tmp_path / "other.db"), "--json").stdout)
+    assert (data["articles_added"], data["articles_not_english"], data["quotes_added"]) == (2, 1, 2)
+
+
 def test_verbose_and_quiet(tmp_path: Path, db_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text(story(1))
