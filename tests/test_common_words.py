@@ -91,3 +91,10 @@ def test_a_lone_word_never_a_subject_is_no_ones_gender():
     text = ('Budget day.\n\nThe clinic in town is called Quillmore. It had a Quillmore sign; she never liked it. '
             'She said "the sign was ugly" and left.')
     assert [q.speaker for q in extract_text(text)] == [None]
+
+
+def test_a_clause_with_a_verb_is_no_ones_description():
+    text = ('Budget day.\n\n"We will serve the town," Mayor Tom Baker said last year.\n\n'
+            'This is a far far cry from the harbour\'s current motto, \u201cMaking the world open and connected.\u201d')
+    motto = [q for q in extract_text(text) if q.text.startswith("Making")]
+    assert motto and motto[0].speaker is None and motto[0].speaker_mention != "This is a far far"

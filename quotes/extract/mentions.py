@@ -551,6 +551,10 @@ def _np_back(doc: Document, s: int, v: int, loose: bool = False) -> Found | None
     return _np_end(doc, toks, i, loose)
 
 
+_NP_STOPS = {"said", "says", "that", "and", "but", "who", "which", "is", "was", "are", "were", "be", "been", "has",
+             "have", "had"}
+
+
 def _np_end(doc: Document, toks: list[tuple[int, int, str]], i: int, loose: bool = False, after_prep: bool = False) -> Found | None:
     """A mention ending at token ``i`` (inclusive), or None."""
     if i < 0:
@@ -611,8 +615,8 @@ def _np_end(doc: Document, toks: list[tuple[int, int, str]], i: int, loose: bool
             any(x[2] in ROLE_NOUNS for x in toks[max(0, j - 3) : j])
         ) and any(x[2].lower() in ROLE_NOUNS for x in toks[j + 1 : i + 1]):
             continue  # "the former governor and current nominee": one person, two roles
-        if w in (",", ";", ":", "(", ")", "—", "-") or w.startswith("#") or w.lower() in ("said", "says", "that", "and", "but", "who", "which"):
-            break
+        if w in (",", ";", ":", "(", ")", "—", "-") or w.startswith("#") or w.lower() in _NP_STOPS:
+            break  # a noun phrase holds no verb: "This is a far cry from ..." is none
         if w.lower() in _DETS or (w.endswith(("'s", "’s")) and is_cap(w)):
             span = [x[2].lower().strip(",.") for x in toks[j + 1 : i + 1]]
             if any(x in ROLE_NOUNS for x in span[:5]) or (loose and (j == 0 or toks[j - 1][2].lower() in _BOUNDARY) and len(span) <= 4):
