@@ -67,6 +67,9 @@ from quotes.extract.names import Names, gender_of, head_noun, parse, scan_names
         ("Harbourline CIO Ada Okafor", "Ada Okafor", "Harbourline CIO", "person", "name"),
         ("VP Tom Baker", "Tom Baker", "VP", "person", "name"),
         ("Freedonia Secretary of Harbours Tom Baker", "Tom Baker", "Freedonia Secretary of Harbours", "person", "name"),
+        # a place's team, paper or thing is no person, unless a given name follows
+        ("Dallas Ferrymen", "Dallas Ferrymen", None, "organisation", "name"),
+        ("Virginia Lopez", "Virginia Lopez", None, "person", "name"),
         # a party member described by state is unnamed
         ("Ohio Republican", None, None, "person", "description"),
         ("New Hampshire Democrat", None, None, "person", "description"),

@@ -246,6 +246,9 @@ def _parse(mention: str) -> Mention:
     name_toks = [t for t in name_toks if t not in HONORIFICS] or name_toks
     if " ".join(name_toks) in PLACES or (name_toks and name_toks[-1] in PLACES and len(name_toks) <= 2):
         return Mention(mention, " ".join(name_toks), clean_role(role_toks), "place", "name")
+    if 2 <= len(name_toks) <= 3 and name_toks[0] in PLACES and not role_toks and not any(map(is_first_name, name_toks[:2])):
+        # "Dallas Cowboys", "the Dallas Ebola patient": a place's team, paper or thing, no person
+        return Mention(mention, " ".join(name_toks), None, "organisation", "name")
     if is_org_name(name_toks) or (not role_toks and is_org_name(toks)):
         org = toks if is_org_name(toks) else toks[len(role_toks) :]
         if org and org[0].lower() == "the":
