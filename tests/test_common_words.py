@@ -70,6 +70,8 @@ def test_an_article_not_in_english_gives_no_quotes():
          "Maria Lopez"),
         # a publication's name is its capitalised words, without "newspaper"
         ("Budget day.\n\n\"We start now,\" the Harbour Daily Observer newspaper reported.", "start", "Harbour Daily Observer"),
+        # a word before the people it describes is not their name
+        ("Budget day.\n\nLast week, Freedonian archaeologists called the find \"a lost city\" in a report.", "lost city", None),
         # a party member named by state only is not a speaker by name
         ("Budget day.\n\n\"We start now,\" an Ohio Republican said.", "start", None),
     ],

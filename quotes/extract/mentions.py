@@ -680,6 +680,9 @@ def _np_forward(doc: Document, p: int, limit: int, after_verb: bool = False) -> 
         named = _named_after_possessive(doc, toks, lead, k)
         if named is not None:
             return named
+        if k < len(toks) and _plural_role(toks[k][2]) and low != "the" and k - lead == 1:
+            # "Egyptian archaeologists excavated": a word before the people it describes
+            return Found(toks[lead][0], toks[k][1], None, None, None, "description")
         if low == "the":
             r = k
             while r < len(toks) and r < k + 3 and toks[r][2].islower() and (toks[r][2] in ROLE_NOUNS or toks[r][2] in ROLE_WORDS):
@@ -729,6 +732,11 @@ def _np_forward(doc: Document, p: int, limit: int, after_verb: bool = False) -> 
         if 1 <= len(words) <= 14:
             role = clean_role(words)
     return Found(toks[0][0], end, role, None, None, method)
+
+
+def _plural_role(word: str) -> bool:
+    """Is ``word`` people named by their role, in the plural ("archaeologists", "officials")?"""
+    return len(word) > 4 and word.islower() and word.endswith("s") and (word in ROLE_NOUNS or is_role_noun(word[:-1]))
 
 
 def _named_after_possessive(doc: Document, toks: list[tuple[int, int, str]], lead: int, k: int) -> Found | None:

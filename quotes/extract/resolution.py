@@ -32,6 +32,7 @@ from .lexicon import (
     TITLES,
     is_common_word,
     is_first_name,
+    is_role_noun,
 )
 from .mentions import mention_before, modifies
 from .names import Entity, gender_of, head_noun, parse
@@ -76,7 +77,9 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
         mention = mention.title()  # "PENCE:" in a transcript
     men = parse(mention)
     last_word = mention.split()[-1].lower() if mention.split() else ""
-    if last_word.endswith("s") and last_word in ROLE_NOUNS and last_word not in ("boss", "press", "congress", "campaigns") and men.form != "pronoun":
+    if last_word.endswith("s") and (last_word in ROLE_NOUNS or mention.split()[-1].islower() and is_role_noun(last_word[:-1])) and (
+        last_word not in ("boss", "press", "congress", "campaigns") and men.form != "pronoun"
+    ):
         return None, None, "group", "description"  # "Democrats", "protesters", "Other leaders"
     if men.form == "name" and men.name:
         toks = men.name.split()
