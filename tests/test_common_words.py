@@ -100,3 +100,9 @@ def test_a_clause_with_a_verb_is_no_ones_description():
             'This is a far far cry from the harbour\'s current motto, \u201cMaking the world open and connected.\u201d')
     motto = [q for q in extract_text(text) if q.text.startswith("Making")]
     assert motto and motto[0].speaker is None and motto[0].speaker_mention != "This is a far far"
+
+
+def test_a_heading_before_a_quote_names_no_speaker():
+    text = ("Budget day.\n\nThe pier reopened on Monday after a long wait.\n\nWhen in Doubt, Leave it Out\n\n"
+            "\u201cI am so hungry I could eat a horse,\u201d means you are hungry.")
+    assert [q.speaker_mention for q in extract_text(text)] == [None]

@@ -141,9 +141,11 @@ def _first_found(doc: Document, kept: list[Span], qi: int, found_for: list[Found
                 if g is not None and g.method in ("named-subject", "pronoun") and plausible_name(doc, g, ls):
                     g.method = "previous-paragraph"
                     f = g
-    if f is None and k > 0 and not doc.masked[doc.blocks[k][0] : sp.outer_start].strip() and (qi == 0 or doc.block_of(kept[qi - 1].outer_start) < k - 1):
+    if f is None and k > 0 and k - 1 not in doc.headings and not doc.masked[doc.blocks[k][0] : sp.outer_start].strip() and (
+        qi == 0 or doc.block_of(kept[qi - 1].outer_start) < k - 1
+    ):
         # a paragraph that opens with a quote after a paragraph without one: that
-        # paragraph's last sentence usually introduces the speaker
+        # paragraph's last sentence usually introduces the speaker (a heading's never does)
         ps, pe = doc.sentence_of(prev_nonspace(doc.masked, doc.blocks[k][0]))
         if ps >= doc.blocks[k - 1][0]:
             g = subject(doc, ps, pe)

@@ -209,7 +209,9 @@ class Document:
         self.layout = layout
         self.spans = spans
         self.masked = mask(text, spans)
-        self.blocks = [(b.start, b.end) for b in layout.blocks if b.kind in ("body", "heading", "title")]
+        read = [b for b in layout.blocks if b.kind in ("body", "heading", "title")]
+        self.blocks = [(b.start, b.end) for b in read]
+        self.headings = {i for i, b in enumerate(read) if b.kind == "heading"}  # indices in ``blocks``
         self._block_starts = [b[0] for b in self.blocks]
         self.body_blocks = [(b.start, b.end) for b in layout.blocks if b.kind == "body"]
         self._reversed = self.masked[::-1]
