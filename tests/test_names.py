@@ -64,6 +64,7 @@ from quotes.extract.names import Names, gender_of, head_noun, parse, scan_names
         ("Drug Enforcement Administration", "Drug Enforcement Administration", None, "organisation", "name"),
         # a role before the name, capitalised at a sentence start or written as capitals
         ("Sociologist Maria Lopez", "Maria Lopez", "Sociologist", "person", "name"),
+        ("Boatbuilder Quill Okafor", "Quill Okafor", "Boatbuilder", "person", "name"),
         ("Harbourline CIO Ada Okafor", "Ada Okafor", "Harbourline CIO", "person", "name"),
         ("VP Tom Baker", "Tom Baker", "VP", "person", "name"),
         ("Freedonia Secretary of Harbours Tom Baker", "Tom Baker", "Freedonia Secretary of Harbours", "person", "name"),

@@ -171,7 +171,9 @@ def _parse(mention: str) -> Mention:
             return found
     if len(words) >= 3 and _is_capword(words[1]) and words[0] not in TITLES and (
         _plain_word(words[0]) and first not in ORG_NOUNS or words[0] in PLACES or _ACRONYM_RE.match(words[0])
-        or is_role_noun(first) and not is_first_name(first) and is_first_name(words[1])  # "Sociologist Elizabeth Sweet"
+        or is_role_noun(first) and not is_first_name(first) and (
+            is_first_name(words[1]) or len(words[1]) > 2 and words[1].isalpha()  # "Farmer Chad Smith", not "Hunter S. Baker"
+        )
     ):
         # "Republican Donald Trump", "Rival Hillary Clinton", "Britain Liu Xiaming", "NASA Steve Clarke"
         if not _ACRONYM_RE.match(words[0]) or is_first_name(words[1]):
@@ -291,7 +293,9 @@ def _opening_word(tokens: list[str]) -> bool:
     low = first.lower()
     if _plain_word(first) or is_role_noun(low):
         return False  # "Rival Maria Lopez", "Sociologist Ada Okafor": a role, kept as one
-    return is_first_name(nxt) or nxt in TITLES or nxt == "I" or low in _OPENING_VERBS or low.endswith(("ly", "ed"))
+    return is_first_name(nxt) or nxt in TITLES or nxt == "I" or low in _OPENING_VERBS or low.endswith(("ly", "ed")) or (
+        nxt.isupper() and len(nxt) >= 2  # "Fellow UC Global": a word before an acronym's name
+    )
 
 
 _OPENING_VERBS = {"was", "were", "is", "are", "ask", "asked", "asks", "replied", "replies", "say", "says", "said",
