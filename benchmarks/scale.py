@@ -11,7 +11,8 @@ its tree (wall time, CPU time, peak RSS of the parent and of each child):
     extract          quotes extract --output on the whole corpus: the shards loaded next
     load             quotes load SHARDS --no-whoosh (SQLite and FTS5; articles/s, quotes/s)
     whoosh           quotes index --rebuild --procs 1, then --procs 2 (quotes/s, index size)
-    search           search latency at that size, Whoosh and FTS5 (p50 / p95)
+    search           search latency at that size, Whoosh and FTS5 (p50 / p95), each search
+                     under the served site's time budget (how many it stopped)
     project          wall time and cost for --target articles on N workers, from the
                      measured per-worker rate
 
@@ -126,8 +127,11 @@ def stage_extract(corpus: Path, out: Path, runs: list[tuple[str, list[str], int]
 
 
 def _latencies(db: Path, n: int, seed: int = 1) -> dict[str, Any]:
-    """p50 / p95 ms of ``n`` one-word and ``n`` two-word-phrase searches, Whoosh and FTS5."""
+    """p50 / p95 ms of ``n`` one-word and ``n`` two-word-phrase searches, Whoosh and FTS5,
+    each under the served site's time budget, and how many that budget stopped."""
     from index import QuoteIndex
+    from index.budget import SITE_SECONDS, time_budget
+    from index.errors import BudgetExceeded
     from index.fts import search_fts
     from quotes.store import Store
 
@@ -142,16 +146,17 @@ def _latencies(db: Path, n: int, seed: int = 1) -> dict[str, Any]:
     with QuoteIndex(store.index_dir) as qi:
         for kind, queries in (("term", terms), ("phrase", phrases)):
             for engine in ("whoosh", "fts5"):
-                times = []
+                times, stopped = [], 0
                 for q in queries:
                     t = time.perf_counter()
-                    if engine == "whoosh":
-                        qi.search(q, store=store)
-                    else:
-                        search_fts(store, q)
+                    try:
+                        with time_budget(SITE_SECONDS):
+                            qi.search(q, store=store) if engine == "whoosh" else search_fts(store, q)
+                    except BudgetExceeded:
+                        stopped += 1
                     times.append((time.perf_counter() - t) * 1000)
                 times.sort()
-                out[f"{engine} {kind}"] = (statistics.median(times), times[int(0.95 * (len(times) - 1))])
+                out[f"{engine} {kind}"] = (statistics.median(times), times[int(0.95 * (len(times) - 1))], stopped, len(times))
     return out
 
 
@@ -266,8 +271,8 @@ def main(articles: int, extract_articles: int, workdir: Path, reuse: bool, stage
             save()
     if "search" in chosen:
         figures["search"] = _latencies(db, queries)
-        for name, (p50, p95) in figures["search"].items():
-            click.echo(f"search {name:<14} p50 {p50:>8.1f} ms  p95 {p95:>8.1f} ms")
+        for name, (p50, p95, stopped, n) in figures["search"].items():
+            click.echo(f"search {name:<14} p50 {p50:>8.1f} ms  p95 {p95:>8.1f} ms  stopped by the site's budget: {stopped} of {n}")
         save()
     if "project" in chosen:
         project(figures, target, list(cluster_workers or (10, 50, 100, 500)), price)
