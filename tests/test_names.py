@@ -61,6 +61,8 @@ from quotes.extract.names import Names, gender_of, head_noun, parse, scan_names
         ("I--", None, None, "person", "pronoun"),
         # ... but a common word that begins an organisation's name is part of it
         ("Amnesty International", "Amnesty International", None, "person", "name"),
+        ("Early Warning Project", "Early Warning Project", None, "person", "name"),
+        ("Supply Chain Partners", "Supply Chain Partners", None, "organisation", "name"),
         ("Drug Enforcement Administration", "Drug Enforcement Administration", None, "organisation", "name"),
         # a role before the name, capitalised at a sentence start or written as capitals
         ("Sociologist Maria Lopez", "Maria Lopez", "Sociologist", "person", "name"),

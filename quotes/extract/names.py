@@ -284,16 +284,18 @@ def _trim(m: str) -> str:
 def _opening_word(tokens: list[str]) -> bool:
     """Is the first of a run of capitalised words one that opens the sentence rather
     than the name after it: a common word before a given name, a title or "I"
-    ("Longtime Donald Trump", "Recently I"), or a verb or adverb by its form ("Was
-    Bartleby", "Ask Damien Chazelle")? A common word that begins an organisation's name
-    ("Amnesty International", "Drug Enforcement Administration") is not."""
+    ("Longtime Donald Trump", "Recently I"), a verb that opens one ("Was Bartleby", "Ask
+    Damien Chazelle") or an adverb ("Amazingly")? A common word that begins an
+    organisation's name ("Amnesty International", "Limited Brands", "Drug Enforcement
+    Administration") is not."""
     first, nxt = tokens[0], tokens[1]
     if not is_common_word(first) or not (_is_capword(nxt) or nxt == "I") or any(t.rstrip(".,") in ORG_WORDS for t in tokens):
         return False
     low = first.lower()
     if _plain_word(first) or is_role_noun(low):
         return False  # "Rival Maria Lopez", "Sociologist Ada Okafor": a role, kept as one
-    return is_first_name(nxt) or nxt in TITLES or nxt == "I" or low in _OPENING_VERBS or low.endswith(("ly", "ed")) or (
+    adverb = len(low) >= 7 and low.endswith("ly") and not low.endswith(("ply", "ily"))  # not "Early", "Supply", "Family"
+    return is_first_name(nxt) or nxt in TITLES or nxt == "I" or low in _OPENING_VERBS or adverb or (
         nxt.isupper() and len(nxt) >= 2  # "Fellow UC Global": a word before an acronym's name
     )
 
