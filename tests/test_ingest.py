@@ -18,6 +18,7 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 from conftest import held_to_file_permissions
+from test_common_words import GERMAN
 from test_readers import HTML, NAV_ONLY_HTML
 
 from cli.ingest_cmd import MAX_PROBLEM_LINES
@@ -173,12 +174,6 @@ def test_json_summary(tmp_path: Path, db_path: Path) -> None:
     assert (data["articles_added"], data["quotes_added"], data["skipped"]) == (1, 2, 1)
     assert data["errors"] == [f"{path}:2: invalid JSON: Expecting property name enclosed in double quotes (column 2)"]
     assert data["index_updated"] is True
-
-
-GERMAN = ("Der Hafen wurde am Montag wieder geöffnet, nachdem die Arbeiten an der Mole abgeschlossen waren. "
-          "Die Stadt hatte lange auf diesen Tag gewartet, und viele Bewohner kamen zum Ufer, um die neuen "
-          "Anlagen zu sehen. „Wir sind sehr froh“, sagte Bürgermeister Hans Vogel. Die Kosten lagen deutlich "
-          "über der Planung, doch der Rat hält die Ausgaben für gerechtfertigt und will im Sommer weiterbauen.")
 
 
 def test_articles_not_in_english_are_stored_and_counted(tmp_path: Path, db_path: Path) -> None:

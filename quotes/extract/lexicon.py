@@ -207,6 +207,9 @@ ORG_WORDS = set(
     Council Trust Commission Ltd Ltd. PLC plc GmbH AG SA""".split()
 )
 
+#: A member of a party, as a description names one ("a Florida Democrat", "an Ohio Republican")
+PARTY_MEMBERS = {"republican", "democrat", "independent", "libertarian", "tory", "conservative", "liberal"}
+
 PRONOUNS_PERSON = {"he", "she", "him", "her", "i"}
 PRONOUNS_ALL = {"he", "she", "they", "it", "i", "we", "you", "who"}
 

@@ -23,6 +23,7 @@ from .lexicon import (
     NON_NAME_CAPS,
     ORG_NOUNS,
     ORG_WORDS,
+    PARTY_MEMBERS,
     PLACES,
     ROLE_NOUNS,
     ROLE_WORDS,
@@ -156,7 +157,7 @@ def _parse(mention: str) -> Mention:
     first = words[0].lower() if words else ""
     if any(w in HEADLINE_WORDS for w in words[1:]):
         return Mention(mention, None, None, "unknown", "description")  # a headline, not a name
-    if len(words) >= 2 and words[-1].lower().rstrip(".,") in _PARTY_WORDS and " ".join(words[:-1]) in PLACES:
+    if len(words) >= 2 and words[-1].lower().rstrip(".,") in PARTY_MEMBERS and " ".join(words[:-1]) in PLACES:
         return Mention(mention, None, None, "person", "description")  # "an Iowa Republican": who, unnamed
     if len(words) == 1 and (_plain_word(words[0]) and first not in ORG_NOUNS or _STATE_ABBR_RE.match(words[0]) or _PARTY_STATE_RE.match(words[0])):
         # "Teachers", "Republican", "Md.", "D-Ore" (a party label): a word, not a name ("Police", "the Commission"

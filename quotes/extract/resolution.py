@@ -28,6 +28,7 @@ from .lexicon import (
     DOCUMENT_NOUNS,
     HEADLINE_WORDS,
     ORG_NOUNS,
+    PARTY_MEMBERS,
     ROLE_NOUNS,
     TITLES,
     is_common_word,
@@ -193,14 +194,13 @@ def _proper_description(mention: str) -> str | None:
             return " ".join(caps)  # "the Daily Observer newspaper": the name is the capitalised words
         return " ".join(words)
     if all(w[:1].isupper() or w in ("of", "for", "and", "on") for w in words) and words[-1][:1].isupper() and words[-1] not in TITLES and (
-        words[-1].lower() not in _PARTY_MEMBERS  # "a Florida Democrat": a person, unnamed
+        words[-1].lower() not in PARTY_MEMBERS  # "a Florida Democrat": a person, unnamed
     ):
         return " ".join(words)
     return None
 
 
 _GENERIC_HEADS = {"newspaper", "paper", "website", "site", "magazine", "network", "channel", "station", "company", "firm"}
-_PARTY_MEMBERS = {"republican", "democrat", "independent", "libertarian", "tory", "conservative", "liberal"}
 
 
 _ISSUED_RE = re.compile(
