@@ -2,17 +2,20 @@
 person, an organisation or a group (page furniture, headlines, datelines, places, plain
 words, names with a role glued on).
 
-Ingests a folder of saved HTML pages (none are shipped: the public test pages of
-HTML-extraction projects are a good source) into a fresh database with this
-checkout's code, then lists every speaker with the attributed quotes it holds. Whether a
+Ingests a folder of saved HTML pages into a fresh database with this checkout's code,
+then lists every speaker with the attributed quotes it holds. No page is shipped (they
+belong to their publishers): ``benchmarks/furniture_pages.sh`` assembles 424 of them from
+the test pages that HTML-extraction projects publish in their packages. Whether a
 speaker's name is one is a reader's judgement, so it is read from a judgements file, one
-line a name: ``ok<TAB>name`` or ``bad<TAB>name`` (a name judged once stays judged,
-so after a change only the new names need a look). Names not yet judged are listed and
-written to ``--unjudged`` for the next pass, and the share is given as a range until
-every name is judged.
+line a name: ``ok<TAB>name`` or ``bad<TAB>name`` (a name judged once stays judged, so
+after a change only the new names need a look); ``benchmarks/furniture_judged.tsv``
+holds the judgements of every speaker those pages have given. Names not yet judged are
+listed and written to ``--unjudged`` for the next pass, and the share is given as a
+range until every name is judged.
 
-    python benchmarks/furniture.py PAGES --judged judged.tsv
-    python benchmarks/furniture.py PAGES --judged judged.tsv --unjudged new.tsv --show-bad
+    bash benchmarks/furniture_pages.sh /tmp/furniture/pages
+    python benchmarks/furniture.py /tmp/furniture/pages
+    python benchmarks/furniture.py /tmp/furniture/pages --unjudged new.tsv --show-bad
 """
 from __future__ import annotations
 
@@ -52,7 +55,8 @@ def speakers(db: Path) -> list[tuple[str, str, int]]:
 
 @click.command()
 @click.argument("pages", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--judged", type=click.Path(path_type=Path), help="Judgements file: ok<TAB>name or bad<TAB>name a line.")
+@click.option("--judged", type=click.Path(path_type=Path), default=ROOT / "benchmarks" / "furniture_judged.tsv",
+              show_default=True, help="Judgements file: ok<TAB>name or bad<TAB>name a line.")
 @click.option("--unjudged", type=click.Path(path_type=Path), help="Write the names not yet judged here, as ?<TAB>name.")
 @click.option("--db", type=click.Path(path_type=Path), help="Database to ingest into (default: a temporary one).")
 @click.option("--show-bad", is_flag=True, help="List the speakers judged bad.")

@@ -49,9 +49,15 @@ def paragraphs_from(path: Path) -> list[str]:
     return paras
 
 
+# Between the nouns, the small words every English text is mostly made of (a text of
+# nouns alone does not read as English, and gives no quotes)
+GLUE = "the of and to in for on with at from by that is was will has".split()
+
+
 def generated_paragraph(rng: random.Random) -> str:
     def sentence(n: int) -> str:
-        words = rng.choices(WORDS, k=n)
+        nouns, glue = rng.choices(WORDS, k=(n + 1) // 2), rng.choices(GLUE, k=n // 2)
+        words = [w for pair in zip(nouns, glue) for w in pair] + nouns[len(glue):]
         return " ".join(words).capitalize()
 
     kind = rng.random()
