@@ -71,3 +71,41 @@ def test_attributable_spans(document):
     # not the title's quote, not the empty one
     assert [text[sp.start : sp.end] for sp in kept] == ["yes"]
     assert [doc.spans[n] for n in index_of_span] == kept
+
+
+@pytest.mark.parametrize(
+    "text, speaker, method",
+    [
+        # a noun for someone's words names them: the possessor speaks
+        ("Critics seized on Ann Lee’s claim that there had been “thousands of burglaries” in town.", "Ann Lee", "possessive"),
+        ("Tom Baker left for home. He drew a backlash for his warning that Ohio would go to the “back of the queue”.", "Tom Baker", "possessive"),
+        ("Her promise to be “neutral” angered both sides.", "Jo Novak", "possessive"),
+        ("The port grew fast because, in the Harbour Board’s words, “nobody else wanted the ships.”", "Harbour Board", "possessive"),
+    ],
+)
+def test_possessed_speech_gives_the_words_to_their_owner(text: str, speaker: str, method: str) -> None:
+    from quotes.extract.pipeline import extract_text
+
+    intro = "Tom Baker and Jo Novak spoke in Ohio on Monday, as did Ann Lee. "
+    q = extract_text(intro + text)[-1]
+    assert (q.speaker, q.method) == (speaker, method)
+
+
+@pytest.mark.parametrize(
+    "text, not_speaker",
+    [
+        # what the noun's words are called by someone else is not theirs
+        ("On Monday the checkers announced that Ann Lee’s statement was “true.”", "Ann Lee"),
+        ("Tom Baker played down Ann Lee’s comments as “just part of the campaign.”", "Ann Lee"),
+        # another speaker's verb between the noun and the quote: that speaker's words
+        ("Ann Lee’s claim that Tom Baker told her the bridge was “unsafe” is disputed.", "Ann Lee"),
+        # "under her charge" is no one's words
+        ("The sailors under her charge were “extremely tired” by May.", "Ann Lee"),
+    ],
+)
+def test_possessed_speech_keeps_off_words_that_are_not_the_owners(text: str, not_speaker: str) -> None:
+    from quotes.extract.pipeline import extract_text
+
+    intro = "Ann Lee spoke in Ohio on Monday. "
+    for q in extract_text(intro + text):
+        assert not (q.speaker == not_speaker and q.method == "possessive")

@@ -23,7 +23,7 @@ from .resolution import antecedent, resolve
 #: The methods that find a speaker, from the surest cue to the weakest fallback (how sure
 #: each attribution is, ``confidence``, is set later from these and more: see ``confidence``).
 METHODS = (
-    "post-posed", "named-subject", "pronoun", "according-to", "paragraph-carry", "colon", "transcript",
+    "post-posed", "named-subject", "pronoun", "according-to", "possessive", "paragraph-carry", "colon", "transcript",
     "sign-off", "description", "continued", "sentence-cue", "previous-quote", "sentence-subject",
     "previous-sentence", "previous-paragraph", "none",
 )

@@ -6,7 +6,8 @@ and the scare quotes among them.
 
 For each span the finders of ``mentions`` are tried in a fixed order, the first that
 finds a mention winning: a transcript's speaker, the words right after the quote, the
-words before it in its sentence, the quote it continues (a multi-paragraph quote), a
+words before it in its sentence, a noun for someone's words before it ("his
+warning that ..."), the quote it continues (a multi-paragraph quote), a
 cue later in the sentence, a paragraph before that ends with a colon. Then the
 fallbacks, each with a method of its own (and so a confidence of its own): the speaker
 of the quote before in the same sentence, the subject of the clause around the quote,
@@ -28,6 +29,7 @@ from .mentions import (
     colon_paragraph,
     nearest_subject,
     plausible_name,
+    possessed_speech,
     post,
     pre,
     reporter,
@@ -100,6 +102,8 @@ def _first_found(doc: Document, kept: list[Span], qi: int, found_for: list[Found
         relayed = pre(doc, sp, ss, seg)
         if relayed is not None and relayed.method in ("named-subject", "pronoun") and (relayed.cue or "").split()[0] in STRONG_VERBS:
             f = relayed
+    if f is None:
+        f = possessed_speech(doc, sp, seg)
     if f is None and sp.continues is not None and sp.continues in index_of_span:
         prev = found_for[index_of_span[sp.continues]]
         if prev:

@@ -38,6 +38,7 @@ from .lexicon import (
     STRONG_VERBS,
     TITLES,
     WEAK_VERBS,
+    is_common_word,
     is_role_noun,
 )
 from .marks import Span
@@ -333,6 +334,48 @@ def pre(doc: Document, sp: Span, ss: int, seg_start: int | None = None) -> Found
         if all(is_cap(w) for w in name.split()):
             return Found(s, s + len(name), None, ":", s + len(name), "colon")
     return None
+
+
+#: Nouns for words someone said: "his warning that ...", "Trump's claim that ..."
+_SPEECH_NOUNS = (
+    "claim|claims|warning|warnings|statement|statements|suggestion|assertion|pledge|promise|call|calls|"
+    "accusation|accusations|comment|comments|remark|remarks|vow|contention|insistence|"
+    "argument|prediction|boast|threat|threats|declaration|words|denial|admission|complaint|criticism|"
+    "plea|demand|demands|insult|insults|characterization|characterisation|retort|quip|broadside|jab|refrain"
+)
+_POSSESSED_SPEECH_RE = re.compile(
+    r"(?:\b((?i:his|her|their))|((?<![\w’'])[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*){0,3}?)(?:'s|’s|(?<=s)'|(?<=s)’))"
+    r"\s+((?:[a-z][\w\-]*\s+){0,3}?)"
+    rf"(?:{_SPEECH_NOUNS})\b(?!\s+(?:of|as|further|but)\b|,\s+but\b|\s+(?:\w+ly\s+)?(?:is|was|are|were|be|been)\b)"
+)
+#: Words between a possessive and its noun that are not adjectives: "Powell's email would buttress the contention"
+_NOT_BETWEEN = {"would", "will", "could", "should", "may", "might", "can", "did", "does", "do", "is", "was", "are",
+                "were", "has", "have", "had", "be", "and", "or", "to", "of", "in", "on", "that", "which"}
+
+
+def possessed_speech(doc: Document, sp: Span, seg_start: int) -> Found | None:
+    """The one whose words a noun before the quote names: "his warning that Britain would
+    go to the "back of the queue"", "Trump's claim that there were "thousands of
+    shootings"" (no speech verb of another speaker between the noun and the quote)."""
+    m = doc.masked
+    p = sp.outer_start
+    found = None
+    for found in _POSSESSED_SPEECH_RE.finditer(m, max(seg_start, p - 200), p):
+        pass
+    if found is None or p - found.end() > 100 or not _NOT_BETWEEN.isdisjoint(found.group(3).split()):
+        return None
+    if _verbs(doc, found.end(), p) or '"' in m[found.end() : p] or "“" in m[found.end() : p]:
+        return None  # "Trump's claim that Obama said "...""
+    if found.group(1):
+        return Found(found.start(1), found.end(1), None, None, None, "possessive")
+    start, name = found.start(2), found.group(2)
+    while " " in name and is_common_word(name.split()[0]):
+        first = name.split()[0]
+        name = name[len(first) :].lstrip()
+        start = found.end(2) - len(name)
+    if parse(name).kind not in ("person", "organisation", "group"):
+        return None
+    return Found(start, found.end(2), None, None, None, "possessive")
 
 
 def after_cue(doc: Document, sp: Span, se: int, ss: int | None = None) -> Found | None:

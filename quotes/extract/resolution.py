@@ -48,6 +48,7 @@ _SALIENCE_SPEAKER = 2.5
 _DECAY = 400.0
 _FREQ = 0.1
 _LATEST_SUBJECT = 1.5
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
 _UNKNOWN_GENDER = 0.8  # chosen among 1.0, 0.8, 0.6, 0.4 on both dev sets (README)
 _SURNAME_RE = re.compile(r"(?:Mc|Mac|O['’]|De|Di|La|Le)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?$")  # not a party label ("R-Ore"), not an acronym
 _NICKNAME_IN_RE = re.compile(r"(?<=\w) [\"“'‘][A-Z][\w.'’\- ]{0,10}[\"”'’](?= [A-Z])")
@@ -76,6 +77,7 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
         mention = _NICKNAME_IN_RE.sub("", mention)
     if mention.isupper() and len(mention) > 3 and mention.replace(" ", "").isalpha():
         mention = mention.title()  # "PENCE:" in a transcript
+    mention = _POSSESSIVE_PRONOUNS.get(mention.lower(), mention)  # "his warning": his words
     men = parse(mention)
     last_word = mention.split()[-1].lower() if mention.split() else ""
     if last_word.endswith("s") and (last_word in ROLE_NOUNS or mention.split()[-1].islower() and is_role_noun(last_word[:-1])) and (
