@@ -81,6 +81,8 @@ def test_attributable_spans(document):
         ("Tom Baker left for home. He drew a backlash for his warning that Ohio would go to the “back of the queue”.", "Tom Baker", "possessive"),
         ("Her promise to be “neutral” angered both sides.", "Jo Novak", "possessive"),
         ("The port grew fast because, in the Harbour Board’s words, “nobody else wanted the ships.”", "Harbour Board", "possessive"),
+        # ... and words that came from someone
+        ("The closures followed orders from Ann Lee to “shut every gate and send the crews home before the storm” by noon.", "Ann Lee", "possessive"),
     ],
 )
 def test_possessed_speech_gives_the_words_to_their_owner(text: str, speaker: str, method: str) -> None:

@@ -348,6 +348,11 @@ _POSSESSED_SPEECH_RE = re.compile(
     r"\s+((?:[a-z][\w\-]*\s+){0,3}?)"
     rf"(?:{_SPEECH_NOUNS})\b(?!\s+(?:of|as|further|but)\b|,\s+but\b|\s+(?:\w+ly\s+)?(?:is|was|are|were|be|been)\b)"
 )
+#: ... and words that came from someone: "directives from Xi to "show no mercy""
+_SPEECH_FROM_RE = re.compile(
+    rf"\b(?:{_SPEECH_NOUNS}|directives?|orders|instructions?|messages?|letters?)\s+from\s+"
+    r"((?:the\s+)?[A-Z][\w.\-]*(?:\s+(?:of\s+)?[A-Z][\w.\-]*){0,4})"
+)
 #: Words between a possessive and its noun that are not adjectives: "Powell's email would buttress the contention"
 _NOT_BETWEEN = {"would", "will", "could", "should", "may", "might", "can", "did", "does", "do", "is", "was", "are",
                 "were", "has", "have", "had", "be", "and", "or", "to", "of", "in", "on", "that", "which"}
@@ -362,6 +367,15 @@ def possessed_speech(doc: Document, sp: Span, seg_start: int) -> Found | None:
     found = None
     for found in _POSSESSED_SPEECH_RE.finditer(m, max(seg_start, p - 200), p):
         pass
+    came = None
+    for came in _SPEECH_FROM_RE.finditer(m, max(seg_start, p - 200), p):
+        pass
+    if came is not None and (found is None or came.start() > found.start()) and p - came.end() <= 100:
+        if _verbs(doc, came.end(), p) or '"' in m[came.end() : p] or "“" in m[came.end() : p]:
+            return None
+        if parse(came.group(1)).kind not in ("person", "organisation", "group"):
+            return None
+        return Found(came.start(1), came.end(1), None, None, None, "possessive")
     if found is None or p - found.end() > 100 or not _NOT_BETWEEN.isdisjoint(found.group(3).split()):
         return None
     if _verbs(doc, found.end(), p) or '"' in m[found.end() : p] or "“" in m[found.end() : p]:
