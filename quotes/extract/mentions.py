@@ -361,7 +361,8 @@ _NOT_BETWEEN = {"would", "will", "could", "should", "may", "might", "can", "did"
 def possessed_speech(doc: Document, sp: Span, seg_start: int) -> Found | None:
     """The one whose words a noun before the quote names: "his warning that Britain would
     go to the "back of the queue"", "Trump's claim that there were "thousands of
-    shootings"" (no speech verb of another speaker between the noun and the quote)."""
+    shootings"", "directives from Xi to "show no mercy"" (no speech verb of another
+    speaker between the noun and the quote, which stands at most 100 characters on)."""
     m = doc.masked
     p = sp.outer_start
     found = None
