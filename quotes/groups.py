@@ -12,9 +12,10 @@ hash). A group keeps, in ``quote_group_keys``, the keys its members chose by win
 (the smallest of every :data:`WINDOW` keys in a row, about half of them); a new quote
 looks up all of its own. So a quote that holds a member's words finds the group by any
 of them, and a trimmed one finds it by any run of ``SHINGLE + WINDOW - 1`` words it
-shares. A key kept by more than :data:`COMMON_KEY` groups ("at the end of the") is
-neither looked up nor kept again, and at most :data:`CANDIDATES` quotes are compared, so
-the work per quote is bounded whatever the size of the corpus.
+shares. A key kept by more than :data:`COMMON_KEY` groups ("at the end of the") is kept
+no further and counts for no candidate (a lookup reads at most ``COMMON_KEY + 1`` rows of
+it), and at most :data:`CANDIDATES` quotes are compared, so the work per quote is bounded
+whatever the size of the corpus.
 
 Why keys in SQLite and not MinHash/LSH, measured on the same 20,000 generated quotes
 (``python benchmarks/groups.py --compare-lsh --quotes 20000``): winnowed keys keep 10.9
