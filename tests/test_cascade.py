@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from quotes.extract.cascade import attributable, find_mentions
+from quotes.extract.pipeline import extract_text
 
 
 def methods(doc) -> list[tuple[str, str | None, str | None]]:
@@ -86,8 +87,6 @@ def test_attributable_spans(document):
     ],
 )
 def test_possessed_speech_gives_the_words_to_their_owner(text: str, speaker: str, method: str) -> None:
-    from quotes.extract.pipeline import extract_text
-
     intro = "Tom Baker and Jo Novak spoke in Ohio on Monday, as did Ann Lee. "
     q = extract_text(intro + text)[-1]
     assert (q.speaker, q.method) == (speaker, method)
@@ -106,8 +105,6 @@ def test_possessed_speech_gives_the_words_to_their_owner(text: str, speaker: str
     ],
 )
 def test_possessed_speech_keeps_off_words_that_are_not_the_owners(text: str, not_speaker: str) -> None:
-    from quotes.extract.pipeline import extract_text
-
     intro = "Ann Lee spoke in Ohio on Monday. "
     for q in extract_text(intro + text):
         assert not (q.speaker == not_speaker and q.method == "possessive")

@@ -372,15 +372,13 @@ def possessed_speech(doc: Document, sp: Span, seg_start: int) -> Found | None:
     for came in _SPEECH_FROM_RE.finditer(m, max(seg_start, p - 200), p):
         pass
     if came is not None and (found is None or came.start() > found.start()) and p - came.end() <= 100:
-        if _verbs(doc, came.end(), p) or '"' in m[came.end() : p] or "“" in m[came.end() : p]:
-            return None
-        if parse(came.group(1)).kind not in ("person", "organisation", "group"):
+        if not _nothing_between(doc, came.end(), p) or parse(came.group(1)).kind not in ("person", "organisation", "group"):
             return None
         return Found(came.start(1), came.end(1), None, None, None, "possessive")
     if found is None or p - found.end() > 100 or not _NOT_BETWEEN.isdisjoint(found.group(3).split()):
         return None
-    if _verbs(doc, found.end(), p) or '"' in m[found.end() : p] or "“" in m[found.end() : p]:
-        return None  # "Trump's claim that Obama said "...""
+    if not _nothing_between(doc, found.end(), p):
+        return None
     if found.group(1):
         return Found(found.start(1), found.end(1), None, None, None, "possessive")
     start, name = found.start(2), found.group(2)
@@ -391,6 +389,13 @@ def possessed_speech(doc: Document, sp: Span, seg_start: int) -> Found | None:
     if parse(name).kind not in ("person", "organisation", "group"):
         return None
     return Found(start, found.end(2), None, None, None, "possessive")
+
+
+def _nothing_between(doc: Document, s: int, p: int) -> bool:
+    """No speech verb and no other quote between a noun for someone's words and the quote
+    at ``p`` ("Trump's claim that Obama said "..."" is Obama's)."""
+    between = doc.masked[s:p]
+    return not _verbs(doc, s, p) and '"' not in between and "“" not in between
 
 
 def after_cue(doc: Document, sp: Span, se: int, ss: int | None = None) -> Found | None:
