@@ -73,6 +73,11 @@ from quotes.extract.names import Names, gender_of, head_noun, parse, scan_names
         # a place's team, paper or thing is no person, unless a given name follows
         ("Dallas Ferrymen", "Dallas Ferrymen", None, "organisation", "name"),
         ("Virginia Lopez", "Virginia Lopez", None, "person", "name"),
+        # whose employee they are is a role, never part of the name
+        ("Harbour Gazette's Ana Ruiz", "Ana Ruiz", "Harbour Gazette", "person", "name"),
+        ("the Dockside Forum’s Tom Baker", "Tom Baker", "Dockside Forum", "person", "name"),
+        ("WKRP's Baker", "Baker", "WKRP", "person", "name"),
+        ("Baker's Harbour", "Baker Harbour", None, "person", "name"),  # one word after a person's: unsplit
         # a party member described by state is unnamed
         ("Ohio Republican", None, None, "person", "description"),
         ("New Hampshire Democrat", None, None, "person", "description"),
@@ -123,6 +128,20 @@ def test_short_names_find_their_full_form():
     assert names.canonical("Maria Lopez").name == "Maria Lopez"
     assert names.canonical("Baker").name == "Tom Baker"
     assert names.canonical("Nobody Else") is None
+
+
+def test_a_word_named_long_before_a_longer_name_is_not_its_short_form():
+    names = Names()
+    for pos in (0, 100, 200):
+        names.add("Dockside", "person", None, pos)
+    names.add("Dockside Tracker", "person", None, 500)  # the firm's product, named later
+    names.add("Ana Ruiz", "person", None, 600, "f")
+    names.add("Ana", "person", None, 40)  # named once before, a word still finds the full name
+    names.add("Ruiz", "person", None, 700)
+    assert names.canonical("Dockside").name == "Dockside"
+    assert names.canonical("Dockside Tracker").name == "Dockside Tracker"
+    assert names.canonical("Ana").name == "Ana Ruiz"
+    assert names.canonical("Ruiz").name == "Ana Ruiz"
 
 
 def test_scan_names_reads_only_the_given_blocks():

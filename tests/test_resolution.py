@@ -359,3 +359,22 @@ def test_a_company_spokesperson_speaks_for_the_company_the_passage_is_about(text
     assert q.speaker == speaker
     if speaker:
         assert q.speaker_kind == "organisation" and q.speaker_role == "spokesperson"
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        # a name only ever before a role and a person's name is where they work
+        ("Dockside Cargo boss Ana Ruiz met Quill Harbourline on Monday.", "organisation"),
+        ("Early Harbourline HR boss Ana Ruiz met the crew.", "organisation"),
+        # ... but a person's campaign staff still speak of a person
+        ("Harbourline campaign spokesman Tom Baker spoke.", "person"),
+        # ... and a name also used on its own stays what it was
+        ("Harbourline chief Tom Baker spoke. Harbourline said no.", "person"),
+    ],
+)
+def test_a_name_only_modifying_a_role_is_no_person(document, text, kind):
+    doc = document(text)
+    name = "Early Harbourline HR" if "Early" in text else text.split(" boss")[0].split(" campaign")[0].split(" chief")[0]
+    assert doc.names.entities[name].kind == kind
+

@@ -18,6 +18,7 @@ quote after it, or from the next quote in its paragraph.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .document import Document, clamp, prev_nonspace
@@ -84,79 +85,95 @@ def find_mentions(doc: Document) -> Candidates:
 
 
 def _first_found(doc: Document, kept: list[Span], qi: int, found_for: list[Found | None], index_of_span: dict[int, int]) -> Found | None:
-    """The mention for ``kept[qi]``, given what was found for the spans before it."""
+    """The mention for ``kept[qi]``, given what was found for the spans before it: the
+    first of ``found_in_order``."""
+    return next(found_in_order(doc, kept, qi, found_for, index_of_span), None)
+
+
+def found_in_order(doc: Document, kept: list[Span], qi: int, found_for: list[Found | None], index_of_span: dict[int, int]) -> Iterator[Found]:
+    """Every mention the finders give for ``kept[qi]``, in the cascade's order (each
+    found only when asked for, so the first costs only its finders)."""
     sp = kept[qi]
     ss, se = clamp(doc.sentence_of(sp.outer_start), sp)
     k = doc.block_of(sp.outer_start)
+    m = doc.masked
     # "PENCE: Well, ..." transcripts
     f = transcript(doc, sp)
-    if f is None:
-        f = post(doc, sp, se, opens_clause=not doc.masked[ss : sp.outer_start].strip(" ,:;—-\u00a0\"“"))
+    if f is not None:
+        yield f
     seg = ss
     if qi > 0 and kept[qi - 1].outer_end > ss and kept[qi - 1].outer_end <= sp.outer_start:
         seg = kept[qi - 1].outer_end
-    if f is None:
-        f = pre(doc, sp, ss, seg)
-    elif f.method == "according-to" and doc.masked[seg : sp.outer_start].strip(" ,:;—-\u00a0\"“"):
+    f = post(doc, sp, se, opens_clause=not m[ss : sp.outer_start].strip(" ,:;—-\u00a0\"“"))
+    if f is not None and f.method == "according-to" and m[seg : sp.outer_start].strip(" ,:;—-\u00a0\"“"):
         # "X called it "..." , according to Y": the words are X's; Y only relays them
         relayed = pre(doc, sp, ss, seg)
         if relayed is not None and relayed.method in ("named-subject", "pronoun") and (relayed.cue or "").split()[0] in STRONG_VERBS:
-            f = relayed
-    if f is None:
-        f = possessed_speech(doc, sp, seg)
-    if f is None and sp.continues is not None and sp.continues in index_of_span:
+            yield relayed
+    if f is not None:
+        yield f
+    f = pre(doc, sp, ss, seg)
+    if f is not None:
+        yield f
+    f = possessed_speech(doc, sp, seg)
+    if f is not None:
+        yield f
+    if sp.continues is not None and sp.continues in index_of_span:
         prev = found_for[index_of_span[sp.continues]]
         if prev:
-            f = prev.carried("continued")
-    if f is None:
-        f = after_cue(doc, sp, se, seg)
-    if f is None:
-        f = colon_paragraph(doc, sp)
-    embedded = bool(doc.masked[seg : sp.outer_start].strip(" ,:;—-\u00a0"))
-    if f is None and seg > ss and found_for and found_for[-1] is not None:
-        prev = found_for[-1]
-        f = prev.carried("paragraph-carry")
-    if f is None and embedded:
+            yield prev.carried("continued")
+    f = after_cue(doc, sp, se, seg)
+    if f is not None:
+        yield f
+    f = colon_paragraph(doc, sp)
+    if f is not None:
+        yield f
+    embedded = bool(m[seg : sp.outer_start].strip(" ,:;—-\u00a0"))
+    before = found_for[qi - 1] if qi > 0 else None
+    if seg > ss and before is not None:
+        yield before.carried("paragraph-carry")
+    if embedded:
         f = subject(doc, seg, sp.outer_start) or nearest_subject(doc, seg, sp.outer_start)
         if f is not None:
             f.method = "sentence-subject"
-    if f is None and not embedded and (qi == 0 or doc.block_of(kept[qi - 1].outer_start) != k or kept[qi - 1].outer_end < ss):
+            yield f
+    if not embedded and (qi == 0 or doc.block_of(kept[qi - 1].outer_start) != k or kept[qi - 1].outer_end < ss):
         # "Clinton touted her record. "We need ..."": the previous sentence's subject
         bs = doc.blocks[k][0] if k >= 0 else ss
         if bs < ss:
-            ps, pe = doc.sentence_of(prev_nonspace(doc.masked, ss))
+            ps, pe = doc.sentence_of(prev_nonspace(m, ss))
             if ps >= bs and not (qi > 0 and ps <= kept[qi - 1].outer_start < pe and found_for[qi - 1] is not None):
                 f = reporter(doc, ps, pe) or subject(doc, ps, pe)
                 if f is not None:
                     f.method = "previous-sentence"
-    if f is None and qi > 0:
+                    yield f
+    if qi > 0:
         # carry: the quote before in the same paragraph, or the paragraph before
         pk = doc.block_of(kept[qi - 1].outer_start)
         prev = found_for[qi - 1]
         if prev is not None and pk == k:
-            f = prev.carried("paragraph-carry")
-        elif prev is not None and pk == k - 1 and not doc.masked[doc.blocks[k][0] : sp.outer_start].strip():
-            f = prev.carried("previous-quote")
+            yield prev.carried("paragraph-carry")
+        elif prev is not None and pk == k - 1 and not m[doc.blocks[k][0] : sp.outer_start].strip():
             # ... unless the paragraph before goes on after its quote with a sentence
             # of its own: "Trump added. He then had a question for the crowd."
-            ls, le = doc.sentence_of(prev_nonspace(doc.masked, doc.blocks[k][0]))
+            ls, le = doc.sentence_of(prev_nonspace(m, doc.blocks[k][0]))
             if ls > kept[qi - 1].outer_end and ls >= doc.blocks[k - 1][0]:
                 g = subject(doc, ls, le)
                 if g is not None and g.method in ("named-subject", "pronoun") and plausible_name(doc, g, ls):
                     g.method = "previous-paragraph"
-                    f = g
-    if f is None and k > 0 and k - 1 not in doc.headings and not doc.masked[doc.blocks[k][0] : sp.outer_start].strip() and (
+                    yield g
+            yield prev.carried("previous-quote")
+    if k > 0 and k - 1 not in doc.headings and not m[doc.blocks[k][0] : sp.outer_start].strip() and (
         qi == 0 or doc.block_of(kept[qi - 1].outer_start) < k - 1
     ):
         # a paragraph that opens with a quote after a paragraph without one: that
         # paragraph's last sentence usually introduces the speaker (a heading's never does)
-        ps, pe = doc.sentence_of(prev_nonspace(doc.masked, doc.blocks[k][0]))
+        ps, pe = doc.sentence_of(prev_nonspace(m, doc.blocks[k][0]))
         if ps >= doc.blocks[k - 1][0]:
             g = subject(doc, ps, pe)
             if g is not None and g.method in ("named-subject", "pronoun") and plausible_name(doc, g, ps):
                 g.method = "previous-paragraph"
-                f = g
-    return f
+                yield g
 
 
 def _lend_back(doc: Document, kept: list[Span], found_for: list[Found | None], index_of_span: dict[int, int], scare: set[int]) -> None:

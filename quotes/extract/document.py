@@ -197,6 +197,19 @@ def mask(text: str, spans: list[Span]) -> str:
     return "".join(chars)
 
 
+def _affiliation(masked: str, end: int, nxt: tuple[int, int, Mention]) -> bool:
+    """Whether the name ending at ``end`` only modifies a role before the next mention, a
+    person's name: "Acme chief executive Tom Baker" (not "Rivera campaign spokesman")."""
+    ns, _, men = nxt
+    if men.kind != "person" or not men.name or ns - end > 40:
+        return False
+    mod = _MODIFIER_RE.fullmatch(masked, end, ns)
+    if mod is None or masked[end : end + 1] in ("'", "’"):
+        return False
+    words = mod.group(1).split()
+    return (words[-1] in ROLE_NOUNS or is_role_noun(words[-1])) and "campaign" not in words and not any(w in SPEECH_VERBS for w in words)
+
+
 class Document:
     """The article's text with quotes masked, its sentences and its names.
 
@@ -224,15 +237,23 @@ class Document:
             self.masked, [(b.start, b.end) for b in layout.blocks if b.kind == "body" or (b.kind == "title" and not _headline_case(text[b.start : b.end]))]
         )
         placed: dict[str, int] = {}
-        for ms, me, men in self.mentions:
+        affiliated: dict[str, int] = {}
+        for n_men, (ms, me, men) in enumerate(self.mentions):
             if men.name:
                 ent = self.names.add(men.name, men.kind, men.role, ms, men.gender)
-                if ent.kind == "person" and self.masked.endswith(_PLACE_WORDS, 0, ms) and _PLACE_BEFORE_RE.search(self.masked, max(0, ms - 12), ms):
+                if ent.kind != "person":
+                    continue
+                if self.masked.endswith(_PLACE_WORDS, 0, ms) and _PLACE_BEFORE_RE.search(self.masked, max(0, ms - 12), ms):
                     placed[ent.name] = placed.get(ent.name, 0) + 1
-        for name, n in placed.items():
-            ent = self.names.entities[name]
-            if n == len(ent.positions) and not ent.gender and not ent.role and not is_first_name(name.split()[0]):
-                ent.kind = "place"  # only ever "in Hebron": a place, whoever "he" is
+                elif n_men + 1 < len(self.mentions) and _affiliation(self.masked, me, self.mentions[n_men + 1]):
+                    affiliated[ent.name] = affiliated.get(ent.name, 0) + 1
+        for kind, counted in (("place", placed), ("organisation", affiliated)):
+            for name, n in counted.items():
+                ent = self.names.entities[name]
+                if n == len(ent.positions) and not ent.gender and not ent.role and not is_first_name(name.split()[0]):
+                    # only ever "in Hebron": a place, whoever "he" is; only ever "Acme
+                    # chief executive Tom Baker": where Tom Baker works, not a person
+                    ent.kind = kind
         self.names.finish()
         # Mentions that open a sentence (after a short adverbial) are its subjects: the
         # likeliest antecedents of "he" and "she".

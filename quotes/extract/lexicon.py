@@ -204,7 +204,7 @@ ORG_WORDS = set(
     Entertainment Productions Pictures Records Pharmaceuticals Therapeutics Capital
     Ventures Holdings Partners Industries Enterprises Solutions Software Electronics
     Communications Energy Airways Railways Institution Museum Library Hospital Clinic
-    Council Trust Commission Ltd Ltd. PLC plc GmbH AG SA""".split()
+    Council Trust Commission Forum Summit Festival Ltd Ltd. PLC plc GmbH AG SA""".split()
 )
 
 #: A member of a party, as a description names one ("a Florida Democrat", "an Ohio Republican")

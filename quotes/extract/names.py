@@ -170,6 +170,15 @@ def _parse(mention: str) -> Mention:
         found = _person_with_role(mention, " ".join(words[acronym + 1 :]), before=" ".join(words[: acronym + 1]))
         if found is not None:
             return found
+    poss = next((i for i, w in enumerate(words[:-1]) if w.endswith(("'s", "’s")) and w[:1].isupper()), None)
+    if poss is not None and all(map(_is_capword, words[poss + 1 :])):
+        # "NBC's Ann Reyes", "American Action Forum’s Douglas Holtz-Eakin": where they work
+        # is a role, never a part of the name
+        owner = words[1:poss + 1] if first == "the" else words[: poss + 1]
+        owner = [_POSS_RE.sub("", w) for w in owner]
+        found = _person_with_role(mention, " ".join(words[poss + 1 :]), before=" ".join(owner), min_tokens=1 if is_org_name(owner) else 2)
+        if found is not None:
+            return found
     if len(words) >= 3 and _is_capword(words[1]) and words[0] not in TITLES and (
         _plain_word(words[0]) and first not in ORG_NOUNS or words[0] in PLACES or _ACRONYM_RE.match(words[0])
         or is_role_noun(first) and not is_first_name(first) and (
@@ -462,12 +471,15 @@ class Names:
             return None
         best: Entity | None = None
         best_key: tuple = ()
+        own = self.entities.get(name) if len(toks) == 1 else None
         for ent in self._by_token.get(toks[-1], ()):
             et = self._lowered[ent.name]
             if len(et) < len(toks):
                 continue
             if len(toks) == 1:
-                ok = toks[0] == et[-1] or (toks[0] in et and ent.kind == "person")
+                ok = toks[0] == et[-1] or (toks[0] in et and ent.kind == "person" and not (
+                    own is not None and len(own.positions) >= 3 and own.positions[2] < ent.positions[0]
+                ))  # "Google", named again and again before "Google Toolbar", is not its short form
             else:
                 ok = et[-len(toks) :] == toks or (toks[0] == et[0] and toks[-1] == et[-1])
             if not ok:
