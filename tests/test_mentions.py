@@ -72,6 +72,9 @@ PRE, AFTER, COLON, TRANSCRIPT = mentions.pre, mentions.after_cue, mentions.colon
         # "X said that Y told her ...": X reports the quote
         (PRE, 'Maria Lopez said that Tom Baker told her "we are ready."', ("Maria Lopez", "said", "sentence-cue")),
         (PRE, 'The ferry left "when we were ready."', None),
+        # what a causative verb makes someone say is theirs; what is expected of them is not
+        (PRE, 'The delay allowed Maria Lopez to claim the port is "nearly ready."', ("Maria Lopez", "claim", "named-subject")),
+        (PRE, 'Tom Baker expects Maria Lopez to announce that the port is "nearly ready."', ("Tom Baker", "announce", "named-subject")),
         # "as", "after" and "while" join clauses too: "she" after them is a subject
         (PRE, 'The ferry left as she said, "We are ready."', ("she", "said", "pronoun")),
         (PRE, 'The crowd cheered after he told them, "We are ready."', ("he", "told", "pronoun")),

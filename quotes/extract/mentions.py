@@ -252,6 +252,10 @@ def has_head(doc: Document, f: Found) -> bool:
     return any(w.strip(",.").lower() in ROLE_NOUNS for w in doc.masked[f.start : f.end].split())
 
 
+#: Verbs that make someone do something: "leading Sperling to counter that ..."
+_CAUSATIVE_RE = re.compile(r"(?:allow|lead|led|prompt|force|cause|spur|push|drive|drove|get|got|move|inspire|provoke|compel)(?:s|ed|d|ing|ting)?")
+
+
 def pre(doc: Document, sp: Span, ss: int, seg_start: int | None = None) -> Found | None:
     """Attribution in the same sentence before the quote ("X said:", "according to X,",
     "Said X: ..."): the sentence starts at ``ss``, and the clause read at ``seg_start``
@@ -298,6 +302,15 @@ def pre(doc: Document, sp: Span, ss: int, seg_start: int | None = None) -> Found
                 if toks and is_cap(toks[-1][2]) and toks[-1][2].rstrip(".") not in NON_NAME_CAPS:
                     g = _np_end(doc, toks, len(toks) - 1, after_prep=True)
                     if g is not None and g.method == "named-subject" and len(m[g.start : g.end].split()) >= 2:
+                        f = g
+            if f is None and not w.endswith("ing"):
+                # "allowed Mosseri to claim that", "leading Sperling to counter": what a
+                # causative verb made someone say is theirs ("expects Obama to announce" is not)
+                toks = tokens(m, seg_start, vs - 3)
+                if toks and is_cap(toks[-1][2]) and toks[-1][2].rstrip(".") not in NON_NAME_CAPS:
+                    g = _np_end(doc, toks, len(toks) - 1, after_prep=True)
+                    k = next((n for n, x in enumerate(toks) if x[0] == g.start), 0) if g is not None else 0
+                    if g is not None and g.method == "named-subject" and k > 0 and _CAUSATIVE_RE.fullmatch(toks[k - 1][2]):
                         f = g
             earlier = [v for v in verbs if v[1] <= vs and not v[2].endswith("ing") and v[2] not in WEAK_VERBS]
             if f is None and earlier and _AND_ONLY_RE.fullmatch(m[earlier[-1][1] : vs]):
