@@ -38,6 +38,9 @@ def found(doc, finder, words: str):
         # an appositive gives the speaker's role
         ('"Prices will rise," Omar Haddad, a spokesman for the port, said.', ("Omar Haddad", "said", "named-subject", "spokesman for the port")),
         ('"Prices will rise," said Omar Haddad, a spokesman for the port.', ("Omar Haddad", "said", "post-posed", "spokesman for the port")),
+        # a description, then the name in apposition: the name says who, the description what
+        ('"Prices will rise," the port\'s spokesman, Omar Haddad, said.', ("Omar Haddad", "said", "named-subject", "port's spokesman")),
+        ('"Prices will rise," a study by the harbour master, Omar Haddad, found.', None),
         # ... and the verb may end the sentence after it
         ('"Prices will rise," Omar Haddad, chief of Dock-Side, adds.', ("Omar Haddad", "adds", "named-subject", None)),
         # an organisation and a role noun before the name belong to the mention

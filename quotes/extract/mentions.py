@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from .document import LEAD_RE, WINDOW, Document, is_cap, tokens
 from .lexicon import (
+    DOCUMENT_NOUNS,
     NON_NAME_CAPS,
     ROLE_NOUNS,
     ROLE_WORDS,
@@ -42,7 +43,7 @@ from .lexicon import (
     is_role_noun,
 )
 from .marks import Span
-from .names import clean_role, parse
+from .names import clean_role, head_noun, parse
 
 _SUBJECT_PRONOUNS = {"he", "she", "they", "we", "i"}
 _PREPS = {
@@ -212,7 +213,7 @@ def post(doc: Document, sp: Span, se: int, opens_clause: bool = True) -> Found |
             w.lower() in ROLE_WORDS or w.lower() in ROLE_NOUNS or is_cap(w) for w in doc.masked[q:f.start].split()
         ) and doc.masked[q:f.start].split()[0].lower() not in ("the", "a", "an", "and", "but", "as"):
             f.start = q  # "union leader Sam Ortiz said": the role words belong to the mention
-        if f and f.start == q or (f and doc.masked[q:f.start].strip() in ("", "the")):
+        if f and (f.start == q or doc.masked[q:f.start].strip() in ("", "the") or _described_before(doc.masked[q:f.start], f.role)):
             f.cue, f.cue_pos = _cue_text(doc, vs, ve, lim), vs
             return f
         break
@@ -244,6 +245,13 @@ def post(doc: Document, sp: Span, se: int, opens_clause: bool = True) -> Found |
             f.cue, f.cue_pos = gm.group(2), q + gm.start(2)
             return f
     return None
+
+
+def _described_before(lead: str, role: str | None) -> bool:
+    """Whether ``lead`` is the description, and its comma, that gave a name its role:
+    "the city's prosecutor, " before "Eva Persson, said"."""
+    words = lead.rstrip().removesuffix(",").split()
+    return bool(role) and lead.rstrip().endswith(",") and role is not None and 0 <= len(words) - len(role.split()) <= 1 and " ".join(words).endswith(role)
 
 
 def has_head(doc: Document, f: Found) -> bool:
@@ -614,6 +622,20 @@ def _np_back(doc: Document, s: int, v: int, loose: bool = False) -> Found | None
                               or opener in ROLE_WORDS or opener[:1].isdigit() or is_cap(toks[j + 1][2]) or opener == "the"
                               or (found.method == "named-subject" and is_cap(toks[j - 1][2]))):
                     app = doc.masked[toks[j + 1][0] : toks[i - 1][1]]
+                    if found.method == "description" and is_cap(toks[j + 1][2]):
+                        named = _np_end(doc, toks, i - 1)
+                        words = doc.masked[found.start : found.end].split()
+                        if words[0].lower() in _DETS:
+                            words = words[1:]
+                        low = [w.lower().strip(",.") for w in words]
+                        cut = next((n for n, w in enumerate(low) if w in _PREPS), len(low))
+                        head = head_noun(low[:cut]) if cut else ""
+                        if named is not None and named.method == "named-subject" and named.start == toks[j + 1][0] and (
+                            head in ROLE_NOUNS or is_role_noun(head)
+                        ) and head not in DOCUMENT_NOUNS and parse(doc.masked[named.start : named.end]).kind == "person":
+                            # "the city's prosecutor, Eva Persson, said": the name says who
+                            named.role = " ".join(words)
+                            return named
                     if opener in ("a", "an", "the") and len(app.split()) <= 12:
                         role = clean_role(app.split()) if opener != "the" else app[4:]
                         if role and role.lower().split()[0] not in ROLE_NOUNS and role.lower().split()[0] not in ROLE_WORDS and not any(w in ROLE_NOUNS for w in role.lower().split()[:3]):
