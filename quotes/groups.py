@@ -325,9 +325,11 @@ def _group_one(conn: sqlite3.Connection, row: tuple[Any, ...], now: str) -> None
 
 def _joined(conn: sqlite3.Connection, gid: int, row: tuple[Any, ...], n_words: int, now: str) -> None:
     """Bring group ``gid`` up to date with the quote of ``row`` that joined it."""
-    qid, _text, _kind, article_id, _speaker_id, published, publisher, ingested = row
-    earliest_id, first_published, first_article, first_ingested, fullest = conn.execute(
-        f"select g.earliest_quote_id, g.first_published, g.first_article_id, a.ingested_at, f.text from {GROUPS_TABLE} g"
+    qid, _text, _kind, article_id, speaker_id, published, publisher, ingested = row
+    (earliest_id, first_published, first_article, first_ingested, fullest,
+     quotes_n, articles_n, outlets_n, speakers_n) = conn.execute(
+        f"select g.earliest_quote_id, g.first_published, g.first_article_id, a.ingested_at, f.text,"
+        f" g.quotes, g.articles, g.outlets, g.speakers from {GROUPS_TABLE} g"
         " left join articles a on a.id = g.first_article_id left join quotes f on f.id = g.fullest_quote_id"
         " where g.id = ?",
         [gid],
@@ -340,13 +342,27 @@ def _joined(conn: sqlite3.Connection, gid: int, row: tuple[Any, ...], n_words: i
                  "first_publisher": publisher}
     if n_words > len(quote_words(fullest or "")):
         sets["fullest_quote_id"] = qid
-    # Counted in SQL: the work is the group's size, one indexed scan.
-    quotes_n, articles_n, outlets_n, speakers_n = conn.execute(
-        "select count(*), count(distinct quotes.article_id), count(distinct articles.publisher),"
-        " count(distinct quotes.speaker_id) from quotes join articles on articles.id = quotes.article_id"
-        " where quotes.group_id = ?",
-        [gid],
-    ).fetchone()
+    # The group's counts were right before this quote joined (every other change
+    # recounts them, in refresh): it adds one quote, and an article, an outlet or a
+    # speaker that no other member has. Counting them all again at every join would make
+    # storing a quotation carried by thousands of articles quadratic. The unary "+" keeps
+    # SQLite off the index of a column whose rows may be many (a speaker's quotes, an
+    # outlet's articles): each test reads the article's few quotes or the group's members.
+    def other_member(sql: str, args: list[Any]) -> bool:
+        return conn.execute(f"select exists (select 1 {sql})", args).fetchone()[0] == 1
+
+    quotes_n += 1
+    if not other_member("from quotes where article_id = ? and +group_id = ? and id != ?", [article_id, gid, qid]):
+        articles_n += 1
+    if publisher is not None and not other_member(
+        "from quotes join articles on articles.id = quotes.article_id"
+        " where quotes.group_id = ? and quotes.id != ? and +articles.publisher = ?", [gid, qid, publisher]
+    ):
+        outlets_n += 1
+    if speaker_id is not None and not other_member(
+        "from quotes where group_id = ? and +speaker_id = ? and id != ?", [gid, speaker_id, qid]
+    ):
+        speakers_n += 1
     sets |= {"quotes": quotes_n, "articles": articles_n, "outlets": outlets_n, "speakers": speakers_n,
              "disputed": int(speakers_n > 1), "updated_at": now}
     assignments = ", ".join(f"{name} = ?" for name in sets)

@@ -145,6 +145,32 @@ def test_a_group_knows_its_first_appearance_fullest_wording_and_counts(store: St
     assert all(m["group_id"] == group["id"] for m in members)
 
 
+RECOUNT = (
+    "select g.id, g.quotes, g.articles, g.outlets, g.speakers, g.disputed,"
+    " count(*), count(distinct q.article_id), count(distinct a.publisher), count(distinct q.speaker_id)"
+    " from quote_groups g join quotes q on q.group_id = g.id join articles a on a.id = q.article_id group by g.id"
+)
+
+
+def test_counts_kept_as_quotes_join_are_the_counts_of_the_members(db_path: Path) -> None:
+    # Articles carrying one quotation, some twice, from a few outlets (and none) by a few
+    # speakers (and none): the counts each join adds are those a recount of the members gives.
+    import random
+
+    rnd = random.Random(7)
+    st = Store(db_path)
+    outlets = ["Harbour Gazette", "Coast Radio", "Valley Times", None]
+    speakers = ["Ana Petrova", "Jonas Berg", "Lena Ortiz", None]
+    for n in range(40):
+        said = [Said(rnd.choice([WALL, LONG]), sp, sp) for sp in rnd.sample(speakers, rnd.choice([1, 2]))]
+        add(st, said, title=f"Story {n}", publisher=rnd.choice(outlets), published=f"2024-05-{1 + n % 28:02d}")
+    found = rows(st, RECOUNT)
+    assert len(found) == 2 and sum(r[1] for r in found) > 40
+    for gid, quotes, articles, outlets_n, speakers_n, disputed, *recounted in found:
+        assert [quotes, articles, outlets_n, speakers_n] == recounted
+        assert disputed == int(speakers_n > 1)
+
+
 def test_speakers_the_store_merged_are_one_speaker(store: Store) -> None:
     # "Berg" is stored as Jonas Berg, the one Berg known: the sources agree.
     group = store.group(group_of(store, LONG))
