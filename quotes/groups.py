@@ -14,8 +14,13 @@ looks up all of its own. So a quote that holds a member's words finds the group 
 of them, and a trimmed one finds it by any run of ``SHINGLE + WINDOW - 1`` words it
 shares. A key kept by more than :data:`COMMON_KEY` groups ("at the end of the") is kept
 no further and counts for no candidate (a lookup reads at most ``COMMON_KEY + 1`` rows of
-it), and at most :data:`CANDIDATES` quotes are compared, so the work per quote is bounded
-whatever the size of the corpus.
+it), and at most :data:`CANDIDATES` quotes are compared, so the work of finding a
+quote's group is bounded whatever the size of the corpus. Joining it adds to the group's
+counts (an article, an outlet or a speaker no other member has): the quote's article's
+few quotes are read, and the group's members only until one from the same outlet, or by
+the same speaker, turns up (all of them for an outlet or speaker new to the group), where
+counting every member again at each join made a quotation carried by many articles
+quadratic to store.
 
 Why keys in SQLite and not MinHash/LSH, measured on the same 20,000 generated quotes
 (``python benchmarks/groups.py --compare-lsh --quotes 20000``): winnowed keys keep 10.9
