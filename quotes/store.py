@@ -173,6 +173,7 @@ class Store(StoreReads):
                 if_not_exists=True,
             )
             db.table("speaker_aliases").create_index(["alias"], if_not_exists=True)
+            _create_name_indexes(db.conn)
             db.table("quotes").create(
                 QUOTE_COLUMNS,
                 pk="id",
@@ -202,6 +203,7 @@ class Store(StoreReads):
         with db.conn:
             groups.create_quote_indexes(db.conn)
             corrections.create_quote_indexes(db.conn)
+            _create_name_indexes(db.conn)
             # Earlier versions called every quoted span that is not speech "scare".
             changed = db.execute("update quotes set kind = 'term' where kind = 'scare'").rowcount
         if changed:
@@ -410,6 +412,13 @@ class Store(StoreReads):
         conn.execute(
             "insert or ignore into speaker_aliases (speaker_id, alias) values (?, ?)", [speaker_id, alias]
         )
+
+
+def _create_name_indexes(conn: sqlite3.Connection) -> None:
+    """Speakers and aliases are looked up by name whatever its case (each quote's speaker,
+    as it is stored): without these each lookup reads every speaker."""
+    conn.execute("create index if not exists idx_speakers_name_nocase on speakers (name collate nocase)")
+    conn.execute("create index if not exists idx_speaker_aliases_alias_nocase on speaker_aliases (alias collate nocase)")
 
 
 def _check_offsets(text: str, quotes: Sequence[Quote], what: str) -> None:

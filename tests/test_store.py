@@ -72,6 +72,24 @@ def test_full_name_merges_across_articles(db_path):
     assert {"Barack Obama", "Obama", "President Obama"} <= aliases
 
 
+@pytest.mark.parametrize("earlier", [False, True], ids=["new", "from an earlier version"])
+def test_speakers_are_found_by_name_in_any_case_through_an_index(db_path, earlier):
+    store = Store(db_path)
+    store.add(*make('Barack Obama said "first".', [("first", "Barack Obama", "Barack Obama")]))
+    if earlier:  # a database made before the indexes
+        with store.db.conn:
+            store.db.execute("drop index idx_speakers_name_nocase")
+            store.db.execute("drop index idx_speaker_aliases_alias_nocase")
+        store.db.conn.close()
+        store = Store(db_path)
+    store.add(*make('BARACK OBAMA said "second".', [("second", "BARACK OBAMA", "BARACK OBAMA")]))
+    assert speaker_names(store) == ["Barack Obama"]
+    for sql in ("select id from speakers where name = ? collate nocase",
+                "select distinct speaker_id from speaker_aliases where alias = ? collate nocase"):
+        plan = " ".join(r[-1] for r in store.db.execute("explain query plan " + sql, ["x"]))
+        assert "nocase" in plan and "SCAN" not in plan.split("USING")[0], plan
+
+
 def test_ambiguous_surname_is_not_merged(db_path):
     store = Store(db_path)
     store.add(*make('Bill Clinton said "one".', [("one", "Bill Clinton", "Bill Clinton")]))
