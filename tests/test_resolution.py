@@ -378,3 +378,23 @@ def test_a_name_only_modifying_a_role_is_no_person(document, text, kind):
     name = "Early Harbourline HR" if "Early" in text else text.split(" boss")[0].split(" campaign")[0].split(" chief")[0]
     assert doc.names.entities[name].kind == kind
 
+
+
+@pytest.mark.parametrize(
+    "reporting, speaker",
+    [
+        # a name right before its speech verb is the clause's subject, however long the
+        # clause before it: "he" is Peter Cole, not the speaker of the quote before
+        ("While the harbour's schedule for the coming winter is still light on ferries, Cole says", "Peter Cole"),
+        ("Cole says", "Peter Cole"),
+        # ... not when the verb is not one of speech
+        ("While the harbour's schedule for the coming winter is still light on ferries, Cole thinks", "Tom Baker"),
+    ],
+)
+def test_a_name_before_its_speech_verb_is_the_antecedent_of_he(reporting, speaker):
+    text = (
+        "Peter Cole, who runs the port, and Tom Baker, the mayor, met on Monday.\n\n"
+        '"The pier is ready," Baker said.\n\n'
+        f'{reporting} more boats may come. "We will see in spring," he says.'
+    )
+    assert extract_text(text)[-1].speaker == speaker

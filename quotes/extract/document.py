@@ -53,6 +53,7 @@ _ABBREV = set(
 # a name after these is a place's ("in Hebron", "near Mosul")
 _PLACE_WORDS = ("in ", "near ", "across ", "throughout ")  # a cheap test before the regex
 _PLACE_BEFORE_RE = re.compile(r"\b(?:in|near|across|throughout)[ \t\u00a0]+$")
+_SAYS_AFTER_RE = re.compile(r"\s+(?:(?:also|still|now|later|then|further)\s+)?([a-z]+)\b")
 _POSTPOSED_RE = re.compile(r"[,#]\s*([a-z]+)\s+(?:[\w’']+\s+){0,3}$")
 
 # he|his|him|himself (group 1) or she|her|hers|herself as whole words; the first letter
@@ -285,7 +286,9 @@ class Document:
                 ) or _introduced(masked, me, men) or (
                     masked[me : me + 1] == "," and _APPOSED_LEAD_RE.fullmatch(lead) is not None
                 )  # "The company that runs the show, Acme Productions, denies"
-            if not subject:
+            if not subject and not (
+                (sv := _SAYS_AFTER_RE.match(masked, me)) is not None and sv.group(1) in STRONG_VERBS
+            ):  # "While the lineup is light on exclusives, Early says there is ...": a subject
                 continue
             mod = _MODIFIER_RE.fullmatch(masked, me, self.mentions[n_men + 1][0]) if n_men + 1 < len(self.mentions) else None
             if mod and mod.group(1).split()[-1] in ROLE_NOUNS and not any(w in SPEECH_VERBS for w in mod.group(1).split()):
