@@ -117,6 +117,8 @@ _THAT_BETWEEN_RE = re.compile(r"\s*(?:that\s+)?")
 _THAT_CLAUSE_RE = re.compile(r"[^.;:#,]*\bthat\s+")
 _PLACE_COMMA_RE = re.compile(r",\s*(?:(?:on|in|at|last|this)\s+[\w ]{1,20}?,\s*)?")
 _REPORTER_RE = re.compile(r",\s*((?:[A-Z][\w.'’\-]*\s+){0,3}[A-Z][\w'’\-]*|he|she)\s+(?:also\s+)?([a-z]+)\s*[.!?]?\s*$")
+#: ... or its cue between commas inside it: "The tuft cell, Herbert said, is always sensing."
+_REPORTER_INSIDE_RE = re.compile(r",\s*((?:[A-Z][\w.'’\-]*\s+){0,3}[A-Z][\w'’\-]*|he|she)\s+(?:also\s+)?([a-z]+)\s*,")
 _OWNED_WORD_RE = re.compile(r"\s+([a-z][a-z\-]+)")
 _CAP_NEXT_RE = re.compile(r"\s+[A-Z]")
 
@@ -513,7 +515,9 @@ def reporter(doc: Document, s: int, e: int) -> Found | None:
     """The speaker of a sentence that closes with its cue ("The plan may stall, Smith said.")."""
     tail = _REPORTER_RE.search(doc.masked, max(s, e - 150), e)
     if not tail or tail.group(2) not in STRONG_VERBS:
-        return None
+        tail = next((t for t in _REPORTER_INSIDE_RE.finditer(doc.masked, s, e) if t.group(2) in STRONG_VERBS), None)
+        if tail is None:
+            return None
     toks = tokens(doc.masked, tail.start(1), tail.end(1))
     f = _np_end(doc, toks, len(toks) - 1) if toks else None
     if f is None or f.method not in ("named-subject", "pronoun"):
