@@ -252,8 +252,10 @@ def post(doc: Document, sp: Span, se: int, opens_clause: bool = True) -> Found |
 def _described_before(lead: str, role: str | None) -> bool:
     """Whether ``lead`` is the description, and its comma, that gave a name its role:
     "the city's prosecutor, " before "Eva Persson, said"."""
+    if not role or not lead.rstrip().endswith(","):
+        return False
     words = lead.rstrip().removesuffix(",").split()
-    return bool(role) and lead.rstrip().endswith(",") and role is not None and 0 <= len(words) - len(role.split()) <= 1 and " ".join(words).endswith(role)
+    return 0 <= len(words) - len(role.split()) <= 1 and " ".join(words).endswith(role)
 
 
 def has_head(doc: Document, f: Found) -> bool:
