@@ -321,9 +321,10 @@ def pre(doc: Document, sp: Span, ss: int, seg_start: int | None = None) -> Found
                 toks = tokens(m, seg_start, vs - 3)
                 if toks and is_cap(toks[-1][2]) and toks[-1][2].rstrip(".") not in NON_NAME_CAPS:
                     g = _np_end(doc, toks, len(toks) - 1, after_prep=True)
-                    k = next((n for n, x in enumerate(toks) if x[0] == g.start), 0) if g is not None else 0
-                    if g is not None and g.method == "named-subject" and k > 0 and _CAUSATIVE_RE.fullmatch(toks[k - 1][2]):
-                        f = g
+                    if g is not None and g.method == "named-subject":
+                        k = next((n for n, x in enumerate(toks) if x[0] == g.start), 0)
+                        if k > 0 and _CAUSATIVE_RE.fullmatch(toks[k - 1][2]):
+                            f = g
             earlier = [v for v in verbs if v[1] <= vs and not v[2].endswith("ing") and v[2] not in WEAK_VERBS]
             if f is None and earlier and _AND_ONLY_RE.fullmatch(m[earlier[-1][1] : vs]):
                 f = _np_back(doc, seg_start, earlier[-1][0], loose=True)
@@ -629,19 +630,20 @@ def _np_back(doc: Document, s: int, v: int, loose: bool = False) -> Found | None
                               or (found.method == "named-subject" and is_cap(toks[j - 1][2]))):
                     app = doc.masked[toks[j + 1][0] : toks[i - 1][1]]
                     if found.method == "description" and is_cap(toks[j + 1][2]):
-                        named = _np_end(doc, toks, i - 1)
+                        # "the city's prosecutor, Eva Persson, said": the name says who
                         words = doc.masked[found.start : found.end].split()
                         if words[0].lower() in _DETS:
                             words = words[1:]
                         low = [w.lower().strip(",.") for w in words]
                         cut = next((n for n, w in enumerate(low) if w in _PREPS), len(low))
                         head = head_noun(low[:cut]) if cut else ""
-                        if named is not None and named.method == "named-subject" and named.start == toks[j + 1][0] and (
-                            head in ROLE_NOUNS or is_role_noun(head)
-                        ) and head not in DOCUMENT_NOUNS and parse(doc.masked[named.start : named.end]).kind == "person":
-                            # "the city's prosecutor, Eva Persson, said": the name says who
-                            named.role = " ".join(words)
-                            return named
+                        if (head in ROLE_NOUNS or is_role_noun(head)) and head not in DOCUMENT_NOUNS:
+                            named = _np_end(doc, toks, i - 1)
+                            if named is not None and named.method == "named-subject" and named.start == toks[j + 1][0] and (
+                                parse(doc.masked[named.start : named.end]).kind == "person"
+                            ):
+                                named.role = " ".join(words)
+                                return named
                     if opener in ("a", "an", "the") and len(app.split()) <= 12:
                         role = clean_role(app.split()) if opener != "the" else app[4:]
                         if role and role.lower().split()[0] not in ROLE_NOUNS and role.lower().split()[0] not in ROLE_WORDS and not any(w in ROLE_NOUNS for w in role.lower().split()[:3]):
