@@ -86,6 +86,8 @@ PRE, AFTER, COLON, TRANSCRIPT = mentions.pre, mentions.after_cue, mentions.colon
         (AFTER, '"We are ready" is what she said.', ("she", "said", "pronoun")),
         (AFTER, 'The bridge is "nearly ready," according to Maria Lopez.', ("Maria Lopez", "according to", "according-to")),
         (AFTER, 'The bridge is "nearly ready" and the ferry left.', None),
+        # a past participle after "to" modifies a noun: no one "proposed" anything
+        (AFTER, 'The pain grows with the rest of the plan, from the "nearly ready" boats of the Harbour Act to proposed cuts to pensions.', None),
         # the paragraph before ends with a colon, and the quote opens its paragraph
         (COLON, 'Maria Lopez told the crowd:\n\n"We are ready."', ("Maria Lopez", "told the crowd", "colon")),
         (COLON, 'Maria Lopez on the bridge:\n\n"We are ready."', ("Maria Lopez", ":", "colon")),

@@ -305,6 +305,25 @@ def test_it_says_speaks_for_whoever_issued_the_document(text, speaker):
 
 
 @pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # "it" is the organisation just named as the subject, not one named in passing after it
+        ('The Harbour Safety Agency warned owners off engines that contained MTX.\n\n'
+         '"Do not sail them," it said in a statement.', "Harbour Safety Agency"),
+        # ... and with no organisation for a subject, the latest organisation named
+        ('Maria Lopez toured the boats that Dockside Cargo Ltd fitted.\n\n"Do not sail them," it said.', "Dockside Cargo Ltd"),
+        # an "it" with nothing to stand for is no one's
+        ("The Harbour Safety Agency fits boats.\n\nIt's especially common to hear someone complain that "
+         'they have been "fighting the rudder."', None),
+        ('Boats fitted by Dockside Cargo Ltd are slow.\n\nIt is hard to find anyone who says they are "tired and slow."', None),
+    ],
+)
+def test_it_for_an_organisation(text, speaker):
+    q = extract_text(text)[-1]
+    assert q.speaker == speaker
+
+
+@pytest.mark.parametrize(
     "text, name, kind",
     [
         ("Her son listed the Lakeside Go-Kart Track on his profile.", "Lakeside Go-Kart Track", "organisation"),

@@ -876,6 +876,8 @@ def _verbs(doc: Document, s: int, e: int) -> list[tuple[int, int, str]]:
             pw = prev.group(1).lower() if prev else ""
             if pw in _NOUN_BEFORE or pw in _NOUN_PREPS or pw.endswith(("'s", "’s")) or (w.endswith("s") and pw.isdigit()):
                 continue
+            if pw == "to" and w.endswith("ed"):
+                continue  # "cuts to proposed programmes": no verb follows "to" in its past form
             out.append((s + m.start(), s + m.end(), w))
     return out
 

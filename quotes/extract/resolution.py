@@ -48,6 +48,13 @@ _SALIENCE_SPEAKER = 2.5
 _DECAY = 400.0
 _FREQ = 0.1
 _LATEST_SUBJECT = 1.5
+# "it" with nothing to stand for: "It's especially common to hear", "It is unclear whether"
+_EXPLETIVE_IT_RE = re.compile(
+    r"(?:['’]s|\s+(?:is|was|has\s+been|had\s+been|seems|seemed|appears|appeared|would\s+be|will\s+be))\s+"
+    r"(?:(?:not|also|still|especially|very|so|quite|really|extremely|increasingly|now|often)\s+)*"
+    r"(?:un)?(?:clear|common|likely|possible|impossible|hard|easy|difficult|important|worth|true|time|rare|unusual|"
+    r"necessary|surprising|obvious|known|evident|tempting|tough|fair|safe|natural|normal)\s+(?:to|that|whether|if|how|why|what|for)\b"
+)
 _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "their": "they", "its": "it"}
 _UNKNOWN_GENDER = 0.8  # chosen among 1.0, 0.8, 0.6, 0.4 on both dev sets (README)
 _SURNAME_RE = re.compile(r"(?:Mc|Mac|O['’]|De|Di|La|Le)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?$")  # not a party label ("R-Ore"), not an acronym
@@ -118,10 +125,15 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
                 return ent.name, ent.role, "person", "pronoun"
             return None, None, "person", "pronoun"
         if low == "it":
+            if _EXPLETIVE_IT_RE.match(doc.masked, pos + 2):
+                return None, None, "unknown", "pronoun"  # "It's common to hear someone complain": no one
             issued = _document_issuer(doc, pos)
             if issued is not None:
                 return issued[0], issued[1], issued[2], "pronoun"
-            ent = _last_kind(doc, pos, "organisation")
+            ent = _latest_subject(doc, pos, within=_THEY_REACH)
+            if ent is None or ent.kind != "organisation":
+                # the organisation just named as a subject, before one named in passing
+                ent = _last_kind(doc, pos, "organisation")
             if ent:
                 return expand(doc, ent.name), ent.role, "organisation", "pronoun"
         if low == "they":
