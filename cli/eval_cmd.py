@@ -20,7 +20,7 @@ from quotes.evaluate_spans import SpanReport, is_span_gold, span_reports
     help="Canonical speaker labels (default: canonical_speakers.SPLIT.jsonl beside GOLD).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Output the figures as JSON.")
-@click.option("--errors", is_flag=True, help="List every miss, false alarm and wrong speaker.")
+@click.option("--errors", is_flag=True, help="List every miss, false alarm, wrong speaker and non-speech span taken for speech.")
 def eval_(gold: Path, canonical_path: Path | None, as_json: bool, errors: bool) -> None:
     """Measure quote and speaker accuracy against gold quotations.
 

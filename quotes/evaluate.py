@@ -246,7 +246,12 @@ def evaluate(
         matched_p = {j: i for i, j in pairs}
         matched_g = {i: j for i, j in pairs}
         rep.unattributed += len(unattr)
-        rep.unattributed_rejected += sum(1 for u in unattr if not any(overlaps_enough(p, u) for p in p_spans))
+        for u in unattr:
+            taken = next((j for j, p in enumerate(p_spans) if overlaps_enough(p, u)), None)
+            if taken is None:
+                rep.unattributed_rejected += 1
+            elif keep_errors:
+                rep.errors.append(_err("not speech", row, None, preds[taken]))
         counted = []
         for j, q in enumerate(preds):
             if j not in matched_p and any(overlaps_enough(p_spans[j], u) for u in unattr):

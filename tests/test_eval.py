@@ -89,6 +89,9 @@ def test_metric_arithmetic():
     assert s["joint_f1"] == round(1 / 3, 4)
     assert s["at_confidence"]["0.9"] == {"predictions": 1, "joint_precision": 1.0, "joint_recall": round(1 / 3, 4)}
     assert s["at_confidence"]["0.5"]["predictions"] == 2
+    # --errors names the unattributed span taken for speech, and only that one
+    errors = evaluate([gold_row()], extractor=fixed(preds), keep_errors=True).errors
+    assert [(e["error"], e["quote"]) for e in errors if e["error"] == "not speech"] == [("not speech", "Old Pier")]
 
 
 def test_speaker_by_name_and_canonical(tmp_path: Path):
