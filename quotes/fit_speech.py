@@ -73,7 +73,7 @@ def span_examples(rows: Iterable[dict[str, Any]]) -> list[Example]:
     return out
 
 
-def fit(data: list[Example], *, l2: float = 1e-3, rate: float = 0.5, steps: int = 2000,
+def fit(data: list[Example], *, l2: float = 1e-3, rate: float = 0.5, steps: int = 600,
         min_count: int = 3, recall: float = 0.96) -> SpeechModel:
     weights, bias = logistic.fit(data, l2=l2, rate=rate, steps=steps, min_count=min_count, balanced=True)
     model = SpeechModel(weights, bias, 0.5)

@@ -192,22 +192,3 @@ async def test_the_search_page_finds_titles_only_when_asked(stored: Path):
     assert default["total"] == 0 and titles["total"] == 1 and everything["total"] == 2
     assert titles["hits"][0]["kind"] == "title" and titles["hits"][0]["speaker"] is None
     assert page.status_code == 200 and 'value="title" selected' in page.text
-
-
-
-@pytest.mark.parametrize("sentence, title", [
-    ('Okafor defended the plan on Harbour Radio\'s "Morning Tide" on Sunday.', "Morning Tide"),
-    ('She repeated it on Channel Nine’s "Coast Tonight" a day later.', "Coast Tonight"),
-])
-def test_a_name_in_title_case_after_a_possessive_is_a_title(sentence, title):
-    from quotes.fit_speech import _read
-
-    text, quotes, feats = _read({"doc_id": "possessive", "text": STORY + "\n" + sentence + "\n"})
-    f = next(f for q, f in zip(quotes, feats) if q.text == title)
-    assert f["possessive-before"] == 1 and f["title-case-after:'s"] == 1
-    # the fitted model reads the possessive before a title-case name as a title's mark
-    weights = default_model().weights
-    assert weights["possessive-before"] + weights["title-case-after:'s"] < 0
-    quotes = by_text(extract_text(STORY + "\n" + sentence + "\n"))
-    assert quotes[title].kind == "title" and quotes[title].speaker is None
-    assert quotes["It is a good day for the town"].speaker == "Ruth Okafor"

@@ -298,13 +298,6 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
     if before_raw:
         w = before_words[-1]
         f[_PREV_KEYS.get(w) or ("prev:Cap" if before_raw[-1][:1].isupper() else "prev:other")] = 1
-        # what stands before a name in title case says what it is: a possessive or "on"
-        # before a programme (the station's "Morning Tide"), "said" before words
-        possessive = w.endswith(("'s", "’s"))
-        if possessive:
-            f["possessive-before"] = 1
-        if title_case:
-            f["title-case-after:" + ("'s" if possessive else w)] = 1
     if after_raw:
         w = after_words[0]
         f[_NEXT_KEYS.get(w) or ("next:Cap" if after_raw[0][:1].isupper() else "next:other")] = 1
