@@ -417,3 +417,54 @@ def test_a_name_before_its_speech_verb_is_the_antecedent_of_he(reporting, speake
         f'{reporting} more boats may come. "We will see in spring," he says.'
     )
     assert extract_text(text)[-1].speaker == speaker
+
+
+SPOKES = "Harbour deal\n\nLAKEPORT — Sen. Maria Quill met Dockside on Monday about the pier.\n\n"
+
+
+@pytest.mark.parametrize(
+    "said, speaker, role",
+    [
+        # an organisation named by its spokesperson keeps the words
+        ("a Dockside spokeswoman said", "Dockside", "spokeswoman"),
+        ("Dockside’s spokeswoman said", "Dockside", "spokeswoman"),
+        ("said Dockside’s spokesman", "Dockside", "spokesman"),
+        ("Dockside's press spokesman said", "Dockside", "spokesman"),
+        ("a spokesman for Dockside said", "Dockside", "spokesman"),
+        ("a Lakeport Harbour Department spokesman said", "Lakeport Harbour Department", "spokesman"),
+        # ... but a person's spokesperson is not that person, and a people or a party is no organisation
+        ("a Quill spokesman said", None, None),
+        ("Quill’s spokesman said", None, None),
+        ("a Ruritanian spokesman said", None, None),
+        ("a Democratic spokesman said", None, None),
+    ],
+)
+def test_a_spokesperson_speaks_for_the_organisation_named(said, speaker, role):
+    q = extract_text(SPOKES + f"“The pier will be ready by spring,” {said}.")[-1]
+    assert (q.speaker, q.speaker_role) == (speaker, role)
+    if speaker:
+        assert q.speaker_kind == "organisation"
+
+
+@pytest.mark.parametrize(
+    "text, speaker, role",
+    [
+        # a description that a name closes ("... ambassador to Freedonia") is the mention:
+        # the person the article described so, never the place or whoever spoke last
+        ("Talks opened\n\nAna Petrova, Ruritania’s ambassador to Freedonia, arrived on Monday. Tom Baker met her.\n\n"
+         "“We will not wait,” Ruritania’s ambassador to Freedonia said.", "Ana Petrova", None),
+        # a description and the name in apposition after it: the name says who
+        ("Talks opened\n\nMara Quint, the director of the Dock Trust, spoke first.\n\n"
+         "The leader of the Harbour Party, Tomas Rell, condemned the vote, saying in a statement that it "
+         "“will not stand.”", "Tomas Rell", "leader of the Harbour Party"),
+        # ... and without one, "the leader of" an organisation is not any leader named before
+        ("Talks opened\n\nMara Quint, the leader of the Dock Trust, spoke first.\n\n"
+         "The leader of the Harbour Party condemned the vote, saying in a statement that it “will not stand.”",
+         None, None),
+    ],
+)
+def test_a_description_with_its_owner_is_whom_it_describes(text, speaker, role):
+    q = extract_text(text)[-1]
+    assert q.speaker == speaker
+    if role:
+        assert q.speaker_role == role

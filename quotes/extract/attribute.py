@@ -18,7 +18,7 @@ from .document import Document, clamp
 from .layout import Layout
 from .marks import Span
 from .mentions import Found, owned_noun
-from .resolution import antecedent, resolve
+from .resolution import antecedent, resolve, speaks_for_owner
 
 #: The methods that find a speaker, from the surest cue to the weakest fallback (how sure
 #: each attribution is, ``confidence``, is set later from these and more: see ``confidence``).
@@ -57,7 +57,7 @@ def attribute(text: str, layout: Layout, spans: list[Span]) -> list[Quote]:
             if f.antecedent is not None:
                 name, role, kind, form = resolve(doc, text[f.antecedent[0] : f.antecedent[1]], f.antecedent[0], f.role)
                 form = "pronoun"
-            elif owner is not None:
+            elif owner is not None and not speaks_for_owner(mention_text):
                 name, role, kind, form = None, None, "unknown", "description"
             else:
                 name, role, kind, form = resolve(doc, mention_text, f.start, f.role)

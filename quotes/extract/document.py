@@ -307,13 +307,13 @@ class Document:
         """Capitalised words that follow a lowercase word, a comma or a semicolon."""
         return set(_MIDSENTENCE_CAP_RE.findall(self.masked))
 
-    def by_role(self, words: list[str], pos: int) -> Entity | None:
+    def by_role(self, words: list[str], pos: int, whole: bool = False) -> Entity | None:
         """``Names.by_role``, once what the article calls each person has been read
         (only when a description needs it)."""
         if not self._described:
             self._described = True
             self._learn_descriptions()
-        return self.names.by_role(words, pos)
+        return self.names.by_role(words, pos, whole)
 
     def _learn_descriptions(self) -> None:
         """What the article calls each person beside a mention of them: the role words

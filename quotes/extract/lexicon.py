@@ -289,6 +289,18 @@ PLACES = set(
      "South Korea", "Middle East", "Silicon Valley", "New Orleans", "St. Louis", "Des Moines"}
 
 
+# Words for a people or a nation's things: "a Chinese spokesman" names no organisation.
+DEMONYMS = set(
+    """Afghan African American Arab Argentine Australian Austrian Belgian Brazilian British
+    Canadian Chilean Chinese Colombian Cuban Czech Danish Dutch Egyptian Emirati English
+    Ethiopian European Filipino Finnish French German Greek Hungarian Indian Indonesian
+    Iranian Iraqi Irish Israeli Italian Japanese Jordanian Kenyan Korean Kurdish Lebanese
+    Libyan Malaysian Mexican Moroccan Nigerian Norwegian Pakistani Palestinian Peruvian
+    Polish Portuguese Qatari Romanian Russian Saudi Scottish Serbian Somali Spanish
+    Swedish Swiss Syrian Taiwanese Thai Turkish Ukrainian Venezuelan Vietnamese Welsh
+    Yemeni""".split()
+)
+
 _AGENT_ENDINGS = ("or", "er", "ist", "ian", "ant", "ent")
 _NOT_AGENTS = {"under", "after", "over", "never", "other", "rather", "either", "neither", "whether", "later", "former",
                "center", "major", "minor", "prior", "senior", "junior", "recent", "urgent", "current", "silent",

@@ -101,6 +101,11 @@ _POST_VERB_RE = re.compile(r"([A-Za-z]+)(?:\s+(?:also|then|later|again))?\s+")
 _NAME_CLOSE_RE = re.compile(r"\s*(?:[,.;]|$)")
 _PUNCT_NEXT_RE = re.compile(r"\s*[.,;]")
 _ROLE_WORDS_RE = re.compile(r"(?:[A-Za-z][\w’'\-]*\s+){1,3}")
+#: A description that a name closes, up to its verb: "a spokesman for Acme ", "China's ambassador to Britain "
+_ROLE_PREP_RE = re.compile(
+    r"(?:[Aa]n?|[Tt]he|[A-Z][\w.&\-]*(?:'s|’s))\s+(?:[a-z][\w\-]*\s+){0,2}?([a-z]+)\s+(?:for|of|at|from|to|with)\s+"
+    r"((?:the\s+)?[A-Z][\w.&\-]*(?:\s+(?:of\s+|for\s+|and\s+|&\s+)?[A-Z][\w.&\-]*){0,5})\s*"
+)
 _COMMA_VERB_RE = re.compile(r"[^.!?#;]{1,120}?,\s*([a-z]+)\s+")
 _AUX_END_RE = re.compile(r"\b(?:is|was|are|were|be|been|being|am|has|have|had|seems|seemed|looked|looks|felt|feels|got|gets|became|becomes)$")
 _ED_VERB_RE = re.compile(r"((?:the |a |an |his |her |their )?[\w’'.\- ]{1,60}?) (?:also |then |later )?([a-z]+ed)\b")
@@ -215,6 +220,10 @@ def post(doc: Document, sp: Span, se: int, opens_clause: bool = True) -> Found |
             w.lower() in ROLE_WORDS or w.lower() in ROLE_NOUNS or is_cap(w) for w in doc.masked[q:f.start].split()
         ) and doc.masked[q:f.start].split()[0].lower() not in ("the", "a", "an", "and", "but", "as"):
             f.start = q  # "union leader Sam Ortiz said": the role words belong to the mention
+        elif (rp := _ROLE_PREP_RE.fullmatch(doc.masked, q, vs)) is not None and rp.group(1) in ROLE_NOUNS:
+            # "a spokesman for Acme said", "China's ambassador to Britain said": a
+            # description that a name closes is the mention
+            f = Found(q, rp.end(2), None, None, None, "description")
         if f and (f.start == q or doc.masked[q:f.start].strip() in ("", "the") or _described_before(doc.masked[q:f.start], f.role)):
             f.cue, f.cue_pos = _cue_text(doc, vs, ve, lim), vs
             return f
@@ -828,6 +837,20 @@ def _np_forward(doc: Document, p: int, limit: int, after_verb: bool = False) -> 
         method = "description"
     else:
         return None
+    if method == "description" and nxt + 1 < len(toks) and toks[nxt][2] == "," and is_cap(toks[nxt + 1][2]):
+        # "The leader of Ennahda, Rachid Ghannouchi, condemned": the name in apposition says who
+        e = nxt + 1
+        while e < len(toks) and is_cap(toks[e][2]):
+            e += 1
+        desc = [x[2].lower() for x in toks[:nxt]]
+        cut = next((n for n, w in enumerate(desc) if w in _PREPS), len(desc))
+        head = head_noun(desc[:cut]) if cut else ""
+        name = doc.masked[toks[nxt + 1][0] : toks[e - 1][1]]
+        if e < len(toks) and toks[e][2] == "," and e - nxt >= 3 and (head in ROLE_NOUNS or is_role_noun(head)) and (
+            head not in DOCUMENT_NOUNS and parse(name).kind == "person"
+        ):
+            first = 1 if desc[0] in _DETS and nxt > 1 else 0
+            return Found(toks[nxt + 1][0], toks[e - 1][1], doc.masked[toks[first][0] : end], None, None, "post-posed")
     role = None
     if nxt + 1 < len(toks) and toks[nxt][2] == "," and toks[nxt + 1][2].lower() in ("a", "an", "the") or (nxt < len(toks) and toks[nxt][2] == "," and nxt + 1 < len(toks) and toks[nxt + 1][2].lower() in ROLE_WORDS):
         k = nxt + 1

@@ -121,6 +121,7 @@ def parse(mention: str) -> Mention:
 
 
 _PARSED: dict[str, Mention] = {}
+_ROLE_PREPS = {"to", "for", "of", "at", "from", "with", "in"}
 _ABBR = {"gov.": "governor", "sen.": "senator", "rep.": "representative", "gen.": "general",
          "sec.": "secretary", "pres.": "president", "lt.": "lieutenant", "atty.": "attorney",
          "gov": "governor", "sen": "senator", "rep": "representative", "congressman": "representative",
@@ -207,7 +208,9 @@ def _parse(mention: str) -> Mention:
     if words and words[0][:1].isupper() and _is_capword(words[-1]):
         # "NASA administrator Jim Bridenstine": an organisation, its role words, the name
         low_at = [i for i, w in enumerate(words) if w[:1].islower() and w not in _NAME_PARTICLES]
-        if low_at and low_at[-1] < len(words) - 1 and any(words[i] in ROLE_NOUNS or words[i] in ROLE_WORDS and words[i] not in _SMALL_WORDS for i in low_at):
+        if low_at and low_at[-1] < len(words) - 1 and words[low_at[-1]] not in _ROLE_PREPS and any(
+            words[i] in ROLE_NOUNS or words[i] in ROLE_WORDS and words[i] not in _SMALL_WORDS for i in low_at
+        ):  # (not "China's ambassador to Britain": a role and where, no name)
             cut = low_at[-1] + 1
             found = _person_with_role(mention, " ".join(words[cut:]), before=" ".join(words[:cut]))
             if found is not None:
@@ -221,7 +224,10 @@ def _parse(mention: str) -> Mention:
                 inner.text = mention
                 inner.role = " ".join(words[:cut] + ([inner.role] if inner.role else []))
                 return inner
-    possessive_desc = len(words) > 1 and words[0].endswith(("'s", "’s")) and all(w[:1].islower() for w in words[1:])
+    cap_at = next((i for i, w in enumerate(words[1:], 1) if not w[:1].islower()), len(words))
+    possessive_desc = len(words) > 1 and words[0].endswith(("'s", "’s")) and cap_at > 1 and (
+        cap_at == len(words) or words[cap_at - 1] in _ROLE_PREPS  # "China's ambassador to Britain"
+    )
     if first in ("the", "a", "an", "one", "another", "his", "her", "their", "its", "our", "some", "several", "two", "three", "many", "most", "other") or (
         words and words[0][:1].islower()
     ) or possessive_desc:  # "Obama's former campaign strategist"
@@ -494,9 +500,9 @@ class Names:
                 best, best_key = ent, key
         return best
 
-    def by_role(self, words: list[str], pos: int) -> Entity | None:
+    def by_role(self, words: list[str], pos: int, whole: bool = False) -> Entity | None:
         """A person whose recorded role (or a description the article gave them)
-        contains the description's head words."""
+        contains the description's words (or, unless ``whole``, its head noun)."""
         want = [_ABBR.get(w, w) for w in words if w not in ("the", "a", "an", "this", "that", "his", "her", "its", "their", "former")]
         want = [w for w in want if not w.endswith(("'s", "’s"))]
         if not want:
@@ -511,7 +517,7 @@ class Names:
                 r = [_ABBR.get(w, w) for w in role.lower().replace(",", " ").split()]
                 full = all(w in r for w in want)
                 # the head noun alone will do ("the Ohio congressman" for "Rep. Dan Roe")
-                if full or (head is not None and head in r and ent.kind == "person"):
+                if full or (not whole and head is not None and head in r and ent.kind == "person"):
                     p = max([q for q in ent.positions if q <= pos], default=-1)
                     if p >= 0 and (full, p) > best_key:
                         best, best_key = ent, (full, p)

@@ -25,10 +25,13 @@ import re
 
 from .document import Document
 from .lexicon import (
+    DEMONYMS,
     DOCUMENT_NOUNS,
     HEADLINE_WORDS,
     ORG_NOUNS,
+    ORG_WORDS,
     PARTY_MEMBERS,
+    PLACES,
     ROLE_NOUNS,
     TITLES,
     is_common_word,
@@ -165,11 +168,18 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
         # "the former governor and current nominee": read the first of the two roles
         words = words[: words.index("and", 2)]
     head = head_noun(words)
-    if words and words[0] in ("the", "this", "that", "his", "her", "its", "their"):
+    if len(words) >= 2 and words[0].endswith(("'s", "’s")) and men.kind == "person":
+        # "China's ambassador to Britain": the person the article described so, owner and all
         ent = doc.by_role(words[1:], pos)
+        if ent is not None and words[0][:-2] in " ".join((ent.role or "", *ent.described)).lower():
+            return ent.name, ent.role, ent.kind, "description"
+    if words and words[0] in ("the", "this", "that", "his", "her", "its", "their"):
+        # "the leader of Ennahda": with whose leader said, the head noun alone is not enough
+        owned = any(w in _OWNER_PREPS for w in words[2:-1]) and mention.split()[-1][:1].isupper()
+        ent = doc.by_role(words[1:], pos, whole=owned)
         if ent is not None:
             return ent.name, ent.role, ent.kind, "description"
-        if men.kind == "person" and len(words) <= 6 and words[0] in ("the", "his", "her", "their") and head in _VARIATION_HEADS:
+        if men.kind == "person" and len(words) <= 6 and words[0] in ("the", "his", "her", "their") and head in _VARIATION_HEADS and not owned:
             # "the Republican nominee", "the New York businessman": news style names a
             # person once and then varies the description
             ent = last_person(doc, pos, gender_of(words))
@@ -186,7 +196,10 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
 
 
 _DETS = ("the", "a", "an")
+_OWNER_PREPS = {"of", "for", "at", "to"}
 _SPOKES_HEADS = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "representative"}
+_SPOKES_MODIFIERS = {"press", "media", "official", "chief", "deputy", "senior"}
+_PARTY_WORDS = {"republican", "democrat", "democratic", "gop", "labour", "tory", "conservative", "liberal", "libertarian"}
 _SPOKES_FOR_RE = re.compile(r"(?:an?|the)\s+(?:spokes(?:man|woman|person)|representative)\s+(?:for|of|from|at)\s+(.+)$", re.IGNORECASE)
 
 
@@ -270,10 +283,18 @@ def _document_source(doc: Document, mention: str, pos: int) -> tuple[str | None,
     return _author(doc, doc.sentence_of(verb_at)[0], verb_at, bare_pronoun=False)
 
 
+def speaks_for_owner(mention: str) -> bool:
+    """Whether a possessive mention names someone who speaks for its owner ("Google's
+    spokeswoman"): then the owner is the speaker when it is an organisation."""
+    words = mention.strip(" ,.").split()
+    return len(words) >= 2 and words[-1].lower() in _SPOKES_HEADS
+
+
 def _spokesperson_for(doc: Document, mention: str, pos: int) -> str | None:
     """The organisation a spokesperson speaks for: "a spokesman for the company", "a
     spokesperson for the Harbour Authority", "a company spokeswoman", "a Dockside
-    spokesman"; None when the mention names none the article makes knowable."""
+    spokesman", "Google's spokeswoman"; None when the mention names none the article
+    makes knowable, or names a person ("a Rubio spokesman": his words are not Rubio's)."""
     m = _SPOKES_FOR_RE.match(mention.strip(" ,."))
     if m:
         org = m.group(1).strip()
@@ -284,23 +305,69 @@ def _spokesperson_for(doc: Document, mention: str, pos: int) -> str | None:
         men = parse(org)
         if men.form == "name" and men.kind == "organisation" and men.name:
             return expand(doc, men.name)
-        return _proper_description(org)
+        return _proper_description(org) or _organisation_named(doc, words[1:] if words[0].lower() == "the" else words, pos)
     words = mention.strip(" ,.").split()
-    if len(words) == 3 and words[0].lower() in _DETS and words[2].lower() in _SPOKES_HEADS:
-        mod = words[1]
-        if mod.lower() in ORG_NOUNS and mod.islower():
-            ent = _last_kind(doc, pos, "organisation", head=mod) or _last_subject_org(doc, pos)
-            if ent is None:
-                # "WeWork is based in New York. A company spokesperson said": the name the
-                # passage is about, unless the article shows it is a person's
-                ent = _latest_subject(doc, pos, within=_THEY_REACH)
-                ent = ent if ent is not None and (ent.kind == "organisation" or _no_person_shown(doc, ent)) else None
-            return expand(doc, ent.name) if ent else None
-        if mod[:1].isupper() and not mod.endswith(("'s", "’s")):
-            ent = doc.names.entities.get(mod)
-            if ent is not None and ent.kind == "organisation" or parse(mod).kind == "organisation":
-                return expand(doc, mod)
+    if len(words) < 2 or words[-1].lower() not in _SPOKES_HEADS:
+        return None
+    words = words[:-1]
+    while len(words) > 1 and words[-1].islower() and words[-1] in _SPOKES_MODIFIERS:
+        words = words[:-1]  # "Google's press spokeswoman"
+    possessive = words[-1].endswith(("'s", "’s"))
+    if possessive:
+        words[-1] = words[-1][:-2]  # "Google's spokeswoman", "the company's spokesman"
+    elif words[0].lower() in _DETS:
+        words = words[1:]  # "a Google spokeswoman", "the company spokesman"
+    else:
+        return None
+    if possessive and words[0].lower() == "the":
+        words = words[1:]
+    if len(words) == 1 and words[0].lower() in ORG_NOUNS and words[0].islower():
+        mod = words[0]
+        ent = _last_kind(doc, pos, "organisation", head=mod) or _last_subject_org(doc, pos)
+        if ent is None:
+            # "WeWork is based in New York. A company spokesperson said": the name the
+            # passage is about, unless the article shows it is a person's
+            ent = _latest_subject(doc, pos, within=_THEY_REACH)
+            ent = ent if ent is not None and (ent.kind == "organisation" or _no_person_shown(doc, ent)) else None
+        return expand(doc, ent.name) if ent else None
+    return _organisation_named(doc, words, pos)
+
+
+def _organisation_named(doc: Document, words: list[str], pos: int) -> str | None:
+    """The organisation capitalised ``words`` name ("Twitter", "State Department",
+    "White House"), unless they name a person, a place, a people or a party."""
+    if not words or len(words) > 4 or not words[-1][:1].isupper() or not all(
+        w[:1].isupper() or w in ("of", "for", "and", "&") for w in words
+    ):
+        return None
+    name = " ".join(words)
+    ent = doc.names.entities.get(name) or doc.names.canonical(name, pos)
+    if ent is not None and ent.kind == "organisation" or parse(name).kind == "organisation" or (
+        name in PLACES and any(w in ORG_WORDS for w in words)  # "a White House spokesman"
+    ):
+        return expand(doc, ent.name if ent is not None and ent.kind == "organisation" else name)
+    if name in PLACES or _demonym(doc, name) or words[-1].lower() in _PARTY_WORDS:
+        return None  # "a Florida spokesman", "a Chinese spokesman", "a Democratic spokesman": whose, the words don't say
+    if (ent is None or ent.kind == "person" and _no_person_shown(doc, ent)) and not _someones_surname(doc, name):
+        # "a Twitter spokesman", "an Intel spokeswoman": a name nothing in the article
+        # shows to be a person's is the organisation's
+        return expand(doc, name)
     return None
+
+
+def _demonym(doc: Document, name: str) -> bool:
+    """Whether ``name`` names a people ("Chinese", "Ruritanian"), not an organisation
+    ("the Guardian": the article writes it with "the")."""
+    if name in DEMONYMS:
+        return True
+    return " " not in name and name.endswith(("ese", "ian", "ean", "ish")) and f"the {name}" not in doc.masked and (
+        f"The {name}" not in doc.masked
+    )
+
+
+def _someones_surname(doc: Document, name: str) -> bool:
+    """Whether the article names a person in full whose surname ``name`` is."""
+    return any(e.kind == "person" and len(e.tokens) >= 2 and e.tokens[-1] == name for e in doc.names.entities.values())
 
 
 def _no_person_shown(doc: Document, ent: Entity) -> bool:
