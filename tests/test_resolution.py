@@ -468,3 +468,20 @@ def test_a_description_with_its_owner_is_whom_it_describes(text, speaker, role):
     assert q.speaker == speaker
     if role:
         assert q.speaker_role == role
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # a name of two words or more after "a" is a thing's, and the unnamed mother the
+        # "she" after it ("one mother, who ...")
+        ("Apps and kids\n\nPhotoBay is popular. Maria Quill runs PhotoBay.\n\nWe spoke to one mother, who knew her son "
+         "posed as a Pizza Parlour on PhotoBay. “I am ahead of other parents,” she said.", None),
+        # a description's head noun must be a word of the organisation's name: "the ad" is
+        # not the Broadway Arts Trust
+        ("Campaign notes\n\nThe candidate stopped at a Lakeport coffee shop and at the Broadway Arts Trust.\n\n"
+         "The ad claims “the candidate is the one you can trust.”", None),
+    ],
+)
+def test_what_a_pronoun_or_description_cannot_mean(text, speaker):
+    assert extract_text(text)[-1].speaker == speaker

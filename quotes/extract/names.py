@@ -544,12 +544,22 @@ def scan_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, 
                 rel, men = hit
                 if men.name is not None and " " not in men.name and is_common_word(men.name) and _opens_sentence(text, ms + rel):
                     continue  # "Amazingly, ...": a sentence's first word, not a name
-                if men.kind == "person" and rel == 0 and text[ms - 4 : ms - 1] == "the" and text[ms - 1] in " \t\u00a0" and not (
-                    ms > 4 and text[ms - 5].isalpha()
-                ) and not _MODIFIES_RE.match(text, me):
+                if men.kind == "person" and rel == 0 and ms > 1 and text[ms - 1] in " \t\u00a0" and _after_article(text, ms - 1, len(raw.split())) and not (
+                    _MODIFIES_RE.match(text, me)
+                ):
                     men = _THE_NAMED.get(raw) or _THE_NAMED.setdefault(raw, _not_a_person(men))
                 out.append((ms + rel, me, men))
     return out
+
+
+def _after_article(text: str, at: int, words: int) -> bool:
+    """Whether "the" (or, before a name of ``words`` words, two or more: "a Go-Kart Track",
+    not "a Christian") ends at ``at``, lower case and a word of its own."""
+    for art in ("the", "an", "a") if words > 1 else ("the",):
+        s = at - len(art)
+        if s >= 0 and text[s:at] == art and (s == 0 or not text[s - 1].isalpha()):
+            return True
+    return False
 
 
 def _opens_sentence(text: str, at: int) -> bool:

@@ -486,7 +486,7 @@ def expand(doc: Document, name: str) -> str:
 
 # "the man", "a 45-year-old woman": a person the article describes and does not name
 _UNNAMED_RE = re.compile(
-    r"\b(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,2}?(man|woman|boy|girl|gentleman|lady|father|mother|son|daughter|"
+    r"\b(?:[Tt]he|[Aa]n?|[Oo]ne)\s+(?:[\w-]+\s+){0,2}?(man|woman|boy|girl|gentleman|lady|father|mother|son|daughter|"
     r"husband|wife|patient|victim|driver|passenger|resident|witness)\b"
 )
 _UNNAMED_GENDER = {"man": "m", "boy": "m", "gentleman": "m", "father": "m", "son": "m", "husband": "m",
@@ -554,7 +554,7 @@ def _last_kind(doc: Document, pos: int, kind: str, head: str | None = None, with
             break
         if within is not None and pos - ms > within:
             continue
-        if men.kind == kind and men.name and (head is None or head in men.name.lower()):
+        if men.kind == kind and men.name and (head is None or head in men.name.lower().split()):
             best = doc.names.entities.get(men.name)
     return best
 
