@@ -485,3 +485,34 @@ def test_a_description_with_its_owner_is_whom_it_describes(text, speaker, role):
 )
 def test_what_a_pronoun_or_description_cannot_mean(text, speaker):
     assert extract_text(text)[-1].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text, speaker, kind",
+    [
+        # a person's campaign or office goes by the person's canonical name, the role left off
+        ("Vote day\n\nSen. Maria Quill spoke on Monday.\n\nSen. Maria Quill’s campaign said she would “back the nominee.”",
+         "Maria Quill's campaign", "organisation"),
+        ("Vote day\n\nSen. Maria Quill spoke on Monday.\n\n“We are confident,” Quill’s office said.",
+         "Maria Quill's office", "organisation"),
+        ("Vote day\n\nSen. Maria Quill spoke on Monday.\n\n“We will appeal,” Quill’s lawyers said.",
+         "Maria Quill's lawyers", "group"),
+        # ... unless two people share the surname: then it stays as written
+        ("Vote day\n\nSen. Maria Quill and her husband, Tom Quill, spoke on Monday.\n\n“We are confident,” "
+         "Quill’s office said.", "Quill’s office", "organisation"),
+    ],
+)
+def test_a_persons_campaign_or_office(text, speaker, kind):
+    q = extract_text(text)[-1]
+    assert q.speaker == speaker
+    if kind:
+        assert q.speaker_kind == kind
+
+
+def test_a_possessive_description_opening_a_sentence_is_its_subject():
+    # "X's ambassador to Y accused ... and warned that ...": the description speaks, not
+    # the subject of the clause after "that"
+    text = ("Talks stall\n\nRuritania’s ambassador to Freedonia accused the council of delays and warned that "
+            "the Freedonian government “will pay for this.”")
+    q = extract_text(text)[-1]
+    assert q.speaker_mention == "Ruritania’s ambassador to Freedonia"

@@ -792,7 +792,7 @@ def _np_forward(doc: Document, p: int, limit: int, after_verb: bool = False) -> 
                 break
         if k == lead or (k == lead + 1 and low == "the"):
             return None
-        named = _named_after_possessive(doc, toks, lead, k)
+        named = _named_after_possessive(doc, toks, lead, k) or _owned_role(doc, toks, lead, k)
         if named is not None:
             return named
         if k < len(toks) and _plural_role(toks[k][2]) and low != "the" and k - lead == 1:
@@ -886,6 +886,32 @@ def _named_after_possessive(doc: Document, toks: list[tuple[int, int, str]], lea
     while e < len(toks) and is_cap(toks[e][2]):
         e += 1
     return Found(toks[r][0], toks[e - 1][1], doc.masked[toks[lead][0] : toks[r - 1][1]], None, None, "post-posed")
+
+
+def _owned_role(doc: Document, toks: list[tuple[int, int, str]], lead: int, k: int) -> Found | None:
+    """In "China's ambassador to Britain accused ...", the description a possessive opens,
+    with no name after its role words (``toks[lead:k]`` the possessor): the role noun
+    and, after "to", "of" or "for", the capitalised words it is held in."""
+    if k < len(toks) and toks[k][2] in ("'s", "’s"):
+        k += 1
+    elif not toks[k - 1][2].endswith(("'s", "’s")):
+        return None
+    r = k
+    while r < len(toks) and r < k + 4 and toks[r][2].isalpha() and toks[r][2].islower() and toks[r][2] not in _FWD_STOP and (
+        toks[r][2] not in _PREPS and toks[r][2] not in _DETS
+    ):
+        r += 1
+    if r == k or toks[r - 1][2] not in ROLE_NOUNS or toks[r - 1][2].endswith("s") and toks[r - 1][2] not in ("boss",):
+        return None
+    end = toks[r - 1][1]
+    if r + 1 < len(toks) and toks[r][2] in ("to", "of", "for", "at") and is_cap(toks[r + 1][2]):
+        e = r + 1
+        while e < len(toks) and is_cap(toks[e][2]):
+            e += 1
+        end = toks[e - 1][1]
+    elif r < len(toks) and is_cap(toks[r][2]):
+        return None  # a name follows: _named_after_possessive's
+    return Found(toks[lead][0], end, None, None, None, "description")
 
 
 def _verbs(doc: Document, s: int, e: int) -> list[tuple[int, int, str]]:

@@ -224,10 +224,11 @@ def _parse(mention: str) -> Mention:
                 inner.text = mention
                 inner.role = " ".join(words[:cut] + ([inner.role] if inner.role else []))
                 return inner
-    cap_at = next((i for i, w in enumerate(words[1:], 1) if not w[:1].islower()), len(words))
-    possessive_desc = len(words) > 1 and words[0].endswith(("'s", "’s")) and cap_at > 1 and (
+    owner_at = next((i for i, w in enumerate(words[:-1]) if w.endswith(("'s", "’s")) and w[:1].isupper()), None)
+    cap_at = next((i for i, w in enumerate(words[owner_at + 1 :], owner_at + 1) if not w[:1].islower()), len(words)) if owner_at is not None else 0
+    possessive_desc = owner_at is not None and cap_at > owner_at + 1 and (
         cap_at == len(words) or words[cap_at - 1] in _ROLE_PREPS  # "China's ambassador to Britain"
-    )
+    )  # "Obama's former campaign strategist", "candidate Gary Johnson's doctor"
     if first in ("the", "a", "an", "one", "another", "his", "her", "their", "its", "our", "some", "several", "two", "three", "many", "most", "other") or (
         words and words[0][:1].islower()
     ) or possessive_desc:  # "Obama's former campaign strategist"

@@ -88,6 +88,9 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
     if mention.isupper() and len(mention) > 3 and mention.replace(" ", "").isalpha():
         mention = mention.title()  # "PENCE:" in a transcript
     mention = _POSSESSIVE_PRONOUNS.get(mention.lower(), mention)  # "his warning": his words
+    body = _persons_body(doc, mention, pos)
+    if body is not None:
+        return body
     men = parse(mention)
     last_word = mention.split()[-1].lower() if mention.split() else ""
     if last_word.endswith("s") and (last_word in ROLE_NOUNS or mention.split()[-1].islower() and is_role_noun(last_word[:-1])) and (
@@ -201,6 +204,33 @@ _SPOKES_HEADS = {"spokesman", "spokeswoman", "spokesperson", "spokespeople", "re
 _SPOKES_MODIFIERS = {"press", "media", "official", "chief", "deputy", "senior"}
 _PARTY_WORDS = {"republican", "democrat", "democratic", "gop", "labour", "tory", "conservative", "liberal", "libertarian"}
 _SPOKES_FOR_RE = re.compile(r"(?:an?|the)\s+(?:spokes(?:man|woman|person)|representative)\s+(?:for|of|from|at)\s+(.+)$", re.IGNORECASE)
+
+
+_PERSONS_BODY_RE = re.compile(
+    r"(?:[Tt]he\s+)?(.+?)(?:'s|’s|(?<=s)'|(?<=s)’)\s+(campaign|office|administration|family|foundation|lawyers|attorneys|aides)$"
+)
+
+
+def _persons_body(doc: Document, mention: str, pos: int) -> tuple[str | None, str | None, str, str] | None:
+    """A person's campaign, office or lawyers ("Sen. Kelly Ayotte's campaign", "Powell's
+    office") under the person's canonical name: "Kelly Ayotte's campaign", never with the
+    role glued on; None when the owner is no person the article names."""
+    m = _PERSONS_BODY_RE.fullmatch(mention.strip(" ,."))
+    if m is None:
+        return None
+    men = parse(m.group(1))
+    if men.form != "name" or men.kind != "person" or not men.name:
+        return None
+    ent = doc.names.canonical(men.name, pos)
+    if ent is None or ent.kind != "person":
+        return None
+    if " " not in men.name and sum(
+        1 for e in doc.names.entities.values() if e.kind == "person" and e.tokens[-1] == men.name and len(e.tokens) > 1
+    ) > 1:
+        return None  # "Clinton's campaign" with two Clintons named: whose, the words don't say
+    body = m.group(2)
+    kind = "group" if body.endswith("s") else "organisation"
+    return f"{ent.name}'s {body}", None, kind, "description"
 
 
 def _proper_description(mention: str) -> str | None:
