@@ -516,3 +516,21 @@ def test_a_possessive_description_opening_a_sentence_is_its_subject():
             "the Freedonian government “will pay for this.”")
     q = extract_text(text)[-1]
     assert q.speaker_mention == "Ruritania’s ambassador to Freedonia"
+
+
+@pytest.mark.parametrize(
+    "text, speaker, role",
+    [
+        # an office "X of Y" before a name is the role whole, not its last word
+        ("Pier plan\n\nThe plan was announced on Monday by Ruritanian Secretary of State Ana Roe.\n\n"
+         "Roe said the plan was “final.”", "Ana Roe", "Ruritanian Secretary of State"),
+        ("Pier plan\n\nHarbour Chief of Staff Tom Baker spoke on Monday.\n\n“It is final,” Baker said.",
+         "Tom Baker", "Harbour Chief of Staff"),
+        # ... and it does not run on over "and" into the next name
+        ("Pier plan\n\nFormer Secretary of State Ana Roe and Sen. Tom Baker spoke on Monday.\n\n“It is final,” Baker said.",
+         "Tom Baker", "Sen"),
+    ],
+)
+def test_an_office_of_several_words_is_the_role(text, speaker, role):
+    q = extract_text(text)[-1]
+    assert (q.speaker, q.speaker_role) == (speaker, role)

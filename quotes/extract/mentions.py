@@ -120,6 +120,11 @@ _DOCUMENT_INTRO_RE = re.compile(
 )
 _THAT_BETWEEN_RE = re.compile(r"\s*(?:that\s+)?")
 _THAT_CLAUSE_RE = re.compile(r"[^.;:#,]*\bthat\s+")
+#: "said that after legal consultation Washington had concluded": an adverbial after "that"
+_THAT_ADVERBIAL_RE = re.compile(
+    r"\s*that\s+(?:after|before|during|following|since|despite|without|under|given|amid|when|while|if|once|because)\b"
+    r"[^.;:#,\"“”]{0,60}?\s+"
+)
 _PLACE_COMMA_RE = re.compile(r",\s*(?:(?:on|in|at|last|this)\s+[\w ]{1,20}?,\s*)?")
 _REPORTER_RE = re.compile(r",\s*((?:[A-Z][\w.'’\-]*\s+){0,3}[A-Z][\w'’\-]*|he|she)\s+(?:also\s+)?([a-z]+)\s*[.!?]?\s*$")
 #: ... or its cue between commas inside it: "The tuft cell, Herbert said, is always sensing."
@@ -578,7 +583,7 @@ def _outer_reporter(doc: Document, earlier: list, inner_start: int, seg_start: i
         return None
     between = doc.masked[ve:inner_start]
     if not _THAT_BETWEEN_RE.fullmatch(between) and not (
-        len(between) <= 100 and _THAT_CLAUSE_RE.fullmatch(between)
+        len(between) <= 100 and (_THAT_CLAUSE_RE.fullmatch(between) or _THAT_ADVERBIAL_RE.fullmatch(between))
     ):
         return None
     f = _np_back(doc, seg_start, vs)

@@ -593,7 +593,8 @@ _AND_RE = re.compile(r"[ \t\u00a0]+and[ \t\u00a0]+$")
 
 def _org_joined(text: str, matches) -> list[tuple[int, int]]:
     """Capitalised runs, with "Association" + "of" + "Dock Workers" joined into one
-    organisation's name."""
+    organisation's name, and "Secretary" + "of" + "State Mike Pompeo" into one office
+    and the name after it."""
     out: list[tuple[int, int]] = []
     joined = False  # whether out[-1] is already "Department" + "of" + "Health"
     for m in matches:
@@ -602,9 +603,9 @@ def _org_joined(text: str, matches) -> list[tuple[int, int]]:
             ps, pe = out[-1]
             if ms - pe <= 9:
                 last = text[ps:pe].rsplit(None, 1)[-1]
-                if last in ORG_WORDS and not last.isupper() and _OF_RE.match(text, pe, ms):
+                if (last in ORG_WORDS or last in TITLES) and not last.isupper() and _OF_RE.match(text, pe, ms):
                     out[-1] = (ps, me)
-                    joined = True
+                    joined = last in ORG_WORDS  # an office's name does not go on after "and"
                     continue
                 # "Department of Health and Human Services", "Centers for Disease
                 # Control and Prevention": the name goes on after "and"
