@@ -534,3 +534,19 @@ def test_a_possessive_description_opening_a_sentence_is_its_subject():
 def test_an_office_of_several_words_is_the_role(text, speaker, role):
     q = extract_text(text)[-1]
     assert (q.speaker, q.speaker_role) == (speaker, role)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # a word for kin right before a name, or in an appositive after it, gives its gender
+        ("Voters\n\nAna Berg lives in Lakeport.\n\nHer husband, Milo Berg, gave to many candidates. “I feel bad to "
+         "say it,” she said.", "Ana Berg"),
+        ("Voters\n\nAna Berg lives in Lakeport. Milo Berg, her husband, gives to many candidates.\n\n“I feel bad to "
+         "say it,” she said.", "Ana Berg"),
+        ("Voters\n\nDara Quill, a father of two, and Ana Roe spoke on Monday.\n\n“I feel bad to say it,” she said.",
+         "Ana Roe"),
+    ],
+)
+def test_a_kin_word_beside_a_name_gives_its_gender(text, speaker):
+    assert extract_text(text)[-1].speaker == speaker

@@ -72,6 +72,16 @@ _NOT_MODIFIERS = {"with", "and", "or", "the", "a", "an", "of", "to", "for", "by"
                   "says", "told", "as", "that", "who", "which", "when", "while", "but", "was", "is", "has", "had",
                   "former", "his", "her", "their", "its", "our"}
 _APPOSED_LEAD_RE = re.compile(r"(?:The|A|An|Its|His|Her|Their) [^,.;:\"“”]{1,60}, ")
+_FEMALE_KIN = {"mother", "wife", "daughter", "sister", "woman", "girl", "grandmother", "aunt", "niece", "widow",
+               "girlfriend", "mom", "actress", "businesswoman", "congresswoman", "spokeswoman", "chairwoman"}
+_MALE_KIN = {"father", "husband", "son", "brother", "man", "boy", "grandfather", "uncle", "nephew", "widower",
+             "boyfriend", "dad", "businessman", "congressman", "spokesman"}
+_KIN = "|".join(sorted(_FEMALE_KIN | _MALE_KIN))
+# "her husband, Tom Quill" / "a mother, Ana Roe," right before a name; "Ana Roe, 34, a mother of three," after it
+_KIN_BEFORE_RE = re.compile(
+    rf"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Mm]y|[Oo]ur|[Aa]n?|[Tt]he|[Oo]ne)\s+(?:[\w'’-]+\s+){{0,2}}?({_KIN}),?\s+$"
+)
+_KIN_AFTER_RE = re.compile(rf",\s+(?:\d{{1,3}},\s+)?(?:a|an|the|one|his|her|their)\s+(?:[\w'’-]+\s+){{0,2}}?({_KIN})\b")
 _PRONOUN_OPENS_RE = re.compile(r"[\"“‘'\s]*(?:He|She)\b")
 _OPENER_WORDS = (
     "On", "In", "At", "During", "After", "Before", "While", "When", "Since", "Earlier", "Later", "Meanwhile", "However",
@@ -294,6 +304,7 @@ class Document:
             if mod and mod.group(1).split()[-1] in ROLE_NOUNS and not any(w in SPEECH_VERBS for w in mod.group(1).split()):
                 continue  # "Rivera campaign spokesman Jane Roe said": Rivera only modifies
             self.subjects.append((ms, me, men))
+        self._genders_from_kin()
         self._learn_genders()
         self.speakers: list[tuple[int, str]] = []  # (position, canonical person) as found
         self.subject_ents: list[tuple[int, Entity]] | None = None
@@ -350,6 +361,20 @@ class Document:
                 w in SPEECH_VERBS or w in _CLAUSE_WORDS for w in app_words
             ):
                 ent.described += (app.group(1),)
+
+    def _genders_from_kin(self) -> None:
+        """Gender from a word for kin or sex right beside a name: "her husband, Tom Quill",
+        "Ana Roe, a mother of three," (only for a person the names give no gender)."""
+        m = self.masked
+        for ms, me, men in self.mentions:
+            if men.kind != "person" or not men.name:
+                continue
+            ent = self.names.canonical(men.name)
+            if ent is None or ent.gender or ent.kind != "person":
+                continue
+            found = _KIN_BEFORE_RE.search(m, max(0, ms - 40), ms) or _KIN_AFTER_RE.match(m, me)
+            if found is not None:
+                ent.gender = "f" if found.group(1) in _FEMALE_KIN else "m"
 
     def _learn_genders(self) -> None:
         """Gender from the article itself: the pronouns that follow a person as subject,
