@@ -873,14 +873,21 @@ def _plural_role(word: str) -> bool:
     return len(word) > 4 and word.islower() and word.endswith("s") and (word in ROLE_NOUNS or is_role_noun(word[:-1]))
 
 
+def _past_possessive(toks: list[tuple[int, int, str]], k: int) -> int | None:
+    """Where the words after a possessor ending at ``toks[k - 1]`` start ("'s" a token of
+    its own or glued on); None when the possessor has no "'s"."""
+    if k < len(toks) and toks[k][2] in ("'s", "’s"):
+        return k + 1
+    return k if toks[k - 1][2].endswith(("'s", "’s")) else None
+
+
 def _named_after_possessive(doc: Document, toks: list[tuple[int, int, str]], lead: int, k: int) -> Found | None:
     """In "says Rosetta's former mission manager Gerhard Schwehm", the person named after
     a possessive and its role words (``toks[lead:k]`` the possessor), with those for role."""
-    if k < len(toks) and toks[k][2] in ("'s", "’s"):
-        k += 1
-    elif not toks[k - 1][2].endswith(("'s", "’s")):
+    after = _past_possessive(toks, k)
+    if after is None:
         return None
-    r = k
+    k = r = after
     while r < len(toks) and r < k + 6 and toks[r][2].isalpha() and toks[r][2].islower() and (
         toks[r][2] not in _FWD_STOP and toks[r][2] not in _PREPS and toks[r][2] not in _DETS
     ):
@@ -897,11 +904,10 @@ def _owned_role(doc: Document, toks: list[tuple[int, int, str]], lead: int, k: i
     """In "China's ambassador to Britain accused ...", the description a possessive opens,
     with no name after its role words (``toks[lead:k]`` the possessor): the role noun
     and, after "to", "of" or "for", the capitalised words it is held in."""
-    if k < len(toks) and toks[k][2] in ("'s", "’s"):
-        k += 1
-    elif not toks[k - 1][2].endswith(("'s", "’s")):
+    after = _past_possessive(toks, k)
+    if after is None:
         return None
-    r = k
+    k = r = after
     while r < len(toks) and r < k + 4 and toks[r][2].isalpha() and toks[r][2].islower() and toks[r][2] not in _FWD_STOP and (
         toks[r][2] not in _PREPS and toks[r][2] not in _DETS
     ):

@@ -224,9 +224,7 @@ def _persons_body(doc: Document, mention: str, pos: int) -> tuple[str | None, st
     ent = doc.names.canonical(men.name, pos)
     if ent is None or ent.kind != "person":
         return None
-    if " " not in men.name and sum(
-        1 for e in doc.names.entities.values() if e.kind == "person" and e.tokens[-1] == men.name and len(e.tokens) > 1
-    ) > 1:
+    if " " not in men.name and _full_names_with_surname(doc, men.name) > 1:
         return None  # "Clinton's campaign" with two Clintons named: whose, the words don't say
     body = m.group(2)
     kind = "group" if body.endswith("s") else "organisation"
@@ -378,7 +376,7 @@ def _organisation_named(doc: Document, words: list[str], pos: int) -> str | None
         return expand(doc, ent.name if ent is not None and ent.kind == "organisation" else name)
     if name in PLACES or _demonym(doc, name) or words[-1].lower() in _PARTY_WORDS:
         return None  # "a Florida spokesman", "a Chinese spokesman", "a Democratic spokesman": whose, the words don't say
-    if (ent is None or ent.kind == "person" and _no_person_shown(doc, ent)) and not _someones_surname(doc, name):
+    if (ent is None or ent.kind == "person" and _no_person_shown(doc, ent)) and not _full_names_with_surname(doc, name):
         # "a Twitter spokesman", "an Intel spokeswoman": a name nothing in the article
         # shows to be a person's is the organisation's
         return expand(doc, name)
@@ -395,9 +393,9 @@ def _demonym(doc: Document, name: str) -> bool:
     )
 
 
-def _someones_surname(doc: Document, name: str) -> bool:
-    """Whether the article names a person in full whose surname ``name`` is."""
-    return any(e.kind == "person" and len(e.tokens) >= 2 and e.tokens[-1] == name for e in doc.names.entities.values())
+def _full_names_with_surname(doc: Document, surname: str) -> int:
+    """How many people the article names in full with ``surname`` for their last word."""
+    return sum(1 for e in doc.names.entities.values() if e.kind == "person" and len(e.tokens) >= 2 and e.tokens[-1] == surname)
 
 
 def _no_person_shown(doc: Document, ent: Entity) -> bool:
