@@ -461,6 +461,11 @@ def test_a_spokesperson_speaks_for_the_organisation_named(said, speaker, role):
         ("Talks opened\n\nMara Quint, the leader of the Dock Trust, spoke first.\n\n"
          "The leader of the Harbour Party condemned the vote, saying in a statement that it “will not stand.”",
          None, None),
+        # an organisation in apposition to "the group" or "the company" is the speaker
+        ("Talks opened\n\nMara Quint spoke first.\n\nThe group, Dock Workers Coalition, wrote to the port "
+         "saying that they “will not be moved.”", "Dock Workers Coalition", None),
+        ("Talks opened\n\nMara Quint spoke first.\n\nThe company, Harbour Freight Ltd, wrote to the port "
+         "saying that it “will not be moved.”", "Harbour Freight Ltd", None),
     ],
 )
 def test_a_description_with_its_owner_is_whom_it_describes(text, speaker, role):

@@ -33,6 +33,7 @@ from .document import LEAD_RE, WINDOW, Document, is_cap, tokens
 from .lexicon import (
     DOCUMENT_NOUNS,
     NON_NAME_CAPS,
+    ORG_NOUNS,
     ROLE_NOUNS,
     ROLE_WORDS,
     SPEECH_VERBS,
@@ -851,9 +852,10 @@ def _np_forward(doc: Document, p: int, limit: int, after_verb: bool = False) -> 
         cut = next((n for n, w in enumerate(desc) if w in _PREPS), len(desc))
         head = head_noun(desc[:cut]) if cut else ""
         name = doc.masked[toks[nxt + 1][0] : toks[e - 1][1]]
+        kind = parse(name).kind
         if e < len(toks) and toks[e][2] == "," and e - nxt >= 3 and (head in ROLE_NOUNS or is_role_noun(head)) and (
-            head not in DOCUMENT_NOUNS and parse(name).kind == "person"
-        ):
+            head not in DOCUMENT_NOUNS and (kind == "person" or kind == "organisation" and head in ORG_NOUNS)
+        ):  # "The group, Dock Workers Coalition, said": an organisation as well
             first = 1 if desc[0] in _DETS and nxt > 1 else 0
             return Found(toks[nxt + 1][0], toks[e - 1][1], doc.masked[toks[first][0] : end], None, None, "post-posed")
     role = None
