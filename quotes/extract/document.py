@@ -82,6 +82,18 @@ _KIN_BEFORE_RE = re.compile(
     rf"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Mm]y|[Oo]ur|[Aa]n?|[Tt]he|[Oo]ne)\s+(?:[\w'’-]+\s+){{0,2}}?({_KIN}),?\s+$"
 )
 _KIN_AFTER_RE = re.compile(rf",\s+(?:\d{{1,3}},\s+)?(?:a|an|the|one|his|her|their)\s+(?:[\w'’-]+\s+){{0,2}}?({_KIN})\b")
+_KIN_WORDS = _FEMALE_KIN | _MALE_KIN
+
+
+def _kin_word_before(m: str, at: int) -> bool:
+    """Whether a word for kin or sex, a comma and a space may stand right before ``at``
+    (the cheap test before ``_KIN_BEFORE_RE``)."""
+    if not m[at - 1 : at].isspace():
+        return False
+    words = m[max(0, at - 40) : at].rstrip().removesuffix(",").split()
+    return bool(words) and words[-1] in _KIN_WORDS
+
+
 _PRONOUN_OPENS_RE = re.compile(r"[\"“‘'\s]*(?:He|She)\b")
 _OPENER_WORDS = (
     "On", "In", "At", "During", "After", "Before", "While", "When", "Since", "Earlier", "Later", "Meanwhile", "However",
@@ -372,7 +384,7 @@ class Document:
             ent = self.names.canonical(men.name)
             if ent is None or ent.gender or ent.kind != "person":
                 continue
-            found = _KIN_BEFORE_RE.search(m, max(0, ms - 40), ms) or _KIN_AFTER_RE.match(m, me)
+            found = (_KIN_BEFORE_RE.search(m, max(0, ms - 40), ms) if _kin_word_before(m, ms) else None) or _KIN_AFTER_RE.match(m, me)
             if found is not None:
                 ent.gender = "f" if found.group(1) in _FEMALE_KIN else "m"
 

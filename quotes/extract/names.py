@@ -476,9 +476,8 @@ class Names:
         toks = self._lowered.get(name) or name.lower().split()
         if not toks:
             return None
-        best: Entity | None = None
-        best_key: tuple = ()
         own = self.entities.get(name) if len(toks) == 1 else None
+        matching = []
         for ent in self._by_token.get(toks[-1], ()):
             et = self._lowered[ent.name]
             if len(et) < len(toks):
@@ -489,8 +488,14 @@ class Names:
                 ))  # "Google", named again and again before "Google Toolbar", is not its short form
             else:
                 ok = et[-len(toks) :] == toks or (toks[0] == et[0] and toks[-1] == et[-1])
-            if not ok:
-                continue
+            if ok:
+                matching.append(ent)
+        if len(matching) <= 1:
+            return matching[0] if matching else None
+        best: Entity | None = None
+        best_key: tuple = ()
+        for ent in matching:
+            et = self._lowered[ent.name]
             # positions are recorded in reading order, so they are sorted
             n_before = len(ent.positions) if pos is None else bisect.bisect_right(ent.positions, pos)
             last = ent.positions[n_before - 1] if n_before else None
@@ -545,7 +550,7 @@ def scan_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, 
                 rel, men = hit
                 if men.name is not None and " " not in men.name and is_common_word(men.name) and _opens_sentence(text, ms + rel):
                     continue  # "Amazingly, ...": a sentence's first word, not a name
-                if men.kind == "person" and rel == 0 and ms > 1 and text[ms - 1] in " \t\u00a0" and _after_article(text, ms - 1, len(raw.split())) and not (
+                if men.kind == "person" and rel == 0 and ms > 1 and text[ms - 1] in " \t\u00a0" and text[ms - 2] in "ean" and _after_article(text, ms - 1, len(raw.split())) and not (
                     _MODIFIES_RE.match(text, me)
                 ):
                     men = _THE_NAMED.get(raw) or _THE_NAMED.setdefault(raw, _not_a_person(men))
