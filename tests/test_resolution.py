@@ -238,6 +238,22 @@ def test_a_pronoun_after_an_unnamed_person(text, speaker):
     assert q.speaker == speaker and q.method == "pronoun"
 
 
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # a reporter between commas is the sentence's subject: "he" after it is his
+        ("Tom Hale studied the gulls for years, and his work was hard.\n\nThe flock, says Ben Ode, a "
+         "biologist at the port, will come back. He calls the news “exciting.”", "Ben Ode"),
+        # ... but a name after a quote and its "said" is no parenthetical reporter
+        ("Tom Hale studied the gulls for years, and his work was hard. “The flock is back,” said Ben Ode, "
+         "a biologist at the port. Hale left. He calls the news “exciting.”", "Tom Hale"),
+    ],
+)
+def test_a_parenthetical_reporter_is_the_sentences_subject(text, speaker):
+    q = extract_text(text)[-1]
+    assert q.speaker == speaker
+
+
 def test_gender_learned_from_the_pronouns_after_a_lone_mention(document):
     # "Robin" says nothing of gender; the article's "she" after each mention does
     text = ("The port hired Robin Vale in May. Vale said she would stay. Robin Vale later wrote that she "

@@ -294,8 +294,7 @@ class Document:
             if k < 0 or masked[me - 2 : me] in ("'s", "’s") or masked[me : me + 2] in ("'s", "’s"):
                 continue  # "Clinton's lawyer said": the possessor is not the subject
             if ms - start_list[k] > 80:
-                pv = _POSTPOSED_RE.search(masked, max(0, ms - 40), ms)
-                subject = (pv is not None and pv.group(1) in STRONG_VERBS) or _introduced(masked, me, men)  # "..., noted NBC's Ann Reyes."
+                subject = _postposed(masked, ms) or _introduced(masked, me, men)  # "..., noted NBC's Ann Reyes."
             else:
                 lead = masked[start_list[k] : ms]
                 # "Trump campaign spokesman Jason Miller said": only a role before the name
@@ -307,7 +306,7 @@ class Document:
                     )
                 ) or _introduced(masked, me, men) or (
                     masked[me : me + 1] == "," and _APPOSED_LEAD_RE.fullmatch(lead) is not None
-                )  # "The company that runs the show, Acme Productions, denies"
+                ) or (masked[me : me + 1] == "," and _parenthetical_reporter(masked, ms))  # "The company that runs the show, Acme Productions, denies"
             if not subject and not (
                 (sv := _SAYS_AFTER_RE.match(masked, me)) is not None and sv.group(1) in STRONG_VERBS
             ):  # "While the lineup is light on exclusives, Early says there is ...": a subject
@@ -510,7 +509,23 @@ def clamp(sentence: tuple[int, int], sp: Span) -> tuple[int, int]:
 def _introduced(masked: str, me: int, men: Mention) -> bool:
     """"..., Dana Reyes, the county engineer": a person introduced with a role, as
     salient as a subject."""
-    return men.kind == "person" and men.name is not None and " " in men.name and bool(_INTRODUCED_RE.match(masked, me))
+    return masked[me : me + 1] == "," and men.kind == "person" and men.name is not None and " " in men.name and bool(
+        _INTRODUCED_RE.match(masked, me)
+    )
+
+
+def _postposed(masked: str, ms: int) -> bool:
+    """Whether a speech verb after a comma (or a quote) stands right before the name at
+    ``ms``: "..., noted NBC's Ann Reyes" (the sentence's reporter)."""
+    pv = _POSTPOSED_RE.search(masked, max(0, ms - 40), ms)
+    return pv is not None and pv.group(1) in STRONG_VERBS
+
+
+def _parenthetical_reporter(masked: str, ms: int) -> bool:
+    """Whether the name at ``ms`` reports the sentence from between commas, after words
+    of the writer's own: "This plan, says Ana Roe, will ..." (not "...," said Ana Roe)."""
+    pv = _POSTPOSED_RE.search(masked, max(0, ms - 40), ms)
+    return pv is not None and pv.group(1) in STRONG_VERBS and masked[pv.start()] == "," and masked[pv.start() - 1 : pv.start()] not in ("#", "")
 
 
 def _headline_case(line: str) -> bool:
