@@ -251,6 +251,9 @@ def test_possessor_is_not_the_speaker(text, words, mention):
         ('Intro.\n\nThe council may wait until spring, Dana Reyes said. "Nobody wants to rush this."', "rush", "Dana Reyes", "previous-sentence"),
         # ... or with its cue between commas inside it
         ('Intro.\n\nThe council, Dana Reyes said, may wait until spring. "Nobody wants to rush this."', "rush", "Dana Reyes", "previous-sentence"),
+        # ... and for a quote inside a sentence with no one in it
+        ('Intro.\n\nThe council may wait until spring, Dana Reyes said. Since the river is high, "nobody wants to '
+         'rush this."', "rush", "Dana Reyes", "previous-sentence"),
         # the cue opens the sentence: "Said X, ...: "
         ('Intro.\n\nSaid Dana Reyes, who grew up on the coast, "The tide always wins."', "tide", "Dana Reyes", "post-posed"),
         # a nickname inside the speaker's name

@@ -10,8 +10,9 @@ words before it in its sentence, a noun for someone's words before it ("his
 warning that ..."), the quote it continues (a multi-paragraph quote), a
 cue later in the sentence, a paragraph before that ends with a colon. Then the
 fallbacks, each with a method of its own (and so a confidence of its own): the speaker
-of the quote before in the same sentence, the subject of the clause around the quote,
-the previous sentence's speaker or subject, the quote before in the same paragraph or
+of the quote before in the same sentence, the subject of the clause around the quote
+(or, when it names no one, the cue closing the sentence before), the previous sentence's
+speaker or subject, the quote before in the same paragraph or
 in the paragraph before, and the last sentence of a paragraph before that has no quote.
 Last, a quote still without a speaker borrows it from the part of a multi-paragraph
 quote after it, or from the next quote in its paragraph.
@@ -137,6 +138,16 @@ def found_in_order(doc: Document, kept: list[Span], qi: int, found_for: list[Fou
         if f is not None:
             f.method = "sentence-subject"
             yield f
+        elif qi == 0 or kept[qi - 1].outer_end < ss:
+            # "..., Howitt says. Just because ..., "...."": no one in the quote's own
+            # sentence, the cue closing the sentence before it
+            bs = doc.blocks[k][0] if k >= 0 else ss
+            if bs < ss:
+                ps, pe = doc.sentence_of(prev_nonspace(m, ss))
+                f = reporter(doc, ps, pe) if ps >= bs and not (qi > 0 and kept[qi - 1].outer_end > ps) else None
+                if f is not None:
+                    f.method = "previous-sentence"
+                    yield f
     if not embedded and (qi == 0 or doc.block_of(kept[qi - 1].outer_start) != k or kept[qi - 1].outer_end < ss):
         # "Clinton touted her record. "We need ..."": the previous sentence's subject
         bs = doc.blocks[k][0] if k >= 0 else ss
