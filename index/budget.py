@@ -4,7 +4,8 @@ A query or claim too large to answer cheaply is refused before any work, with a
 one-line :class:`InputTooLarge` (a :class:`QueryError`: the asker can fix it). The work
 itself runs under :func:`time_budget`: when the time is up it stops and
 :class:`BudgetExceeded` says so. In a process's main thread the budget is enforced by a
-timer signal, which interrupts Whoosh and the word comparisons wherever they are; in
+timer signal, which interrupts Whoosh and the word comparisons wherever they are (and
+fires again while the work goes on, should Python have ignored it); in
 other threads it is checked between steps (each candidate compared, each thousand
 documents collected, each SQLite step batch).
 """
@@ -85,7 +86,17 @@ def check_time() -> None:
         raise _OutOfTime()
 
 
+#: After the deadline the timer fires again this often: an alarm that lands where Python
+#: ignores exceptions (a weakref callback, a ``__del__``) is raised at the next one.
+REPEAT_SECONDS = 0.1
+
+
 def _on_alarm(signum: int, frame: Any) -> None:
+    f = frame
+    while f is not None:
+        if f.f_code in _LEAVING:
+            return  # time_budget is already on its way out: let it disarm the timer
+        f = f.f_back
     raise _OutOfTime()
 
 
@@ -110,7 +121,7 @@ def time_budget(
     previous: Any = None
     if alarm:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, max(deadline - time.monotonic(), 1e-3))
+        signal.setitimer(signal.ITIMER_REAL, max(deadline - time.monotonic(), 1e-3), REPEAT_SECONDS)
     for conn in connections:
         conn.set_progress_handler(lambda: int(time.monotonic() >= deadline), 10_000)
     try:
@@ -123,13 +134,19 @@ def time_budget(
         raise
     finally:
         if alarm:
+            # disarmed before the handler goes back: a repeat must never reach the default
+            signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-            left = 0.0 if outer is None else max(outer - time.monotonic(), 1e-3)
-            signal.setitimer(signal.ITIMER_REAL, left if previous is _on_alarm else 0)
+            if previous is _on_alarm and outer is not None:
+                signal.setitimer(signal.ITIMER_REAL, max(outer - time.monotonic(), 1e-3), REPEAT_SECONDS)
         for conn in connections:
             with contextlib.suppress(sqlite3.Error):
                 conn.set_progress_handler(None, 10_000)
         _deadline.reset(token)
+
+
+# The code of time_budget's own frames as it leaves: no alarm is raised inside them
+_LEAVING = {time_budget.__wrapped__.__code__, contextlib._GeneratorContextManager.__exit__.__code__}  # type: ignore[attr-defined]
 
 
 def _message(what: str, seconds: float) -> str:

@@ -28,7 +28,10 @@ from index.budget import (
     MAX_QUERY_CHARS,
     MAX_QUERY_DEPTH,
     MAX_QUERY_TERMS,
+    REPEAT_SECONDS,
+    time_budget,
 )
+from index.errors import BudgetExceeded
 from quotes_datasette.serve import make_datasette
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +76,34 @@ def test_a_slow_search_stops_at_its_time_limit(large_indexed: Path) -> None:
         "Error: the search took longer than its time limit of 1s and was stopped; narrow it and try again"
     )
     assert 1 <= seconds < 3
+
+
+class _SlowToDelete:
+    def __del__(self) -> None:
+        time.sleep(0.3)  # the alarm lands here, where Python ignores exceptions
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_alarm_python_ignored_fires_again() -> None:
+    started = time.monotonic()
+    with pytest.raises(BudgetExceeded):
+        with time_budget(0.1):
+            _SlowToDelete()  # deleted at once: its __del__ swallows the first alarm
+            while time.monotonic() - started < 5:
+                sum(range(1000))  # pure Python, no check between steps
+    assert time.monotonic() - started < 0.4 + 3 * REPEAT_SECONDS
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # disarmed once left
+
+
+def test_nested_budgets_hand_the_timer_back() -> None:
+    with pytest.raises(BudgetExceeded, match="time limit of 0.3s"):
+        with time_budget(0.3):
+            with time_budget(5):
+                pass
+            assert signal.getitimer(signal.ITIMER_REAL)[0] > 0  # the outer deadline, re-armed
+            while True:
+                sum(range(1000))
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 def test_a_verification_stops_at_its_time_limit(large_indexed: Path) -> None:
