@@ -477,6 +477,11 @@ def test_a_spokesperson_speaks_for_the_organisation_named(said, speaker, role):
         ("Talks opened\n\nMara Quint, the leader of the Dock Trust, spoke first.\n\n"
          "The leader of the Harbour Party condemned the vote, saying in a statement that it “will not stand.”",
          None, None),
+        # ... and one the article names only later, by the same words before the name
+        ("Talks opened\n\nRuritania’s ambassador to France warned that talks “will not wait.”\n\n"
+         "Mara Quint spoke next. Ruritania’s ambassador to France Ana Petrova left on Monday.", "Ana Petrova", None),
+        ("Talks opened\n\nRuritania’s ambassador to France warned that talks “will not wait.”\n\n"
+         "Mara Quint spoke next. Ruritania’s ambassador to Spain Ana Petrova left on Monday.", None, None),
         # an organisation in apposition to "the group" or "the company" is the speaker
         ("Talks opened\n\nMara Quint spoke first.\n\nThe group, Dock Workers Coalition, wrote to the port "
          "saying that they “will not be moved.”", "Dock Workers Coalition", None),

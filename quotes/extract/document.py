@@ -329,13 +329,13 @@ class Document:
         """Capitalised words that follow a lowercase word, a comma or a semicolon."""
         return set(_MIDSENTENCE_CAP_RE.findall(self.masked))
 
-    def by_role(self, words: list[str], pos: int, whole: bool = False) -> Entity | None:
+    def by_role(self, words: list[str], pos: int, whole: bool = False, later: bool = False) -> Entity | None:
         """``Names.by_role``, once what the article calls each person has been read
         (only when a description needs it)."""
         if not self._described:
             self._described = True
             self._learn_descriptions()
-        return self.names.by_role(words, pos, whole)
+        return self.names.by_role(words, pos, whole, later)
 
     def _learn_descriptions(self) -> None:
         """What the article calls each person beside a mention of them: the role words
@@ -350,11 +350,14 @@ class Document:
             if m[ms - 1 : ms] == " " and m[ms - 2 : ms - 1].islower():  # "... official Tom Baker"
                 last = m[max(0, ms - 40) : ms - 1].rsplit(None, 1)[-1]
                 before = last in ROLE_NOUNS or is_role_noun(last)
-            if not before and m[me : me + 1] != ",":
+            office = _office_before(m, ms, men.role) if not before else None
+            if not before and office is None and m[me : me + 1] != ",":
                 continue  # most mentions: no role words before them, no appositive after
             ent = self.names.canonical(men.name)
             if ent is None:
                 continue
+            if office is not None:
+                ent.described += (office,)
             words = m[max(0, ms - 50) : ms].split() if before else []
             k = len(words)
             if k and words[-1].islower() and (words[-1] in ROLE_NOUNS or is_role_noun(words[-1])):
@@ -512,6 +515,22 @@ def _introduced(masked: str, me: int, men: Mention) -> bool:
     return masked[me : me + 1] == "," and men.kind == "person" and men.name is not None and " " in men.name and bool(
         _INTRODUCED_RE.match(masked, me)
     )
+
+
+def _office_before(m: str, ms: int, place: str | None) -> str | None:
+    """The office before a name whose run opens with the place the office is for:
+    "China's ambassador to" + "Britain Liu Xiaming" is "China's ambassador to Britain"."""
+    if not place or m[ms - 1 : ms] != " ":
+        return None
+    words = m[max(0, ms - 60) : ms].split()
+    if len(words) < 2 or words[-1] not in ("to", "of", "for", "at") or not (words[-2] in ROLE_NOUNS or is_role_noun(words[-2])):
+        return None
+    k = len(words) - 2
+    while k > 0 and len(words) - k < 4 and words[k - 1].isalpha() and words[k - 1].islower() and words[k - 1] not in _NOT_MODIFIERS:
+        k -= 1  # "deputy ambassador to"
+    if k > 0 and words[k - 1].endswith(("'s", "’s")) and words[k - 1][:1].isupper():
+        k -= 1  # the owner: "China's"
+    return " ".join(words[k:] + [place])
 
 
 def _postposed(masked: str, ms: int) -> bool:

@@ -506,9 +506,10 @@ class Names:
                 best, best_key = ent, key
         return best
 
-    def by_role(self, words: list[str], pos: int, whole: bool = False) -> Entity | None:
+    def by_role(self, words: list[str], pos: int, whole: bool = False, later: bool = False) -> Entity | None:
         """A person whose recorded role (or a description the article gave them)
-        contains the description's words (or, unless ``whole``, its head noun)."""
+        contains the description's words (or, unless ``whole``, its head noun), named
+        before ``pos``; with ``later``, one named only after it, by all the words."""
         want = [_ABBR.get(w, w) for w in words if w not in ("the", "a", "an", "this", "that", "his", "her", "its", "their", "former")]
         want = [w for w in want if not w.endswith(("'s", "’s"))]
         if not want:
@@ -523,7 +524,12 @@ class Names:
                 r = [_ABBR.get(w, w) for w in role.lower().replace(",", " ").split()]
                 full = all(w in r for w in want)
                 # the head noun alone will do ("the Ohio congressman" for "Rep. Dan Roe")
-                if full or (not whole and head is not None and head in r and ent.kind == "person"):
+                if later:
+                    # the first named after ``pos``, by the same words: "China's ambassador to
+                    # Britain warned ... China's ambassador to Britain Liu Xiaming said"
+                    if full and ent.kind == "person" and ent.positions[0] > pos and (best is None or ent.positions[0] < best_key[1]):
+                        best, best_key = ent, (True, ent.positions[0])
+                elif full or (not whole and head is not None and head in r and ent.kind == "person"):
                     p = max([q for q in ent.positions if q <= pos], default=-1)
                     if p >= 0 and (full, p) > best_key:
                         best, best_key = ent, (full, p)

@@ -173,9 +173,10 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
     head = head_noun(words)
     if len(words) >= 2 and words[0].endswith(("'s", "’s")) and men.kind == "person":
         # "China's ambassador to Britain": the person the article described so, owner and all
-        ent = doc.by_role(words[1:], pos)
-        if ent is not None and words[0][:-2] in " ".join((ent.role or "", *ent.described)).lower():
-            return ent.name, ent.role, ent.kind, "description"
+        for later in (False, True):  # named before, else named only later by the same words
+            ent = doc.by_role(words[1:], pos, later=later)
+            if ent is not None and words[0][:-2] in " ".join((ent.role or "", *ent.described)).lower():
+                return ent.name, ent.role, ent.kind, "description"
     if words and words[0] in ("the", "this", "that", "his", "her", "its", "their"):
         # "the leader of Ennahda": with whose leader said, the head noun alone is not enough
         owned = any(w in _OWNER_PREPS for w in words[2:-1]) and mention.split()[-1][:1].isupper()
