@@ -141,18 +141,26 @@ def _few_letters(s: str) -> bool:
     return letters + sum(map(str.isalpha, b.translate(None, _ASCII).decode("utf-8", "surrogatepass"))) < half
 
 
-def _lowers_alike(text: str) -> bool:
-    """Whether lower-casing ``text`` keeps each character's length and its part in a word
-    (then the words of ``text.lower()`` are the words of ``text``, lower-cased)."""
+def _lower(text: str) -> tuple[str, bool]:
+    """``text.lower()``, and whether lower-casing keeps each character's length and its
+    part in a word (then the words of ``text.lower()`` are the words of ``text``,
+    lower-cased)."""
     if text.isascii():
-        return True
-    rest = text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
-    return all(map(_lowers_alike_char, set(rest)))
+        return text.lower(), True
+    b = text.encode("utf-8", "surrogatepass")
+    rest = set(b.translate(None, _ASCII).decode("utf-8", "surrogatepass"))
+    alike = all(map(_lowers_alike_char, rest))
+    # str.lower goes character by character through the Unicode tables; bytes.lower,
+    # for the ASCII letters only, is enough when no other character has a lower case.
+    if all(c.lower() == c for c in rest):
+        return b.lower().decode("utf-8", "surrogatepass"), alike
+    return text.lower(), alike
 
 
 @lru_cache(maxsize=4096)
 def _lowers_alike_char(c: str) -> bool:
-    """``_lowers_alike`` for one character (the same few recur: quote marks, dashes)."""
+    """Whether lower-casing keeps the length of ``c`` and its part in a word (the same
+    few recur: quote marks, dashes)."""
     return len(c.lower()) == 1 and _word_part(c) == _word_part(c.lower())
 
 
@@ -168,8 +176,7 @@ class ArticleWords:
 
     def __init__(self, text: str, quotes: Iterable[Quote] = ()):
         self.text = text
-        self.low = text.lower()
-        self.alike = _lowers_alike(text)
+        self.low, self.alike = _lower(text)
         self.context = self._context(sorted((q.start, q.end) for q in quotes))
         self.context_keys: tuple[tuple[str, int], ...] = () if self.context is None else (
             (f"article-said:{self.context[0]}", 1), (f"article-writer:{self.context[1]}", 1))
@@ -203,17 +210,8 @@ class ArticleWords:
         words = outside.count(" ")
         if words < ARTICLE_WORDS:
             return None
-        said = writer = 0
-        counted_to: dict[str, int] = {}  # counted as str.count counts: " i i " holds one " i "
-        for m in _VOICE.finditer(outside):
-            w = " " + m[1]
-            if m.start() < counted_to.get(w, 0):
-                continue
-            counted_to[w] = m.start() + len(w)
-            if w in _SAID:
-                said += 1
-            else:
-                writer += 1
+        said = sum(map(outside.count, _SAID))
+        writer = sum(map(outside.count, _WRITER))
         return (_bucket(said * 200 // words, (0, 1, 2, 4)), _bucket(writer * 100 // words, (0, 1, 3)))
 
 
@@ -391,17 +389,6 @@ _SAID = (" said", " says", " told", " added", " according to", " wrote", " tweet
 _WRITER = (" i ", " my ", " me ", " you ", " your ", " i'm ", " i’m ")
 
 
-def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation of ``words``, grouped by their first letter (fewer tries for
-    the engine; the same matches while no word begins another)."""
-    groups: dict[str, list[str]] = {}
-    for w in words:
-        groups.setdefault(w[0], []).append(re.escape(w[1:]))
-    return "|".join(re.escape(c) + (rest[0] if len(rest) == 1 else f"(?:{'|'.join(rest)})") for c, rest in groups.items())
-
-
-# Where each of them stands (no one of them begins another, so one look-ahead finds them all)
-_VOICE = re.compile(f" (?=({_alternation(w[1:] for w in _SAID + _WRITER)}))")
 #: Fewer words than this outside quote marks and an article says too little of itself.
 ARTICLE_WORDS = 150
 
