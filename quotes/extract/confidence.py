@@ -158,4 +158,4 @@ def set_confidence(text: str, quotes: list[Quote], sentences: list[tuple[int, in
     model = model or default_model()
     for q, feats in zip(quotes, each_features(text, quotes, sentences)):
         if feats is not None:
-            q.confidence = round(max(0.01, min(0.99, model.probability(feats))), 2)
+            q.confidence = round(max(0.01, min(0.99, model.probability_of(feats))), 2)

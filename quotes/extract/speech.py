@@ -98,6 +98,8 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
 
 
 _DIGIT = re.compile(r"\d")
+# What may stand between a sentence's or paragraph's start and a span's
+_OPENING = " \"“”'‘’«»\n"
 # Feature names looked up rather than built for each span
 _WORDS_KEYS = tuple(f"words:{_bucket(n, (1, 2, 3, 5, 8, 15, 30))}" for n in range(32))
 _GAP_KEYS = tuple(f"mention-gap:{_bucket(n, (5, 20, 60, 200))}" for n in range(202))
@@ -263,12 +265,12 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
     ps, pe = paragraph
     b0, a1 = max(ps, start - 60), min(pe, end + 60)
     before = text[b0:start].rstrip("\"“”'‘’« ")
-    after = text[end:a1].lstrip("\"“”'‘’» ")
-    if not text[ss:start].strip(" \"“”'‘’«»\n"):
+    # (the first character mostly tells, without a copy of the sentence or paragraph)
+    if ss >= start or text[ss] in _OPENING and not text[ss:start].strip(_OPENING):
         f["opens-sentence"] = 1
     if not text[end:se].strip(" \"“”'‘’«».,;:!?\n"):
         f["closes-sentence"] = 1
-    opens_paragraph = not text[ps:start].strip(" \"“”'‘’«»\n")
+    opens_paragraph = ps >= start or text[ps] in _OPENING and not text[ps:start].strip(_OPENING)
     if opens_paragraph:
         f["opens-paragraph"] = 1
     closes_paragraph = not text[end:pe].strip(" \"“”'‘’«».,;:!?\n")
@@ -311,7 +313,8 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
     passive_naming = len(before_words) >= 2 and before_words[-1] in _NAMING and before_words[-2] in _BE
     if passive_naming:
         f["passive-naming"] = 1  # "is called", "was dubbed", "what's known as"
-    if after_raw and after_raw[0].islower() and after_words[0] not in _FUNCTION and not after[:1] in ",.;:!?)—–-":
+    if (after_raw and after_raw[0].islower() and after_words[0] not in _FUNCTION
+            and not text[end:a1].lstrip("\"“”'‘’» ")[:1] in ",.;:!?)—–-"):
         f["next-word-modified"] = 1  # the span modifies the noun after it: "severe" levels
     if n == 1 and words[0].islower():
         f["single-lowercase-word"] = 1
@@ -370,7 +373,9 @@ def features(text: str, q: Quote, sentence: tuple[int, int], paragraph: tuple[in
     reporter_before = verb_before and _reports(head_low, text, h0, start)
     if reporter_before:
         f["reporter-before"] = 1
-    reporter_after = bool(tail_low) and (tail_low[0] in SPEECH_VERBS or _reports(tail_low[:2], text, end, t1))
+    # _reports(tail_low[:2], ...), which reads only the first word as written
+    reporter_after = bool(tail_low) and (tail_low[0] in SPEECH_VERBS or len(tail_low) > 1 and tail_low[1] in SPEECH_VERBS and (
+        tail_low[0] in _REPORTERS or (m := _WORD.search(text, end, t1)) is not None and m[0][:1].isupper()))
     if reporter_after:
         f["reporter-after"] = 1
     if n <= 4 and not (verb_inside or "auxiliary" in f or "first-second-person" in f) and inner[:1].islower():
@@ -471,7 +476,7 @@ def classify(text: str, quotes: Iterable[Quote], spans: list[tuple[tuple[int, in
     for q, (sentence, paragraph) in zip(quotes, spans):
         if not q.speech:
             # a scare quote by rule ("so-called"): how sure the model is that it is not speech
-            q.confidence = round(1 - model.probability(features(text, q, sentence, paragraph, article)), 3)
+            q.confidence = round(1 - model.probability_of(features(text, q, sentence, paragraph, article)), 3)
             q.method = "not-speech"
             if non_speech_kind(text, q) == "other":
                 q.kind = "other"
@@ -479,7 +484,7 @@ def classify(text: str, quotes: Iterable[Quote], spans: list[tuple[tuple[int, in
         # an address, id or code standing alone, or a markup attribute's value, is no one's
         # words; nor is what the writer puts in the reader's mouth ("you wonder, "...?"")
         readers = _readers_words(q)
-        p = 0.0 if readers or _is_residue(text, q) else model.probability(
+        p = 0.0 if readers or _is_residue(text, q) else model.probability_of(
             features(text, q, sentence, paragraph, article))
         if p >= model.threshold:
             continue
