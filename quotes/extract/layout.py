@@ -27,10 +27,18 @@ _CONTRIB_RE = re.compile(r"contributed to this (?:report|story|article)|^(?:copy
 
 def _credit_anywhere(low: str) -> bool:
     """A cheap test that ``_CONTRIB_RE`` may match past the start of some line of a text
-    (``low``: the text lower-cased): such a match holds "contr" and "d to th", or "all r"
-    and "rved", in letters whose only case variants are their capitals (so lowercasing
-    the text can't hide them)."""
+    (``low``: the text with its ASCII letters lower-cased): such a match holds "contr"
+    and "d to th", or "all r" and "rved", in letters whose only case variants are their
+    ASCII capitals (so lowercasing the ASCII letters alone can't hide them)."""
     return ("d to th" in low and "contr" in low) or ("rved" in low and "all r" in low)
+
+
+def _lower_ascii(text: str) -> str:
+    """``text`` with its ASCII letters lower-cased (through ``bytes.lower``: ``str.lower``
+    goes through the Unicode tables for every character of a text that is not ASCII)."""
+    if text.isascii():
+        return text.lower()
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 _QUOTE_MARK_RE = re.compile(r"[\"“”«»]|``|''")
@@ -100,14 +108,15 @@ def analyse(text: str) -> Layout:
     blank_sep = text.count("\n\n")
     dense_runs = blank_sep >= 3
     kinds: list[str] = []
-    credit_words = _credit_anywhere(text.lower())
+    low = _lower_ascii(text)  # (of the same length: offsets hold)
+    credit_words = _credit_anywhere(low)
     for k, (s, e) in enumerate(paras):
         line = text[s:e]
         if _BULLET_RE.match(line) and _words(line) <= 25:
             kinds.append("list")
         elif line[:1].isalpha() and _NAV_RE.match(line):  # (each of its entries opens with a letter)
             kinds.append("nav")
-        elif (line[:1] in ("c", "C", "©") or (credit_words and _credit_anywhere(line.lower()))) and _CONTRIB_RE.search(line):
+        elif (line[:1] in ("c", "C", "©") or (credit_words and _credit_anywhere(low[s:e]))) and _CONTRIB_RE.search(line):
             kinds.append("credit")
         elif _headline_like(line):
             kinds.append("heading")

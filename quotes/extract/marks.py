@@ -19,6 +19,7 @@ Rules, in order of trust:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 OPEN_DOUBLE = "“„‟«"
@@ -28,9 +29,8 @@ OPEN_SINGLE = "‘‹"
 CLOSE_SINGLE = "’›"
 STRAIGHT_SINGLE = "'"
 
-# ``, '' (not a run of three) or one mark. The leading class lets the regex engine skip
-# fast to the next candidate character; the look-behinds then tell which it was.
-_MARK_RE = re.compile(r"[`\"“”„‟«»‘’‹›'](?:(?<=`)`|(?<=')'(?!')|(?<=[\"“”„‟«»‘’‹›']))")
+# The characters a quotation mark is made of: one of them, or `` or ''
+_MARK_CHARS = "`\"“”„‟«»‘’‹›'"
 _SPACE_BEFORE = set(" \t\n\r\u00a0([{<—–-/\u2014\u2013\u2009\u200b:;,")
 _PUNCT = set(".,;:!?)]}…—–-\u2014\u2013")
 
@@ -115,12 +115,37 @@ def _kind(mark: str) -> tuple[bool, str]:
 _KINDS = {mark: _kind(mark) for mark in ("``", "''", *OPEN_DOUBLE, *CLOSE_DOUBLE, STRAIGHT_DOUBLE, *OPEN_SINGLE, *CLOSE_SINGLE, STRAIGHT_SINGLE)}
 
 
-def _marks(text: str, s: int, e: int) -> list[tuple[int, int, bool, str]]:
-    """(start, end, is_double, role) for each quotation mark in text[s:e]."""
+def _mark_positions(text: str) -> list[int]:
+    """Where the characters of ``_MARK_CHARS`` stand in ``text``, in order (found by
+    ``str.find``, which skips through a text many times faster than a regex would)."""
     out = []
-    for m in _MARK_RE.finditer(text, s, e):
-        i, j = m.span()
-        mark = m.group()
+    for c in _MARK_CHARS:
+        i = text.find(c)
+        while i >= 0:
+            out.append(i)
+            i = text.find(c, i + 1)
+    out.sort()
+    return out
+
+
+def _marks(text: str, s: int, e: int, at: list[int]) -> list[tuple[int, int, bool, str]]:
+    """(start, end, is_double, role) for each quotation mark in text[s:e]; ``at``: the
+    positions of the characters marks are made of (``_mark_positions``)."""
+    out = []
+    resume = s  # past the last mark read
+    for i in at[bisect_left(at, s) : bisect_left(at, e)]:
+        if i < resume:
+            continue  # the second half of `` or ''
+        c = text[i]
+        j = i + 1
+        if c in "`'":
+            # `` or '' (not the first two of a run of three: ''' is ' then '')
+            if j < e and text[j] == c and (c == "`" or not (j + 1 < e and text[j + 1] == "'")):
+                j += 1
+            elif c == "`":
+                continue  # a lone backquote is no mark
+        resume = j
+        mark = text[i:j]
         double, glyph = _KINDS[mark]
         role = _role(text, i, j, mark)
         if role == "none":
@@ -159,6 +184,7 @@ def find_spans(text: str, paras: list[tuple[int, int]] | None = None) -> list[Sp
     wrapped_lines = "\n\n" in text
     p_index = -1
     extend_to: int | None = None
+    at = _mark_positions(text)
     while True:
         if extend_to is None:
             p_index += 1
@@ -170,7 +196,7 @@ def find_spans(text: str, paras: list[tuple[int, int]] | None = None) -> list[Sp
             pe = paras[extend_to][1]
             p_index = extend_to
             extend_to = None
-        marks = _marks(text, ps, pe)
+        marks = _marks(text, ps, pe, at)
         open_at: tuple[int, int] | None = None  # (mark start, mark end) of the open double
         nested: str | None = None  # family of a double-quoted span inside the open one
         single_at: tuple[int, int] | None = None
