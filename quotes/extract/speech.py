@@ -33,9 +33,10 @@ _SPACE = re.compile(r"\s")
 _LETTERS = r"A-Za-z\u00c0-\u024f"
 # A word: letters, with an apostrophe and ASCII letters after them (don't, o'clock), or
 # digits. Written as [{_LETTERS}]+(?:['’][A-Za-z]+)?|\d+ would be, but with a leading class
-# the regex engine skips straight to the next word, and an empty alternative is cheaper
-# for it than "?" on a group.
-_WORD = re.compile(rf"[{_LETTERS}\d](?:(?<=[{_LETTERS}])[{_LETTERS}]*(?:['’][A-Za-z]+|)|(?<=\d)\d*)")
+# the regex engine skips straight to the next word, an empty alternative is cheaper for
+# it than "?" on a group, and possessive repeats (nothing after them could ever want them
+# shorter) save it the marks for backtracking.
+_WORD = re.compile(rf"[{_LETTERS}\d](?:(?<=[{_LETTERS}])[{_LETTERS}]*+(?:['’][A-Za-z]++|)|(?<=\d)\d*+)")
 _LETTER = re.compile(rf"[{_LETTERS}]")
 _FIRST_SECOND = {"i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your", "yours", "i'm", "we're",
                  "you're", "i've", "we've", "i'll", "we'll", "i’m", "we’re", "you’re", "i’ve", "we’ve", "i’ll", "we’ll"}
