@@ -10,12 +10,19 @@ up, then ``--reps`` more times, timed. Prints each side's articles/s (median of 
 and the median and range of the per-run ratio of times (this checkout / the other).
 The default gold files are PolNeAR dev and realnews dev. An old checkout works as long as
 ``from quotes.extract import extract`` does there (a module before the package split).
+
+With ``--instructions``, each side is instead run under valgrind's callgrind (the Debian
+package valgrind), once with the warm-up pass alone and once with one more pass: the
+difference is the instructions of one pass, the same from run to run however busy the
+machine is.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -59,12 +66,30 @@ def run(root: Path, gold: list[Path], reps: int) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
+def instructions(root: Path, gold: list[Path]) -> int:
+    """Instructions (callgrind's count) of one extraction pass with the checkout at ``root``."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (Debian package valgrind)")
+    counts = []
+    for reps in (0, 1):
+        cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
+               "--worker", str(root), "--reps", str(reps), *map(str, gold)]
+        res = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        found = re.search(r"Collected\s*:\s*(\d+)", res.stderr)
+        if res.returncode != 0 or found is None:
+            said = [line for line in res.stderr.splitlines() if line.strip() and not line.startswith("==")]
+            raise SystemExit(f"{root}: {said[-1] if said else 'valgrind failed'}")
+        counts.append(int(found.group(1)))
+    return counts[1] - counts[0]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gold", nargs="*", type=Path, default=DEFAULT_GOLD)
     ap.add_argument("--against", type=Path, help="the other checkout's root (holding quotes/)")
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--reps", type=int, default=3, help="timed extractions of every article per process")
+    ap.add_argument("--instructions", action="store_true", help="count instructions of one pass (valgrind) instead of timing")
     ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -73,6 +98,13 @@ def main() -> None:
     if args.against is None:
         ap.error("--against is required")
     sides = {"this": ROOT, "other": args.against.resolve()}
+    if args.instructions:
+        counted = {side: instructions(root, args.gold) for side, root in sides.items()}
+        print(f"{', '.join(p.name for p in args.gold)}; one pass after one of warm-up, counted by callgrind")
+        for side in ("this", "other"):
+            print(f"{side:<6} {str(sides[side]):<40} {counted[side] / 1e6:>10,.0f} million instructions")
+        print(f"instruction ratio this/other: {counted['this'] / counted['other']:.3f}")
+        return
     times: dict[str, list[float]] = {"this": [], "other": []}
     rates: dict[str, list[float]] = {"this": [], "other": []}
     for k in range(args.runs):
