@@ -141,19 +141,18 @@ def found_in_order(doc: Document, kept: list[Span], qi: int, found_for: list[Fou
         elif qi == 0 or kept[qi - 1].outer_end < ss:
             # "..., Howitt says. Just because ..., "...."": no one in the quote's own
             # sentence, the cue closing the sentence before it
-            bs = doc.blocks[k][0] if k >= 0 else ss
-            if bs < ss:
-                ps, pe = doc.sentence_of(prev_nonspace(m, ss))
-                f = reporter(doc, ps, pe) if ps >= bs and not (qi > 0 and kept[qi - 1].outer_end > ps) else None
+            before_s = _sentence_before(doc, ss, k)
+            if before_s is not None and not (qi > 0 and kept[qi - 1].outer_end > before_s[0]):
+                f = reporter(doc, *before_s)
                 if f is not None:
                     f.method = "previous-sentence"
                     yield f
     if not embedded and (qi == 0 or doc.block_of(kept[qi - 1].outer_start) != k or kept[qi - 1].outer_end < ss):
         # "Clinton touted her record. "We need ..."": the previous sentence's subject
-        bs = doc.blocks[k][0] if k >= 0 else ss
-        if bs < ss:
-            ps, pe = doc.sentence_of(prev_nonspace(m, ss))
-            if ps >= bs and not (qi > 0 and ps <= kept[qi - 1].outer_start < pe and found_for[qi - 1] is not None):
+        before_s = _sentence_before(doc, ss, k)
+        if before_s is not None:
+            ps, pe = before_s
+            if not (qi > 0 and ps <= kept[qi - 1].outer_start < pe and found_for[qi - 1] is not None):
                 f = reporter(doc, ps, pe) or subject(doc, ps, pe)
                 if f is not None:
                     f.method = "previous-sentence"
@@ -185,6 +184,15 @@ def found_in_order(doc: Document, kept: list[Span], qi: int, found_for: list[Fou
             if g is not None and g.method in ("named-subject", "pronoun") and plausible_name(doc, g, ps):
                 g.method = "previous-paragraph"
                 yield g
+
+
+def _sentence_before(doc: Document, ss: int, k: int) -> tuple[int, int] | None:
+    """The sentence before the one starting at ``ss``, when it is in the same block ``k``."""
+    bs = doc.blocks[k][0] if k >= 0 else ss
+    if bs >= ss:
+        return None
+    ps, pe = doc.sentence_of(prev_nonspace(doc.masked, ss))
+    return (ps, pe) if ps >= bs else None
 
 
 def _lend_back(doc: Document, kept: list[Span], found_for: list[Found | None], index_of_span: dict[int, int], scare: set[int]) -> None:

@@ -533,18 +533,22 @@ def _office_before(m: str, ms: int, place: str | None) -> str | None:
     return " ".join(words[k:] + [place])
 
 
-def _postposed(masked: str, ms: int) -> bool:
-    """Whether a speech verb after a comma (or a quote) stands right before the name at
-    ``ms``: "..., noted NBC's Ann Reyes" (the sentence's reporter)."""
+def _postposed_verb(masked: str, ms: int) -> re.Match[str] | None:
+    """The speech verb after a comma (or a quote) right before the name at ``ms``:
+    "..., noted NBC's Ann Reyes" (the sentence's reporter)."""
     pv = _POSTPOSED_RE.search(masked, max(0, ms - 40), ms)
-    return pv is not None and pv.group(1) in STRONG_VERBS
+    return pv if pv is not None and pv.group(1) in STRONG_VERBS else None
+
+
+def _postposed(masked: str, ms: int) -> bool:
+    return _postposed_verb(masked, ms) is not None
 
 
 def _parenthetical_reporter(masked: str, ms: int) -> bool:
     """Whether the name at ``ms`` reports the sentence from between commas, after words
     of the writer's own: "This plan, says Ana Roe, will ..." (not "...," said Ana Roe)."""
-    pv = _POSTPOSED_RE.search(masked, max(0, ms - 40), ms)
-    return pv is not None and pv.group(1) in STRONG_VERBS and masked[pv.start()] == "," and masked[pv.start() - 1 : pv.start()] not in ("#", "")
+    pv = _postposed_verb(masked, ms)
+    return pv is not None and masked[pv.start()] == "," and masked[pv.start() - 1 : pv.start()] not in ("#", "")
 
 
 def _headline_case(line: str) -> bool:
