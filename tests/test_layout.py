@@ -1,6 +1,8 @@
 """Page-dump analysis: title, byline, dateline, publisher, and page furniture."""
 from __future__ import annotations
 
+import pytest
+
 from quotes.extract.layout import analyse
 
 PAGE = """Skip to main content
@@ -61,3 +63,19 @@ def test_plain_article_has_no_furniture():
 def test_empty_text():
     lay = analyse("")
     assert lay.title is None and lay.blocks == []
+
+
+@pytest.mark.parametrize(
+    "line, dateline, publisher",
+    [
+        ("Port Ellery (WXYZ) -- The council voted to rebuild the pier.", "Port Ellery (WXYZ)", "WXYZ"),
+        ("LAKEPORT, Maine, June 3 (Coastal Wire) — The council voted on Tuesday.", "LAKEPORT, Maine, June 3 (Coastal Wire)", "Coastal Wire"),
+        ("LAKEPORT — Sen. Ann Roe (D-Maine) voted to rebuild the pier.", "LAKEPORT", None),
+        # a lawmaker's party and state in brackets open no dateline
+        ("Sen. Ann Roe (D-Maine) voted on Tuesday to rebuild the pier.", None, None),
+        ("Rep. Ann Roe (D-Maine): Why did the pier close?", None, None),
+    ],
+)
+def test_dateline(line, dateline, publisher):
+    lay = analyse("Council backs the pier\n\n" + line + "\n\nThe work starts in June, officials said.")
+    assert (lay.dateline, lay.publisher) == (dateline, publisher)

@@ -576,3 +576,21 @@ def test_an_office_of_several_words_is_the_role(text, speaker, role):
 )
 def test_a_kin_word_beside_a_name_gives_its_gender(text, speaker):
     assert extract_text(text)[-1].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention",
+    [
+        # the place and agency of a dateline are never the sentence's subject
+        ("Council backs the pier\n\nPort Ellery (Coastal Wire) -- Mayor Ana Lima has backed the plan, calling it "
+         "“a fair deal for the fishermen.”", "Ana Lima", "Mayor Ana Lima"),
+        # a spokesman for a person speaks for her, in his own words: not hers
+        ("Council backs the pier\n\nA spokesman for Mayor Ana Lima called the report “plainly wrong.”",
+         None, "A spokesman for Mayor Ana Lima"),
+        ("Council backs the pier\n\nA spokesman for Dockside Shipping Inc. called the report “plainly wrong.”",
+         "Dockside Shipping Inc", "A spokesman for Dockside Shipping Inc."),
+    ],
+)
+def test_the_subject_after_a_dateline_or_a_spokesman(text, speaker, mention):
+    [q] = extract_text(text)
+    assert (q.speaker, q.speaker_mention) == (speaker, mention)

@@ -54,7 +54,7 @@ class Candidates:
 def attributable(doc: Document) -> tuple[list[Span], dict[int, int]]:
     """The spans of ``doc`` to attribute (primary, in a body paragraph, with a letter or
     digit inside), and for each its index in ``doc.spans`` -> its index in that list."""
-    body = {(b.start, b.end) for b in doc.layout.blocks if b.kind == "body"}
+    body = set(doc.body_blocks)
     kept: list[Span] = []
     index_of_span: dict[int, int] = {}
     for n, sp in enumerate(doc.spans):

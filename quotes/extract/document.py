@@ -233,6 +233,13 @@ def _affiliation(masked: str, end: int, nxt: tuple[int, int, Mention]) -> bool:
     return (words[-1] in ROLE_NOUNS or is_role_noun(words[-1])) and "campaign" not in words and not any(w in SPEECH_VERBS for w in words)
 
 
+def _past_dateline(layout: Layout, s: int, e: int) -> int:
+    """Where the text of the block ``s``-``e`` starts: after the dateline ("WASHINGTON
+    (AP) --"), which names a place and an agency, never a speaker."""
+    end = layout.dateline_end
+    return end if end is not None and s < end <= e else s
+
+
 class Document:
     """The article's text with quotes masked, its sentences and its names.
 
@@ -246,10 +253,10 @@ class Document:
         self.spans = spans
         self.masked = mask(text, spans)
         read = [b for b in layout.blocks if b.kind in ("body", "heading", "title")]
-        self.blocks = [(b.start, b.end) for b in read]
+        self.blocks = [(_past_dateline(layout, b.start, b.end), b.end) for b in read]
         self.headings = {i for i, b in enumerate(read) if b.kind == "heading"}  # indices in ``blocks``
         self._block_starts = [b[0] for b in self.blocks]
-        self.body_blocks = [(b.start, b.end) for b in layout.blocks if b.kind == "body"]
+        self.body_blocks = [(_past_dateline(layout, b.start, b.end), b.end) for b in layout.blocks if b.kind == "body"]
         self._reversed = self.masked[::-1]
         self.sentences: list[tuple[int, int]] = []
         for s, e in self.blocks:
@@ -257,7 +264,12 @@ class Document:
         self._sentence_starts = [s for s, _ in self.sentences]
         self.names = Names()
         self.mentions = scan_names(
-            self.masked, [(b.start, b.end) for b in layout.blocks if b.kind == "body" or (b.kind == "title" and not _headline_case(text[b.start : b.end]))]
+            self.masked,
+            [
+                (_past_dateline(layout, b.start, b.end), b.end)
+                for b in layout.blocks
+                if b.kind == "body" or (b.kind == "title" and not _headline_case(text[b.start : b.end]))
+            ],
         )
         placed: dict[str, int] = {}
         affiliated: dict[str, int] = {}
@@ -282,8 +294,6 @@ class Document:
         # likeliest antecedents of "he" and "she".
         starts = set()
         for ss, se in self.sentences:
-            if layout.dateline_end and ss < layout.dateline_end <= se:
-                ss = layout.dateline_end
             starts.add(lead_end(self.masked, ss, se))
         start_list = sorted(starts)
         self.subjects: list[tuple[int, int, Mention]] = []

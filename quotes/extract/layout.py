@@ -21,7 +21,8 @@ _BYLINE_RE = re.compile(r"^(?:By|BY|From)\s+(?:the\s+)?(.{2,80}?)\s*$")
 _DATELINE_RE = re.compile(
     r"^((?:[A-Z][\w.'’-]*(?:[ ,]+[A-Z][\w.'’-]*){0,5})(?:\s*\(([A-Z][\w .&'-]{1,30})\))?)\s*(?:--|—|–|-)\s+"
 )
-_DATELINE_PAREN_RE = re.compile(r"^([A-Z][^()\n]{1,60}?)\s*\(([A-Z][\w .&'-]{1,30})\)\s*(?:--|—|–|-|:)?\s*")
+# "Washington (AFP) -- ": the dash is what tells it from "Sen. Ann Roe (D-Ohio) said"
+_DATELINE_PAREN_RE = re.compile(r"^([A-Z][^()\n—–]{1,60}?)\s*\(([A-Z][\w .&'-]{1,30})\)\s*(?:--|—|–|-)\s*")
 _CONTRIB_RE = re.compile(r"contributed to this (?:report|story|article)|^(?:copyright|©)|all rights reserved", re.I)
 
 

@@ -672,6 +672,8 @@ def _np_back(doc: Document, s: int, v: int, loose: bool = False) -> Found | None
     return _np_end(doc, toks, i, loose)
 
 
+#: Those who speak for someone: "a spokesman for", "an aide to"
+_AGENT_HEADS = {"spokesman", "spokeswoman", "spokesperson", "representative", "aide", "lawyer", "attorney", "adviser", "advisor"}
 _NP_STOPS = {"said", "says", "that", "and", "but", "who", "which", "is", "was", "are", "were", "be", "been", "has",
              "have", "had"}
 
@@ -718,6 +720,10 @@ def _np_end(doc: Document, toks: list[tuple[int, int, str]], i: int, loose: bool
             j += 1
         if j > i:
             return None
+        if j >= 2 and toks[j - 1][2] in ("for", "to") and toks[j - 2][2] in _AGENT_HEADS:
+            # "a spokesman for Mayor Ana Lima called": the one who speaks for her
+            d = j - 3 if j >= 3 and toks[j - 3][2].lower() in _DETS else j - 2
+            return Found(toks[d][0], toks[i][1], None, None, None, "description")
         if j - 1 >= 0 and toks[j - 1][2].lower() == "the":
             j -= 1
         elif j - 1 >= 0 and toks[j - 1][2].lower() in _PREPS and toks[j - 1][2].lower() not in ("as",):
@@ -836,7 +842,7 @@ def _np_forward(doc: Document, p: int, limit: int, after_verb: bool = False) -> 
             while r + 1 < k and r + 1 < 6 and words[r + 1] in ROLE_NOUNS:
                 r += 1
             if r + 1 < k and words[r + 1] in ("of", "for", "at", "with", "to"):
-                r = k - 1
+                r = _prep_object_end(toks, r + 2, k) - 1
             k = r + 1
         end = toks[k - 1][1]
         nxt = k
@@ -868,6 +874,24 @@ def _np_forward(doc: Document, p: int, limit: int, after_verb: bool = False) -> 
         if 1 <= len(words) <= 14:
             role = clean_role(words)
     return Found(toks[0][0], end, role, None, None, method)
+
+
+def _prep_object_end(toks: list[tuple[int, int, str]], j: int, k: int) -> int:
+    """Where the object of "a spokesman for ..." ends, at or before ``k``: before the verb
+    after the name it holds ("a spokesman for candidate Ann Roe called a report", not
+    "the father of the Orlando nightclub shooter")."""
+    named = False
+    while j < k:
+        w = toks[j][2]
+        if is_cap(w):
+            named = True
+        elif named and (w in SPEECH_VERBS or w.endswith("ed") or w in _AUXILIARIES):
+            return j
+        j += 1
+    return k
+
+
+_AUXILIARIES = {"has", "had", "have", "is", "was", "are", "were", "will", "would", "could", "did", "does"}
 
 
 def _plural_role(word: str) -> bool:

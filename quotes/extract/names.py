@@ -205,8 +205,9 @@ def _parse(mention: str) -> Mention:
             return found
         if at is None and all(_is_capword(w) or w in _SMALL_WORDS for w in words[office + 2 :]):
             return Mention(mention, None, m, "person", "description")  # "Secretary of State", no name
-    if words and words[0][:1].isupper() and _is_capword(words[-1]):
+    if words and words[0][:1].isupper() and _is_capword(words[-1]) and first not in ("a", "an"):
         # "NASA administrator Jim Bridenstine": an organisation, its role words, the name
+        # ("A spokesman for candidate Ann Roe" is someone unnamed, who speaks for her)
         low_at = [i for i, w in enumerate(words) if w[:1].islower() and w not in _NAME_PARTICLES]
         if low_at and low_at[-1] < len(words) - 1 and words[low_at[-1]] not in _ROLE_PREPS and any(
             words[i] in ROLE_NOUNS or words[i] in ROLE_WORDS and words[i] not in _SMALL_WORDS for i in low_at

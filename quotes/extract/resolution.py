@@ -334,6 +334,8 @@ def _spokesperson_for(doc: Document, mention: str, pos: int) -> str | None:
         men = parse(org)
         if men.form == "name" and men.kind == "organisation" and men.name:
             return expand(doc, men.name)
+        if men.form == "name" and men.kind == "person" and men.name and (men.role or is_first_name(men.name.split()[0])):
+            return None  # "a spokesman for Attorney General Ann Roe": hers, not her, words
         return _proper_description(org) or _organisation_named(doc, words[1:] if words[0].lower() == "the" else words, pos)
     words = mention.strip(" ,.").split()
     if len(words) < 2 or words[-1].lower() not in _SPOKES_HEADS:
