@@ -594,3 +594,22 @@ def test_a_kin_word_beside_a_name_gives_its_gender(text, speaker):
 def test_the_subject_after_a_dateline_or_a_spokesman(text, speaker, mention):
     [q] = extract_text(text)
     assert (q.speaker, q.speaker_mention) == (speaker, mention)
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention",
+    [
+        # a short name after a preposition is its object, "the" or not ...
+        ("Tom Hale wrote the report. In the weeks since the DNC leaks, critics called the plan “a trick.”",
+         None, "critics"),
+        # ... the object of an unnamed person's description ...
+        ("Ana Lima ran the port for years. “She never wanted to sell,” a person close to the Ortegas said.",
+         None, "a person close to the Ortegas"),
+        # ... or of the name before it, which says who
+        ("Tom Hale wrote the report. As Ben Ode of The Forward wrote, “the pier is a relic.”",
+         "Ben Ode", "Ben Ode of The Forward"),
+    ],
+)
+def test_a_name_after_a_preposition(text, speaker, mention):
+    [q] = extract_text(text)
+    assert (q.speaker, q.speaker_mention) == (speaker, mention)
