@@ -733,15 +733,15 @@ def _np_end(doc: Document, toks: list[tuple[int, int, str]], i: int, loose: bool
             if i - j < 2 and not after_prep and not any(x[2] in TITLES for x in toks[j : i + 1]):
                 if the and j >= 2 and toks[j - 1][2] in ("of", "at", "from") and is_cap(toks[j - 2][2]):
                     # "Ben Ode of The Forward wrote": the name before it says who
-                    n = _np_end(doc, toks, j - 2)
-                    if n is not None and n.method == "named-subject":
-                        return Found(n.start, toks[i][1], None, None, None, "named-subject")
+                    owner = _np_end(doc, toks, j - 2)
+                    if owner is not None and owner.method == "named-subject":
+                        return Found(owner.start, toks[i][1], None, None, None, "named-subject")
                 # ... and "a person close to the Murdochs" is someone unnamed
-                d = _np_end(doc, toks, j - 2) if the and j >= 2 and toks[j - 2][2].islower() else None
-                if d is not None and d.method == "description" and doc.masked[d.start : d.start + 2].lower() in ("a ", "an") and (
+                desc = _np_end(doc, toks, j - 2) if the and j >= 2 and toks[j - 2][2].islower() else None
+                if desc is not None and desc.method == "description" and doc.masked[desc.start : desc.start + 2].lower() in ("a ", "an") and (
                     toks[j - 2][2] not in DOCUMENT_NOUNS
                 ):
-                    return Found(d.start, toks[i][1], None, None, None, "description")
+                    return Found(desc.start, toks[i][1], None, None, None, "description")
                 return None
         words = [x[2] for x in toks[j : i + 1]]
         if all(w.rstrip(".") in NON_NAME_CAPS and w not in TITLES for w in words if w.lower() != "the"):
