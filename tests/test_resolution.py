@@ -613,3 +613,20 @@ def test_the_subject_after_a_dateline_or_a_spokesman(text, speaker, mention):
 def test_a_name_after_a_preposition(text, speaker, mention):
     [q] = extract_text(text)
     assert (q.speaker, q.speaker_mention) == (speaker, mention)
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention",
+    [
+        # a verb's base form after "a" and a name is a noun: the sentence's subject speaks
+        ("Tom Hale posted a Twitter comment of his own, saying, “We are so glad.”", "Tom Hale", "Tom Hale"),
+        # ... and a document named for an organisation speaks for it
+        ("The Harbour Safety Agency (HSA) met on Monday.\n\nThe HSA report stated: “The pier is unsafe.”",
+         "Harbour Safety Agency", "The HSA report"),
+        # ... while "a post by" keeps its author
+        ("The pier closed. A Medium post by the writer Ben Ode called it “a loss for the town.”", "Ben Ode", "Ben Ode"),
+    ],
+)
+def test_a_speech_word_used_as_a_noun(text, speaker, mention):
+    q = extract_text(text)[-1]
+    assert (q.speaker, q.speaker_mention) == (speaker, mention)

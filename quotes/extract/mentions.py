@@ -93,6 +93,8 @@ _NICK_BEFORE_RE = re.compile(r"(?<![.!?:;]\s)\b[A-Z][a-z]+\.?\s$")
 _NICK_AFTER_RE = re.compile(r"\s[A-Z][a-z]")
 _LOWER_WORD_RE = re.compile(r"[a-z][a-z\-]+")
 _PREV_WORD_RE = re.compile(r"([\w'’]+)\W*$")
+# A determiner (or possessive) and one capitalised word, not a plural: "a Twitter ", "his CNN "
+_DET_NAME_BEFORE_RE = re.compile(r"(?:\b(?:a|an|the|his|her|their|its)|['’]s)\s+[A-Z][\w.'’-]*[^\Ws]\s+$")
 # Patterns used below, compiled once
 _CUE_OBJECT_RE = re.compile(r"(?:\s+(?:in an? (?:statement|interview|email|e-mail|tweet|post|letter|speech|op-ed|video)|on (?:Twitter|Facebook|Instagram|CNN|Fox(?: News)?|MSNBC|NBC|CBS|ABC)|(?:to )?(?:reporters|CNN|the crowd|supporters|an audience|the audience|journalists)|of|about))?")
 _POST_LEAD_RE = re.compile(r"[ \t\u00a0]*,?[ \t\u00a0]*(?:—|--|–|―|-)?[ \t\u00a0]*")
@@ -978,6 +980,10 @@ def _verbs(doc: Document, s: int, e: int) -> list[tuple[int, int, str]]:
                 continue
             if pw == "to" and w.endswith("ed"):
                 continue  # "cuts to proposed programmes": no verb follows "to" in its past form
+            if prev and prev.group(1)[:1].isupper() and (w + "ed" in SPEECH_VERBS or w + "d" in SPEECH_VERBS) and (
+                _DET_NAME_BEFORE_RE.search(seg, max(0, m.start() - 40), m.start()) and not seg.startswith(" by ", m.end())
+            ):  # "posted a Twitter comment": a verb's base form after "a" and a name is a noun (and
+                continue  # "a Medium post by Ana Roe" keeps its author, as after a verb)
             out.append((s + m.start(), s + m.end(), w))
     return out
 

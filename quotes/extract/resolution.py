@@ -159,6 +159,9 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
     proper = _proper_description(mention)
     if proper is not None:
         return expand(doc, proper), None, "organisation", "description"
+    issuer = _named_document(doc, mention, pos)
+    if issuer is not None:
+        return issuer, None, "organisation", "description"
     spoken_for = _spokesperson_for(doc, mention, pos)
     if spoken_for is not None:
         head = next((w for w in mention.lower().split() if w.strip(",.") in _SPOKES_HEADS), "spokesperson")
@@ -310,6 +313,22 @@ def _document_source(doc: Document, mention: str, pos: int) -> tuple[str | None,
         return None
     verb_at = lo + hits[-1].start()
     return _author(doc, doc.sentence_of(verb_at)[0], verb_at, bare_pronoun=False)
+
+
+def _named_document(doc: Document, mention: str, pos: int) -> str | None:
+    """The organisation a document goes by: "the IMF report", "a Pentagon statement";
+    None when the name before the document's noun is no organisation's."""
+    words = mention.strip(" ,.").split()
+    if len(words) < 3 or words[0].lower() not in _DETS or words[-1].lower() not in DOCUMENT_NOUNS:
+        return None
+    if not all(w[:1].isupper() for w in words[1:-1]):
+        return None
+    name = " ".join(words[1:-1])
+    men = parse(name)
+    if men.form == "name" and men.kind == "organisation" and men.name:
+        return expand(doc, men.name)
+    ent = doc.names.canonical(name, pos)
+    return expand(doc, ent.name) if ent is not None and ent.kind == "organisation" else None
 
 
 def speaks_for_owner(mention: str) -> bool:
