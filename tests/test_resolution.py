@@ -623,10 +623,13 @@ def test_a_name_after_a_preposition(text, speaker, mention):
         # ... and a document named for an organisation speaks for it
         ("The Harbour Safety Agency (HSA) met on Monday.\n\nThe HSA report stated: “The pier is unsafe.”",
          "Harbour Safety Agency", "The HSA report"),
+        # "with X yelling": X speaks, an adverb between or not, however short the name
+        ("Tom Hale ran. At a rally in Lakeport, Maine, on Saturday, a protester was pushed, with Hale "
+         "reportedly yelling: “Get him out of here!”", "Tom Hale", "Hale"),
         # ... while "a post by" keeps its author
         ("The pier closed. A Medium post by the writer Ben Ode called it “a loss for the town.”", "Ben Ode", "Ben Ode"),
     ],
 )
-def test_a_speech_word_used_as_a_noun(text, speaker, mention):
+def test_the_subject_of_a_cue_word(text, speaker, mention):
     q = extract_text(text)[-1]
     assert (q.speaker, q.speaker_mention) == (speaker, mention)

@@ -328,9 +328,13 @@ def pre(doc: Document, sp: Span, ss: int, seg_start: int | None = None) -> Found
             f = None
             if w.endswith("ing") and m[seg_start:vs].rstrip()[-1:].isalnum():
                 toks = tokens(m, seg_start, vs)
+                if len(toks) > 1 and toks[-1][2].endswith("ly") and toks[-1][2].islower():
+                    toks = toks[:-1]  # "with Trump reportedly yelling"
                 if toks and is_cap(toks[-1][2]) and toks[-1][2].rstrip(".") not in NON_NAME_CAPS:
                     g = _np_end(doc, toks, len(toks) - 1, after_prep=True)
-                    if g is not None and g.method == "named-subject" and len(m[g.start : g.end].split()) >= 2:
+                    if g is not None and g.method == "named-subject" and (
+                        len(m[g.start : g.end].split()) >= 2 or n_verb == 0 and _with_before(toks, g.start)
+                    ):
                         f = g
             if f is None and not w.endswith("ing"):
                 # "allowed Mosseri to claim that", "leading Sperling to counter": what a
@@ -399,6 +403,12 @@ _SPEECH_FROM_RE = re.compile(
 #: Words between a possessive and its noun that are not adjectives: "Powell's email would buttress the contention"
 _NOT_BETWEEN = {"would", "will", "could", "should", "may", "might", "can", "did", "does", "do", "is", "was", "are",
                 "were", "has", "have", "had", "be", "and", "or", "to", "of", "in", "on", "that", "which"}
+
+
+def _with_before(toks: list[tuple[int, int, str]], start: int) -> bool:
+    """Does "with" come right before the token at offset ``start`` ("with Trump yelling")?"""
+    k = next((n for n, t in enumerate(toks) if t[0] == start), 0)
+    return k > 0 and toks[k - 1][2].lower() == "with"
 
 
 def possessed_speech(doc: Document, sp: Span, seg_start: int) -> Found | None:
