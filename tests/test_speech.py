@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from cli.main import cli
 from quotes.evaluate_spans import fitting_half
 from quotes.extract import extract_text
-from quotes.extract.speech import default_model
+from quotes.extract.speech import default_model, names_a_thing
 from quotes.fit_speech import examples, fit, report, span_examples
 
 STORY = """Harbour town votes on the pier
@@ -192,3 +192,23 @@ async def test_the_search_page_finds_titles_only_when_asked(stored: Path):
     assert default["total"] == 0 and titles["total"] == 1 and everything["total"] == 2
     assert titles["hits"][0]["kind"] == "title" and titles["hits"][0]["speaker"] is None
     assert page.status_code == 200 and 'value="title" selected' in page.text
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        # a name before the noun it modifies is a title or a term
+        ("“Harbour Lights” director Ana Roe said backstage that no one could predict it.", True),
+        ("Tom Hale denounced the “Pier For All” movement, which he called a stunt.", True),
+        # ... but not with punctuation of its own, a cue or a function word after it, or in lower case
+        ("“Good Morning,” director Ana Roe said.", False),
+        ("She said “Never Again” and left the room.", False),
+        ("“Never Again” said the banner on the pier.", False),
+        ("She called it “a stunt” before the vote.", False),
+    ],
+)
+def test_a_name_that_modifies_the_noun_after_it(text, names):
+    [q] = extract_text("Council backs the pier\n\n" + text)
+    assert names_a_thing("Council backs the pier\n\n" + text, q) is names
+    if names:
+        assert not q.speech and q.speaker is None and q.kind == "title"

@@ -461,6 +461,26 @@ def non_speech_kind(text: str, q: Quote) -> str:
     return "term"
 
 
+# After a closing mark: the next word, when only a space stands between
+_NEXT_WORD = re.compile(r"[\"”’'»]?[ \u00a0]([a-z][a-z\-]*)\b")
+
+
+def names_a_thing(text: str, q: Quote) -> bool:
+    """Whether ``q`` is a name put before the noun it modifies: a few capitalised words
+    with no punctuation of their own, then a lower-case word ("the “Parasite” director",
+    "the “Neocons For Hillary” movement", "the “Secret” level"): a title or a term."""
+    inner = text[q.start : q.end]
+    if inner.rstrip()[-1:] in ",.?!;:—-…" or len(inner) > 60:
+        return False
+    words = _words(inner)
+    if not words or len(words) > 4 or not all(w[:1].isupper() or w.lower() in _SMALL for w in words):
+        return False
+    if not any(w[:1].isupper() for w in words):
+        return False
+    after = _NEXT_WORD.match(text, q.end)
+    return after is not None and after.group(1) not in _FUNCTION and after.group(1) not in SPEECH_VERBS
+
+
 def _readers_words(q: Quote) -> bool:
     """Whether the only speaker ``q`` has is "you": the reader, whose imagined words
     are the writer's (news reports no one's speech as "you said")."""
@@ -487,7 +507,7 @@ def classify(text: str, quotes: Iterable[Quote], spans: list[tuple[tuple[int, in
         readers = _readers_words(q)
         p = 0.0 if readers or _is_residue(text, q) else model.probability_of(
             features(text, q, sentence, paragraph, article))
-        if p >= model.threshold:
+        if p >= model.threshold and not names_a_thing(text, q):
             continue
         q.kind = "other" if readers else non_speech_kind(text, q)
         q.speaker = q.speaker_kind = q.speaker_role = q.speaker_mention = None
