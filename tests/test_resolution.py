@@ -633,3 +633,16 @@ def test_a_name_after_a_preposition(text, speaker, mention):
 def test_the_subject_of_a_cue_word(text, speaker, mention):
     q = extract_text(text)[-1]
     assert (q.speaker, q.speaker_mention) == (speaker, mention)
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # a description with a plural role noun: someone unnamed, not the last speaker
+        ("“It was awful,” one of the project managers present said later.", "one of the project managers present"),
+        ("“It was awful,” one of the longtime ferry engineers on board said.", "one of the longtime ferry engineers on board"),
+    ],
+)
+def test_a_description_by_a_plural_role(text, mention):
+    q = extract_text("Tom Hale ran the meeting. What Hale did was “ridiculous,” said Ben Ode.\n\n" + text)[-1]
+    assert (q.speaker, q.speaker_mention) == (None, mention)

@@ -772,7 +772,7 @@ def _np_end(doc: Document, toks: list[tuple[int, int, str]], i: int, loose: bool
             break  # a noun phrase holds no verb: "This is a far cry from ..." is none
         if w.lower() in _DETS or (w.endswith(("'s", "’s")) and is_cap(w)):
             span = [x[2].lower().strip(",.") for x in toks[j + 1 : i + 1]]
-            if any(x in ROLE_NOUNS for x in span[:5]) or (loose and (j == 0 or toks[j - 1][2].lower() in _BOUNDARY) and len(span) <= 4):
+            if any(x in ROLE_NOUNS or _plural_role(x) for x in span[:5]) or (loose and (j == 0 or toks[j - 1][2].lower() in _BOUNDARY) and len(span) <= 4):
                 if j - 1 >= 0 and toks[j - 1][2].lower() in _PREPS:
                     continue
                 best = j
