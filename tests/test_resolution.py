@@ -646,3 +646,19 @@ def test_the_subject_of_a_cue_word(text, speaker, mention):
 def test_a_description_by_a_plural_role(text, mention):
     q = extract_text("Tom Hale ran the meeting. What Hale did was “ridiculous,” said Ben Ode.\n\n" + text)[-1]
     assert (q.speaker, q.speaker_mention) == (None, mention)
+
+
+@pytest.mark.parametrize(
+    "later, speaker",
+    [
+        # someone unnamed of the same description came in since the named one
+        ("A day later, one former adviser said the plan would fail.\n\n“He does not believe it,” the former adviser said.", None),
+        # ... not when the article names no one else so
+        ("A day later, the plan was dropped.\n\n“He does not believe it,” the former adviser said.", "Sean Smith"),
+        # ... nor for words between "a" and the noun that do not modify it
+        ("A day later, Ana Roe had a question for the former adviser.\n\n“He does not believe it,” the former adviser said.", "Sean Smith"),
+    ],
+)
+def test_the_same_description_after_someone_unnamed(later, speaker):
+    text = "Sean Smith, a former adviser, left in May. “It is done,” Smith said.\n\n" + later
+    assert extract_text(text)[-1].speaker == speaker

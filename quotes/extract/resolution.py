@@ -184,6 +184,8 @@ def resolve(doc: Document, mention: str, pos: int, app_role: str | None) -> tupl
         # "the leader of Ennahda": with whose leader said, the head noun alone is not enough
         owned = any(w in _OWNER_PREPS for w in words[2:-1]) and mention.split()[-1][:1].isupper()
         ent = doc.by_role(words[1:], pos, whole=owned)
+        if ent is not None and words[0] == "the" and _unnamed_since(doc, head, ent, pos):
+            return None, app_role, men.kind, "description"  # "one former adviser said ... the former adviser said"
         if ent is not None:
             return ent.name, ent.role, ent.kind, "description"
         if men.kind == "person" and len(words) <= 6 and words[0] in ("the", "his", "her", "their") and head in _VARIATION_HEADS and not owned:
@@ -541,6 +543,25 @@ _UNNAMED_RE = re.compile(
 )
 _UNNAMED_GENDER = {"man": "m", "boy": "m", "gentleman": "m", "father": "m", "son": "m", "husband": "m",
                    "woman": "f", "girl": "f", "lady": "f", "mother": "f", "daughter": "f", "wife": "f"}
+
+
+# A word that may stand between "a" and a noun it modifies ("a former", not "a question for the")
+_MODIFIER = r"(?!(?:for|of|the|to|with|in|on|at|by|from|and|or|about|who|that)\b)[a-z][\w\-]*"
+
+
+_APPOSED_RE = re.compile(r"[A-Z][\w.'’\-]*,\s$")
+
+
+def _unnamed_since(doc: Document, head: str, ent: Entity, pos: int) -> bool:
+    """Whether someone unnamed of the same description ("one former adviser", "a
+    spokesman") was brought in after ``ent`` was last named before ``pos``: then "the
+    former adviser" at ``pos`` is that one."""
+    if not head.isalpha():
+        return False
+    last = max((p for p in ent.positions if p < pos), default=0)
+    intro = re.compile(rf"\b(?:[Oo]ne|[Aa]n?|[Aa]nother)\s+(?:{_MODIFIER}\s+){{0,3}}{head}\b(?!,?\s+[A-Z])")
+    # (not an appositive: "Sean Smith, a former adviser," is the named one)
+    return any(not _APPOSED_RE.search(doc.masked, max(0, m.start() - 40), m.start()) for m in intro.finditer(doc.masked, last, pos))
 
 
 def _unnamed_just_before(doc: Document, pos: int, gender: str | None) -> bool:
