@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from cli.main import cli
 from quotes.evaluate_spans import fitting_half
 from quotes.extract import extract_text
-from quotes.extract.speech import default_model, names_a_thing
+from quotes.extract.speech import default_model, names_a_thing, titles_a_work
 from quotes.fit_speech import examples, fit, report, span_examples
 
 STORY = """Harbour town votes on the pier
@@ -211,4 +211,22 @@ def test_a_name_that_modifies_the_noun_after_it(text, names):
     [q] = extract_text("Council backs the pier\n\n" + text)
     assert names_a_thing("Council backs the pier\n\n" + text, q) is names
     if names:
+        assert not q.speech and q.speaker is None and q.kind == "title"
+
+
+@pytest.mark.parametrize(
+    "text, titles",
+    [
+        # capitalised words after a noun that names a work, or "titled", are its title
+        ("Ana Roe recalled the 1969 book titled “The Tragedy of the Pier,” explaining her fear.", True),
+        ("In her book “Harbour Lights At Dusk” Ana Roe wrote of the purpose people find.", True),
+        # ... not words someone said, in lower case, or after another noun
+        ("Ana Roe read from her book: “the pier was our life.”", False),
+        ("Ana Roe called the plan “The Worst Deal Ever,” and left.", False),
+    ],
+)
+def test_the_title_of_a_work_named_before_it(text, titles):
+    [q] = extract_text("Council backs the pier\n\n" + text)
+    assert titles_a_work("Council backs the pier\n\n" + text, q) is titles
+    if titles:
         assert not q.speech and q.speaker is None and q.kind == "title"

@@ -481,6 +481,22 @@ def names_a_thing(text: str, q: Quote) -> bool:
     return after is not None and after.group(1) not in _FUNCTION and after.group(1) not in SPEECH_VERBS
 
 
+# A noun that names a work, or "titled", right before an opening mark
+_WORK_BEFORE = re.compile(
+    r"\b(?:book|novel|film|movie|song|album|show|series|play|poem|essay|memoir|documentary|podcast|column|op-ed|"
+    r"headline|episode|titled|entitled)[ \u00a0]*[\"“‘'«]$", re.I
+)
+
+
+def titles_a_work(text: str, q: Quote) -> bool:
+    """Whether ``q`` is the title of a work named just before it ("her book “A Paradise
+    Built in Hell”", "a memo titled “The Facts”"): capitalised words after such a noun."""
+    if not _WORK_BEFORE.search(text, max(0, q.start - 20), q.start):
+        return False
+    words = _words(text[q.start : q.end])
+    return bool(words) and all(w[:1].isupper() or w.lower() in _SMALL for w in words) and any(w[:1].isupper() for w in words)
+
+
 def _readers_words(q: Quote) -> bool:
     """Whether the only speaker ``q`` has is "you": the reader, whose imagined words
     are the writer's (news reports no one's speech as "you said")."""
@@ -507,7 +523,7 @@ def classify(text: str, quotes: Iterable[Quote], spans: list[tuple[tuple[int, in
         readers = _readers_words(q)
         p = 0.0 if readers or _is_residue(text, q) else model.probability_of(
             features(text, q, sentence, paragraph, article))
-        if p >= model.threshold and not names_a_thing(text, q):
+        if p >= model.threshold and not names_a_thing(text, q) and not titles_a_work(text, q):
             continue
         q.kind = "other" if readers else non_speech_kind(text, q)
         q.speaker = q.speaker_kind = q.speaker_role = q.speaker_mention = None
