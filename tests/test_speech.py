@@ -195,38 +195,27 @@ async def test_the_search_page_finds_titles_only_when_asked(stored: Path):
 
 
 @pytest.mark.parametrize(
-    "text, names",
+    "rule, text, fires",
     [
         # a name before the noun it modifies is a title or a term
-        ("“Harbour Lights” director Ana Roe said backstage that no one could predict it.", True),
-        ("Tom Hale denounced the “Pier For All” movement, which he called a stunt.", True),
+        (names_a_thing, "“Harbour Lights” director Ana Roe said backstage that no one could predict it.", True),
+        (names_a_thing, "Tom Hale denounced the “Pier For All” movement, which he called a stunt.", True),
         # ... but not with punctuation of its own, a cue or a function word after it, or in lower case
-        ("“Good Morning,” director Ana Roe said.", False),
-        ("She said “Never Again” and left the room.", False),
-        ("“Never Again” said the banner on the pier.", False),
-        ("She called it “a stunt” before the vote.", False),
-    ],
-)
-def test_a_name_that_modifies_the_noun_after_it(text, names):
-    [q] = extract_text("Council backs the pier\n\n" + text)
-    assert names_a_thing("Council backs the pier\n\n" + text, q) is names
-    if names:
-        assert not q.speech and q.speaker is None and q.kind == "title"
-
-
-@pytest.mark.parametrize(
-    "text, titles",
-    [
+        (names_a_thing, "“Good Morning,” director Ana Roe said.", False),
+        (names_a_thing, "She said “Never Again” and left the room.", False),
+        (names_a_thing, "“Never Again” said the banner on the pier.", False),
+        (names_a_thing, "She called it “a stunt” before the vote.", False),
         # capitalised words after a noun that names a work, or "titled", are its title
-        ("Ana Roe recalled the 1969 book titled “The Tragedy of the Pier,” explaining her fear.", True),
-        ("In her book “Harbour Lights At Dusk” Ana Roe wrote of the purpose people find.", True),
+        (titles_a_work, "Ana Roe recalled the 1969 book titled “The Tragedy of the Pier,” explaining her fear.", True),
+        (titles_a_work, "In her book “Harbour Lights At Dusk” Ana Roe wrote of the purpose people find.", True),
         # ... not words someone said, in lower case, or after another noun
-        ("Ana Roe read from her book: “the pier was our life.”", False),
-        ("Ana Roe called the plan “The Worst Deal Ever,” and left.", False),
+        (titles_a_work, "Ana Roe read from her book: “the pier was our life.”", False),
+        (titles_a_work, "Ana Roe called the plan “The Worst Deal Ever,” and left.", False),
     ],
 )
-def test_the_title_of_a_work_named_before_it(text, titles):
-    [q] = extract_text("Council backs the pier\n\n" + text)
-    assert titles_a_work("Council backs the pier\n\n" + text, q) is titles
-    if titles:
+def test_titles_told_by_the_words_around_them(rule, text, fires):
+    text = "Council backs the pier\n\n" + text
+    [q] = extract_text(text)
+    assert rule(text, q) is fires
+    if fires:
         assert not q.speech and q.speaker is None and q.kind == "title"
