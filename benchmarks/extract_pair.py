@@ -14,7 +14,7 @@ The default gold files are PolNeAR dev and realnews dev. An old checkout works a
 With ``--instructions``, each side is instead run under valgrind's callgrind (the Debian
 package valgrind), once with the warm-up pass alone and once with one more pass: the
 difference is the instructions of one pass, the same from run to run however busy the
-machine is.
+machine is (each side runs with ``PYTHONHASHSEED=0``).
 """
 from __future__ import annotations
 
@@ -74,7 +74,10 @@ def instructions(root: Path, gold: list[Path]) -> int:
     for reps in (0, 1):
         cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
                "--worker", str(root), "--reps", str(reps), *map(str, gold)]
-        res = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        # one hash seed for every count: with a random one, set and dict orders move the
+        # count of the same code by about 1% from run to run
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
+        res = subprocess.run(cmd, capture_output=True, text=True, env=env)
         found = re.search(r"Collected\s*:\s*(\d+)", res.stderr)
         if res.returncode != 0 or found is None:
             said = [line for line in res.stderr.splitlines() if line.strip() and not line.startswith("==")]
