@@ -208,6 +208,8 @@ async def test_the_search_page_finds_titles_only_when_asked(stored: Path):
         # capitalised words after a noun that names a work, or "titled", are its title
         (titles_a_work, "Ana Roe recalled the 1969 book titled “The Tragedy of the Pier,” explaining her fear.", True),
         (titles_a_work, "In her book “Harbour Lights At Dusk” Ana Roe wrote of the purpose people find.", True),
+        (titles_a_work, "The board read the editorial, entitled “The Pier Must Stay,” on Monday.", True),
+        (titles_a_work, "Ana Roe cited the cookbook “Harbour Fish” as her guide.", False),
         # ... not words someone said, in lower case, or after another noun
         (titles_a_work, "Ana Roe read from her book: “the pier was our life.”", False),
         (titles_a_work, "Ana Roe called the plan “The Worst Deal Ever,” and left.", False),

@@ -469,30 +469,33 @@ def names_a_thing(text: str, q: Quote) -> bool:
     """Whether ``q`` is a name put before the noun it modifies: a few capitalised words
     with no punctuation of their own, then a lower-case word ("the “Parasite” director",
     "the “Neocons For Hillary” movement", "the “Secret” level"): a title or a term."""
+    after = _NEXT_WORD.match(text, q.end)
+    if after is None or after.group(1) in _FUNCTION or after.group(1) in SPEECH_VERBS:
+        return False
     inner = text[q.start : q.end]
     if inner.rstrip()[-1:] in ",.?!;:—-…" or len(inner) > 60:
         return False
     words = _words(inner)
-    if not words or len(words) > 4 or not all(w[:1].isupper() or w.lower() in _SMALL for w in words):
-        return False
-    if not any(w[:1].isupper() for w in words):
-        return False
-    after = _NEXT_WORD.match(text, q.end)
-    return after is not None and after.group(1) not in _FUNCTION and after.group(1) not in SPEECH_VERBS
+    return 0 < len(words) <= 4 and all(w[:1].isupper() or w.lower() in _SMALL for w in words) and any(w[:1].isupper() for w in words)
 
 
-# A noun that names a work, or "titled", right before an opening mark
-_WORK_BEFORE = re.compile(
-    r"\b(?:book|novel|film|movie|song|album|show|series|play|poem|essay|memoir|documentary|podcast|column|op-ed|"
-    r"headline|episode|titled|entitled)[ \u00a0]*[\"“‘'«]$", re.I
+# Nouns that name a work, and "titled", read right before an opening mark
+_WORK_NOUNS = tuple(
+    "book novel film movie song album show series play poem essay memoir documentary podcast column op-ed "
+    "headline episode titled entitled".split()
 )
 
 
 def titles_a_work(text: str, q: Quote) -> bool:
     """Whether ``q`` is the title of a work named just before it ("her book “A Paradise
     Built in Hell”", "a memo titled “The Facts”"): capitalised words after such a noun."""
-    if not _WORK_BEFORE.search(text, max(0, q.start - 20), q.start):
+    # (every span is asked: str.endswith, not a regular expression, reads the word)
+    before = text[max(0, q.start - 16) : q.start - 1].rstrip(" \u00a0").lower()
+    if not before.endswith(_WORK_NOUNS):
         return False
+    noun = max((n for n in _WORK_NOUNS if before.endswith(n)), key=len)  # "entitled", not "titled"
+    if before[-len(noun) - 1 : -len(noun)].isalpha():
+        return False  # "cookbook", "screenplay": not the noun itself
     words = _words(text[q.start : q.end])
     return bool(words) and all(w[:1].isupper() or w.lower() in _SMALL for w in words) and any(w[:1].isupper() for w in words)
 
