@@ -460,7 +460,7 @@ class Names:
     def finish(self) -> None:
         """Share gender evidence between a full name and its short forms."""
         for ent in self.entities.values():
-            if ent.kind == "person" and len(ent.tokens) == 1 and ent.gender:
+            if ent.gender and ent.kind == "person" and len(ent.tokens) == 1:
                 full = self.canonical(ent.name)
                 if full is not None and full is not ent and not full.gender:
                     full.gender = ent.gender
@@ -477,20 +477,26 @@ class Names:
         toks = self._lowered.get(name) or name.lower().split()
         if not toks:
             return None
-        own = self.entities.get(name) if len(toks) == 1 else None
+        lowered = self._lowered
+        n = len(toks)
+        last_tok = toks[-1]
         matching = []
-        for ent in self._by_token.get(toks[-1], ()):
-            et = self._lowered[ent.name]
-            if len(et) < len(toks):
-                continue
-            if len(toks) == 1:
-                ok = toks[0] == et[-1] or (toks[0] in et and ent.kind == "person" and not (
-                    own is not None and len(own.positions) >= 3 and own.positions[2] < ent.positions[0]
-                ))  # "Google", named again and again before "Google Toolbar", is not its short form
-            else:
-                ok = et[-len(toks) :] == toks or (toks[0] == et[0] and toks[-1] == et[-1])
-            if ok:
-                matching.append(ent)
+        if n == 1:
+            # every entity filed under the token holds it: only how it holds it tells
+            own = self.entities.get(name)
+            # "Google", named again and again before "Google Toolbar", is not its short form
+            third = own.positions[2] if own is not None and len(own.positions) >= 3 else None
+            for ent in self._by_token.get(last_tok, ()):
+                if last_tok == lowered[ent.name][-1] or ent.kind == "person" and not (
+                    third is not None and third < ent.positions[0]
+                ):
+                    matching.append(ent)
+        else:
+            first_tok = toks[0]
+            for ent in self._by_token.get(last_tok, ()):
+                et = lowered[ent.name]
+                if len(et) >= n and (et[-n:] == toks or (first_tok == et[0] and last_tok == et[-1])):
+                    matching.append(ent)
         if len(matching) <= 1:
             return matching[0] if matching else None
         best: Entity | None = None
