@@ -56,11 +56,15 @@ _PLACE_BEFORE_RE = re.compile(r"\b(?:in|near|across|throughout)[ \t\u00a0]+$")
 _SAYS_AFTER_RE = re.compile(r"\s+(?:(?:also|still|now|later|then|further)\s+)?([a-z]+)\b")
 _POSTPOSED_RE = re.compile(r"[,#]\s*([a-z]+)\s+(?:[\w’']+\s+){0,3}$")
 
-# he|his|him|himself (group 1) or she|her|hers|herself as whole words; the first letter
-# comes first so that the engine can skip to the next h or s
-# ... in any case, for a text whose lower-casing changes its length
+# he|his|him|himself (group 1) or she|her|hers|herself as whole words, in any case, for a
+# text whose lower-casing changes its length
 _HE_SHE_ANY_RE = re.compile(r"\b(?:(he|his|him|himself)|she|her|hers|herself)\b", re.IGNORECASE)
-_HE_SHE_RE = re.compile(r"[hs](?<=\b[hs])(?:(?<=h)(e|is|im|imself)\b|(?<=s)(he)\b|(?<=h)(er|ers|erself)\b)")
+# ... and in lower-case text, in two patterns that each open with a plain letter (which
+# the regex engine skips to many times faster than to either of two): the words in "h"
+# (group 1 for his), and "she" (neither holds the other as a whole word)
+_HE_HER_RE = re.compile(r"h(?<=\bh)(?:(e|is|im|imself)\b|(?:er|ers|erself)\b)")
+_SHE_RE = re.compile(r"she\b(?<=\bshe)")
+_ASCII = bytes(range(128))
 # ", the ambassador,", ", a port official.", ", Ruritania's envoy to Freedonia, said"
 _APPOSITIVE_RE = re.compile(
     r",[ \u00a0]+((?:an?|the|[A-Z][\w-]*['’]s)[ \u00a0][^,.;:()\"“”#\n]{2,70}?)(?=[,;]|\.(?:\s|$))"
@@ -83,6 +87,18 @@ _KIN_BEFORE_RE = re.compile(
 )
 _KIN_AFTER_RE = re.compile(rf",\s+(?:\d{{1,3}},\s+)?(?:a|an|the|one|his|her|their)\s+(?:[\w'’-]+\s+){{0,2}}?({_KIN})\b")
 _KIN_WORDS = _FEMALE_KIN | _MALE_KIN
+
+
+def _lower(text: str) -> str:
+    """``text.lower()``, through ``bytes.lower`` when no character outside ASCII has a
+    lower case (``str.lower`` goes through the Unicode tables for every character of a
+    text that is not ASCII)."""
+    if text.isascii():
+        return text.lower()
+    b = text.encode("utf-8", "surrogatepass")
+    if all(c.lower() == c for c in set(b.translate(None, _ASCII).decode("utf-8", "surrogatepass"))):
+        return b.lower().decode("utf-8", "surrogatepass")
+    return text.lower()
 
 
 def _kin_word_before(m: str, at: int) -> bool:
@@ -405,9 +421,14 @@ class Document:
         and those that follow any mention of a person up to the next sentence's end, when
         no other person is named in between."""
         # every he/his/him and she/her in the article, found once: (start, end, male?)
-        low = self.masked.lower()
-        pronouns = _HE_SHE_RE.finditer(low) if len(low) == len(self.masked) else _HE_SHE_ANY_RE.finditer(self.masked)
-        found = [(m.start(), m.end(), bool(m.group(1))) for m in pronouns]
+        low = _lower(self.masked)
+        if len(low) == len(self.masked):
+            found = [(m.start(), m.end(), bool(m.group(1))) for m in _HE_HER_RE.finditer(low)]
+            she = [(m.start(), m.end(), False) for m in _SHE_RE.finditer(low)]
+            if she:
+                found = sorted(found + she)  # (no two start at the same offset)
+        else:
+            found = [(m.start(), m.end(), bool(m.group(1))) for m in _HE_SHE_ANY_RE.finditer(self.masked)]
         at = [x[0] for x in found]
 
         def count(s: int, e: int) -> tuple[int, int]:
