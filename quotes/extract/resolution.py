@@ -461,13 +461,17 @@ def last_person(doc: Document, pos: int, gender: str | None = None) -> Entity | 
     lo = pos - _PRONOUN_REACH
     first = bisect.bisect_left(subject_ents, lo, key=lambda x: x[0])
     latest = None
+    # (``ok`` and ``max`` spelt out in the loops, to the same effect: they run for every mention)
     for ms, ent in subject_ents[first:]:
         if ms >= pos:
             break
-        if ok(ent):
-            scores[ent.name] = max(scores.get(ent.name, 0.0), _SALIENCE_SUBJECT / (1 + (pos - ms) / _DECAY))
-            ents[ent.name] = ent
-            latest = ent.name
+        if gender is None or ent.gender is None or ent.gender == gender:
+            name, score = ent.name, _SALIENCE_SUBJECT / (1 + (pos - ms) / _DECAY)
+            had = scores.get(name)
+            if had is None or score > had:
+                scores[name] = score
+            ents[name] = ent
+            latest = name
     if latest is not None:
         scores[latest] *= _LATEST_SUBJECT  # the last compatible subject is the default antecedent
     first = bisect.bisect_left(doc.speakers, lo, key=lambda x: x[0])
@@ -475,15 +479,21 @@ def last_person(doc: Document, pos: int, gender: str | None = None) -> Entity | 
         if sp_pos < pos:
             speaker = doc.names.entities.get(name)
             if speaker is not None and ok(speaker):
-                scores[name] = max(scores.get(name, 0.0), _SALIENCE_SPEAKER / (1 + (pos - sp_pos) / _DECAY))
+                score = _SALIENCE_SPEAKER / (1 + (pos - sp_pos) / _DECAY)
+                had = scores.get(name)
+                if had is None or score > had:
+                    scores[name] = score
                 ents[name] = speaker
     first = bisect.bisect_left(doc.person_ents, lo, key=lambda x: x[0])
     for ms, ent in doc.person_ents[first:]:
         if ms >= pos:
             break
-        if ok(ent):
-            scores[ent.name] = max(scores.get(ent.name, 0.0), 1.0 / (1 + (pos - ms) / _DECAY))
-            ents[ent.name] = ent
+        if gender is None or ent.gender is None or ent.gender == gender:
+            name, score = ent.name, 1.0 / (1 + (pos - ms) / _DECAY)
+            had = scores.get(name)
+            if had is None or score > had:
+                scores[name] = score
+            ents[name] = ent
     if not scores:
         return None
     counts = doc.entity_counts()
