@@ -10,7 +10,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from .lexicon import (
     DOCUMENT_NOUNS,
@@ -427,10 +426,11 @@ class Entity:
     #: what the article calls them beside a mention ("port official Tom Baker", "Ana
     #: Roe, the ambassador,"): matched by descriptions, never shown as their role
     described: tuple[str, ...] = ()
+    #: the words of ``name`` (read for nearly every entity: set once, not looked up lazily)
+    tokens: list[str] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def tokens(self) -> list[str]:
-        return self.name.split()
+    def __post_init__(self) -> None:
+        self.tokens = self.name.split()
 
 
 class Names:
@@ -554,14 +554,16 @@ def scan_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int, 
             raw = text[ms:me]
             hit = _SCANNED.get(raw, _MISSING)
             if hit is _MISSING:
-                hit = _scan_one(raw)
+                one = _scan_one(raw)
+                # (with whether the name is one common word, which only the text says)
+                hit = None if one is None else (*one, one[1].name is not None and " " not in one[1].name and is_common_word(one[1].name))
                 if len(_SCANNED) > 50000:
                     _SCANNED.clear()
                     _THE_NAMED.clear()
                 _SCANNED[raw] = hit
             if hit is not None:
-                rel, men = hit
-                if men.name is not None and " " not in men.name and is_common_word(men.name) and _opens_sentence(text, ms + rel):
+                rel, men, common = hit
+                if common and _opens_sentence(text, ms + rel):
                     continue  # "Amazingly, ...": a sentence's first word, not a name
                 if men.kind == "person" and rel == 0 and ms > 1 and text[ms - 1] in " \t\u00a0" and text[ms - 2] in "ean" and _after_article(text, ms - 1, len(raw.split())) and not (
                     _MODIFIES_RE.match(text, me)
@@ -637,7 +639,7 @@ def _org_joined(text: str, matches) -> list[tuple[int, int]]:
 
 
 _MISSING = object()
-_SCANNED: dict = {}
+_SCANNED: dict = {}  # a capitalised run -> None or (offset, mention, whether a common word)
 
 
 def _scan_one(raw: str) -> tuple[int, Mention] | None:
