@@ -9,6 +9,11 @@ from dataclasses import dataclass, field
 from .marks import paragraphs as _paragraphs
 
 _BULLET_RE = re.compile(r"^\s*(?:[•·▪◦●■□►▶\-*–—]|\d{1,2}[.)])\s+")
+# What a paragraph (never opening with a space) must open with for the patterns to be
+# tried: a bullet or a digit; a letter that begins an entry of ``_NAV_RE`` in either case
+# (or one outside ASCII, which may fold to one)
+_BULLET_FIRST = frozenset("•·▪◦●■□►▶-*–—")
+_NAV_FIRST = frozenset("sScCaAtTeEpPrRmMfFwWvV")
 _NAV_RE = re.compile(
     r"^(?:skip to (?:main )?content|click to play|click here|advertisement|share this|"
     r"(?:share|tweet|email|print|comments?)(?: this)?(?: story| article)?|"
@@ -113,9 +118,10 @@ def analyse(text: str) -> Layout:
     credit_words = _credit_anywhere(low)
     for k, (s, e) in enumerate(paras):
         line = text[s:e]
-        if _BULLET_RE.match(line) and _words(line) <= 25:
+        first = line[0]
+        if (first in _BULLET_FIRST or first.isdecimal()) and _BULLET_RE.match(line) and _words(line) <= 25:
             kinds.append("list")
-        elif line[:1].isalpha() and _NAV_RE.match(line):  # (each of its entries opens with a letter)
+        elif (first in _NAV_FIRST or not first.isascii() and first.isalpha()) and _NAV_RE.match(line):
             kinds.append("nav")
         elif (line[:1] in ("c", "C", "©") or (credit_words and _credit_anywhere(low[s:e]))) and _CONTRIB_RE.search(line):
             kinds.append("credit")
@@ -126,7 +132,7 @@ def analyse(text: str) -> Layout:
     # Byline and title near the top.
     for k, (s, e) in enumerate(paras[:8]):
         line = text[s:e]
-        m = _BYLINE_RE.match(line)
+        m = _BYLINE_RE.match(line) if line[0] in "BF" else None
         if m and lay.byline is None and _words(line) <= 12:
             lay.byline = m.group(1).strip().rstrip(",")
             kinds[k] = "byline"
