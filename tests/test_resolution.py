@@ -662,3 +662,16 @@ def test_a_description_by_a_plural_role(text, mention):
 def test_the_same_description_after_someone_unnamed(later, speaker):
     text = "Sean Smith, a former adviser, left in May. “It is done,” Smith said.\n\n" + later
     assert extract_text(text)[-1].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # a name with its party and state in brackets, then an appositive, before "said"
+        ("“They would get it,” Rep. Ann Roe (R-Ohio), an oversight panel member, said in an interview.", "Ann Roe"),
+        # ... but a name after "for" is an object, whatever follows it
+        ("Ben Ode, who once worked for Sen. Ann Roe (R-Ohio), one of the bill's authors, called it “a big step.”", "Ben Ode"),
+    ],
+)
+def test_a_bracketed_party_label_before_an_appositive(text, speaker):
+    assert extract_text("Tom Hale spoke.\n\n" + text)[-1].speaker == speaker

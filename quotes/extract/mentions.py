@@ -620,15 +620,9 @@ def _np_back(doc: Document, s: int, v: int, loose: bool = False) -> Found | None
     while i >= 0 and (toks[i][2].lower() in _SKIP_BACK and toks[i][2][:1].islower() or toks[i][2] in _CONTRACTED):
         i -= 1
     if i >= 0 and toks[i][2] == ")":
-        # "Sen. John Cornyn (R-Texas) said"
-        j = i - 1
-        while j >= 0 and toks[j][2] != "(" and i - j < 12:
-            j -= 1
-        if j >= 0 and toks[j][2] == "(":
-            inner = _np_end(doc, toks, j - 1)
-            if inner is not None:
-                inner.end = toks[i][1]
-                return inner
+        inner = _np_end_bracketed(doc, toks, i)
+        if inner is not None:
+            return inner
     while i >= 0 and toks[i][2].endswith("ly") and toks[i][2].islower() and len(toks[i][2]) > 4:
         i -= 1
     if i >= 2 and toks[i - 1][2] in ("in", "on", "last") and (toks[i][2].isdigit() or toks[i][2] in _TIME_WORDS) and toks[i - 2][2].lower() in ("who", "which"):
@@ -650,7 +644,10 @@ def _np_back(doc: Document, s: int, v: int, loose: bool = False) -> Found | None
                 break
             if t == ",":
                 commas += 1
-                found = _np_end(doc, toks, j - 1)
+                # "Rep. Ann Roe (R-Ohio), an oversight panel member, said"
+                found = _np_end_bracketed(doc, toks, j - 1) if j and toks[j - 1][2] == ")" else _np_end(doc, toks, j - 1)
+                if found is not None and toks[j - 1][2] == ")" and _after_preposition(toks, found.start):
+                    found = None  # "... who worked for Sen. Lamar Alexander (R-Tenn.), one of ...": an object
                 opener = toks[j + 1][2].lower() if j + 1 < len(toks) else ""
                 if found and (opener in _DETS or opener in ("who", "whose", "which", "who's") or opener in ROLE_NOUNS
                               or opener in ROLE_WORDS or opener[:1].isdigit() or is_cap(toks[j + 1][2]) or opener == "the"
@@ -686,6 +683,26 @@ def _np_back(doc: Document, s: int, v: int, loose: bool = False) -> Found | None
 
 #: Those who speak for someone: "a spokesman for", "an aide to"
 _AGENT_HEADS = {"spokesman", "spokeswoman", "spokesperson", "representative", "aide", "lawyer", "attorney", "adviser", "advisor"}
+def _after_preposition(toks: list[tuple[int, int, str]], start: int) -> bool:
+    """Does a preposition come right before the token at offset ``start``?"""
+    k = next((n for n, t in enumerate(toks) if t[0] == start), 0)
+    return k > 0 and toks[k - 1][2].lower() in _PREPS
+
+
+def _np_end_bracketed(doc: Document, toks: list[tuple[int, int, str]], i: int) -> Found | None:
+    """A mention ending at the ")" of token ``i``, its brackets and all: "Sen. John
+    Cornyn (R-Texas) said"."""
+    j = i - 1
+    while j >= 0 and toks[j][2] != "(" and i - j < 12:
+        j -= 1
+    if j < 0 or toks[j][2] != "(":
+        return None
+    inner = _np_end(doc, toks, j - 1)
+    if inner is not None:
+        inner.end = toks[i][1]
+    return inner
+
+
 _NP_STOPS = {"said", "says", "that", "and", "but", "who", "which", "is", "was", "are", "were", "be", "been", "has",
              "have", "had"}
 
