@@ -490,6 +490,8 @@ def titles_a_work(text: str, q: Quote) -> bool:
     """Whether ``q`` is the title of a work named just before it ("her book “A Paradise
     Built in Hell”", "a memo titled “The Facts”"): capitalised words after such a noun."""
     # (every span is asked: str.endswith, not a regular expression, reads the word)
+    if q.start < 2:
+        return False
     before = text[max(0, q.start - 16) : q.start - 1].rstrip(" \u00a0").lower()
     if not before.endswith(_WORK_NOUNS):
         return False
