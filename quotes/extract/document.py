@@ -308,21 +308,34 @@ class Document:
         self.names.finish()
         # Mentions that open a sentence (after a short adverbial) are its subjects: the
         # likeliest antecedents of "he" and "she".
-        starts = set()
-        for ss, se in self.sentences:
-            starts.add(lead_end(self.masked, ss, se))
-        start_list = sorted(starts)
+        # Where each sentence's words start, after its lead: found only for the sentences
+        # a mention needs. These never decrease from one sentence to the next, so the
+        # latest at or before a mention is that of its own sentence, or else (when the
+        # mention stands in the lead) that of the sentence before.
+        leads: dict[int, int] = {}
+
+        def lead_of(j: int) -> int:
+            found = leads.get(j)
+            if found is None:
+                ss, se = self.sentences[j]
+                found = leads[j] = lead_end(self.masked, ss, se)
+            return found
+
+        sentence_starts = self._sentence_starts
         self.subjects: list[tuple[int, int, Mention]] = []
         masked = self.masked
         for n_men, (ms, me, men) in enumerate(self.mentions):
             # each test reads the text only: the cheaper ones come first
-            k = bisect.bisect_right(start_list, ms) - 1
+            k = bisect.bisect_right(sentence_starts, ms) - 1
+            if k >= 0 and lead_of(k) > ms:
+                k -= 1
             if k < 0 or masked[me - 2 : me] in ("'s", "’s") or masked[me : me + 2] in ("'s", "’s"):
                 continue  # "Clinton's lawyer said": the possessor is not the subject
-            if ms - start_list[k] > 80:
+            start = lead_of(k)
+            if ms - start > 80:
                 subject = _postposed(masked, ms) or _introduced(masked, me, men)  # "..., noted NBC's Ann Reyes."
             else:
-                lead = masked[start_list[k] : ms]
+                lead = masked[start:ms]
                 # "Trump campaign spokesman Jason Miller said": only a role before the name
                 subject = not lead or lead.lower() == "the " or (
                     lead.endswith(" ") and len(words := lead.split()) <= 6 and all(
@@ -412,7 +425,9 @@ class Document:
             ent = self.names.canonical(men.name)
             if ent is None or ent.gender or ent.kind != "person":
                 continue
-            found = (_KIN_BEFORE_RE.search(m, max(0, ms - 40), ms) if _kin_word_before(m, ms) else None) or _KIN_AFTER_RE.match(m, me)
+            found = (_KIN_BEFORE_RE.search(m, max(0, ms - 40), ms) if _kin_word_before(m, ms) else None) or (
+                _KIN_AFTER_RE.match(m, me) if m.startswith(",", me) else None
+            )
             if found is not None:
                 ent.gender = "f" if found.group(1) in _FEMALE_KIN else "m"
 
@@ -505,7 +520,7 @@ class Document:
                 # the word before the full stop: the run of [\w.] that ends there, read backwards
                 word = _REV_WORD_RE.match(self._reversed, n - dot, n - max(start, dot - 40))
                 w = m[dot - word.end() + word.start() : dot].lower() if word else ""
-                if w in _ABBREV or (len(w) == 1 and w.isalpha()) or _INITIALS_RE.fullmatch(w):
+                if w in _ABBREV or (len(w) == 1 and w.isalpha()) or "." in w and _INITIALS_RE.fullmatch(w):
                     continue
             if dot > 0 and m[dot - 1] == "#" and _attrib_after(m, mt.end(), min(e, mt.end() + 120), m[dot]):
                 continue  # "Why?" Trump asked.
