@@ -163,6 +163,8 @@ def scare_quote(doc: Document, sp: Span) -> bool:
 
 def transcript(doc: Document, sp: Span) -> Found | None:
     """A transcript's speaker inside the quote: "PENCE: Well, ..." (method transcript)."""
+    if not "A" <= doc.text[sp.start : sp.start + 1] <= "Z":
+        return None  # (the cheap test first: a speaker's name in capitals opens the quote)
     tm = _TRANSCRIPT_RE.match(doc.text[sp.start : sp.end])
     if tm and len(tm.group(1).split()) <= 4:
         return Found(sp.start, sp.start + len(tm.group(1)), None, ":", None, "transcript")

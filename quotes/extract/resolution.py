@@ -212,16 +212,18 @@ _PARTY_WORDS = {"republican", "democrat", "democratic", "gop", "labour", "tory",
 _SPOKES_FOR_RE = re.compile(r"(?:an?|the)\s+(?:spokes(?:man|woman|person)|representative)\s+(?:for|of|from|at)\s+(.+)$", re.IGNORECASE)
 
 
-_PERSONS_BODY_RE = re.compile(
-    r"(?:[Tt]he\s+)?(.+?)(?:'s|’s|(?<=s)'|(?<=s)’)\s+(campaign|office|administration|family|foundation|lawyers|attorneys|aides)$"
-)
+_BODIES = ("campaign", "office", "administration", "family", "foundation", "lawyers", "attorneys", "aides")
+_PERSONS_BODY_RE = re.compile(rf"(?:[Tt]he\s+)?(.+?)(?:'s|’s|(?<=s)'|(?<=s)’)\s+({'|'.join(_BODIES)})$")
 
 
 def _persons_body(doc: Document, mention: str, pos: int) -> tuple[str | None, str | None, str, str] | None:
     """A person's campaign, office or lawyers ("Sen. Kelly Ayotte's campaign", "Powell's
     office") under the person's canonical name: "Kelly Ayotte's campaign", never with the
     role glued on; None when the owner is no person the article names."""
-    m = _PERSONS_BODY_RE.fullmatch(mention.strip(" ,."))
+    stripped = mention.strip(" ,.")
+    if not stripped.endswith(_BODIES) or "'" not in stripped and "’" not in stripped:
+        return None  # (the cheap tests first: most mentions end in no such word)
+    m = _PERSONS_BODY_RE.fullmatch(stripped)
     if m is None:
         return None
     men = parse(m.group(1))
