@@ -9,7 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "quotes" / "extract"
 #: The stages in order; a module may import only those before it (and quotes.model).
-STAGES = ["lexicon", "logistic", "marks", "layout", "names", "document", "mentions", "resolution", "cascade",
+STAGES = ["lexicon", "logistic", "lowercase", "marks", "layout", "names", "document", "mentions", "resolution", "cascade",
           "attribute", "speech", "confidence", "pipeline", "__init__"]
 
 

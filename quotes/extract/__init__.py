@@ -18,7 +18,8 @@ and attributed to a speaker. Pure Python.
 9. ``confidence``: how sure each attribution is, a calibrated probability that the
    speaker is right (``speaker_model.json``; refit with ``python -m quotes.fit_speaker``).
 
-``logistic`` holds the model both learned stages use.
+``logistic`` holds the model both learned stages use, ``lowercase`` the fast
+lower-casing of a text that layout, document and speech share.
 
 Each stage imports only the stages before it (and ``quotes.model``).
 """

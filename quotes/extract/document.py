@@ -28,6 +28,7 @@ import re
 from functools import cached_property
 
 from .layout import Layout
+from .lowercase import lower
 from .lexicon import (
     ROLE_NOUNS,
     ROLE_WORDS,
@@ -64,7 +65,6 @@ _HE_SHE_ANY_RE = re.compile(r"\b(?:(he|his|him|himself)|she|her|hers|herself)\b"
 # (group 1 for his), and "she" (neither holds the other as a whole word)
 _HE_HER_RE = re.compile(r"h(?<=\bh)(?:(e|is|im|imself)\b|(?:er|ers|erself)\b)")
 _SHE_RE = re.compile(r"she\b(?<=\bshe)")
-_ASCII = bytes(range(128))
 # ", the ambassador,", ", a port official.", ", Ruritania's envoy to Freedonia, said"
 _APPOSITIVE_RE = re.compile(
     r",[ \u00a0]+((?:an?|the|[A-Z][\w-]*['’]s)[ \u00a0][^,.;:()\"“”#\n]{2,70}?)(?=[,;]|\.(?:\s|$))"
@@ -87,18 +87,6 @@ _KIN_BEFORE_RE = re.compile(
 )
 _KIN_AFTER_RE = re.compile(rf",\s+(?:\d{{1,3}},\s+)?(?:a|an|the|one|his|her|their)\s+(?:[\w'’-]+\s+){{0,2}}?({_KIN})\b")
 _KIN_WORDS = _FEMALE_KIN | _MALE_KIN
-
-
-def _lower(text: str) -> str:
-    """``text.lower()``, through ``bytes.lower`` when no character outside ASCII has a
-    lower case (``str.lower`` goes through the Unicode tables for every character of a
-    text that is not ASCII)."""
-    if text.isascii():
-        return text.lower()
-    b = text.encode("utf-8", "surrogatepass")
-    if all(c.lower() == c for c in set(b.translate(None, _ASCII).decode("utf-8", "surrogatepass"))):
-        return b.lower().decode("utf-8", "surrogatepass")
-    return text.lower()
 
 
 def _kin_word_before(m: str, at: int) -> bool:
@@ -268,11 +256,13 @@ class Document:
         self.layout = layout
         self.spans = spans
         self.masked = mask(text, spans)
-        read = [b for b in layout.blocks if b.kind in ("body", "heading", "title")]
-        self.blocks = [(_past_dateline(layout, b.start, b.end), b.end) for b in read]
-        self.headings = {i for i, b in enumerate(read) if b.kind == "heading"}  # indices in ``blocks``
+        # each block's text, after the dateline in the one that holds it
+        spans_of = [(_past_dateline(layout, b.start, b.end), b.end) for b in layout.blocks]
+        read = [n for n, b in enumerate(layout.blocks) if b.kind in ("body", "heading", "title")]
+        self.blocks = [spans_of[n] for n in read]
+        self.headings = {i for i, n in enumerate(read) if layout.blocks[n].kind == "heading"}  # indices in ``blocks``
         self._block_starts = [b[0] for b in self.blocks]
-        self.body_blocks = [(_past_dateline(layout, b.start, b.end), b.end) for b in layout.blocks if b.kind == "body"]
+        self.body_blocks = [spans_of[n] for n, b in enumerate(layout.blocks) if b.kind == "body"]
         self._reversed = self.masked[::-1]
         self.sentences: list[tuple[int, int]] = []
         for s, e in self.blocks:
@@ -282,8 +272,8 @@ class Document:
         self.mentions = scan_names(
             self.masked,
             [
-                (_past_dateline(layout, b.start, b.end), b.end)
-                for b in layout.blocks
+                spans_of[n]
+                for n, b in enumerate(layout.blocks)
                 if b.kind == "body" or (b.kind == "title" and not _headline_case(text[b.start : b.end]))
             ],
         )
@@ -436,7 +426,7 @@ class Document:
         and those that follow any mention of a person up to the next sentence's end, when
         no other person is named in between."""
         # every he/his/him and she/her in the article, found once: (start, end, male?)
-        low = _lower(self.masked)
+        low = lower(self.masked)
         if len(low) == len(self.masked):
             found = [(m.start(), m.end(), bool(m.group(1))) for m in _HE_HER_RE.finditer(low)]
             she = [(m.start(), m.end(), False) for m in _SHE_RE.finditer(low)]

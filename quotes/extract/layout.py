@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .lowercase import lower_ascii
 from .marks import paragraphs as _paragraphs
 
 _BULLET_RE = re.compile(r"^\s*(?:[•·▪◦●■□►▶\-*–—]|\d{1,2}[.)])\s+")
@@ -37,14 +38,6 @@ def _credit_anywhere(low: str) -> bool:
     and "d to th", or "all r" and "rved", in letters whose only case variants are their
     ASCII capitals (so lowercasing the ASCII letters alone can't hide them)."""
     return ("d to th" in low and "contr" in low) or ("rved" in low and "all r" in low)
-
-
-def _lower_ascii(text: str) -> str:
-    """``text`` with its ASCII letters lower-cased (through ``bytes.lower``: ``str.lower``
-    goes through the Unicode tables for every character of a text that is not ASCII)."""
-    if text.isascii():
-        return text.lower()
-    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 _QUOTE_MARK_RE = re.compile(r"[\"“”«»]|``|''")
@@ -114,7 +107,7 @@ def analyse(text: str) -> Layout:
     blank_sep = text.count("\n\n")
     dense_runs = blank_sep >= 3
     kinds: list[str] = []
-    low = _lower_ascii(text)  # (of the same length: offsets hold)
+    low = lower_ascii(text)  # (of the same length: offsets hold)
     credit_words = _credit_anywhere(low)
     for k, (s, e) in enumerate(paras):
         line = text[s:e]

@@ -335,7 +335,7 @@ def pre(doc: Document, sp: Span, ss: int, seg_start: int | None = None) -> Found
                 if toks and is_cap(toks[-1][2]) and toks[-1][2].rstrip(".") not in NON_NAME_CAPS:
                     g = _np_end(doc, toks, len(toks) - 1, after_prep=True)
                     if g is not None and g.method == "named-subject" and (
-                        len(m[g.start : g.end].split()) >= 2 or n_verb == 0 and _with_before(toks, g.start)
+                        len(m[g.start : g.end].split()) >= 2 or n_verb == 0 and _word_before(toks, g.start) == "with"
                     ):
                         f = g
             if f is None and not w.endswith("ing"):
@@ -405,12 +405,6 @@ _SPEECH_FROM_RE = re.compile(
 #: Words between a possessive and its noun that are not adjectives: "Powell's email would buttress the contention"
 _NOT_BETWEEN = {"would", "will", "could", "should", "may", "might", "can", "did", "does", "do", "is", "was", "are",
                 "were", "has", "have", "had", "be", "and", "or", "to", "of", "in", "on", "that", "which"}
-
-
-def _with_before(toks: list[tuple[int, int, str]], start: int) -> bool:
-    """Does "with" come right before the token at offset ``start`` ("with Trump yelling")?"""
-    k = next((n for n, t in enumerate(toks) if t[0] == start), 0)
-    return k > 0 and toks[k - 1][2].lower() == "with"
 
 
 def possessed_speech(doc: Document, sp: Span, seg_start: int) -> Found | None:
@@ -647,8 +641,9 @@ def _np_back(doc: Document, s: int, v: int, loose: bool = False) -> Found | None
             if t == ",":
                 commas += 1
                 # "Rep. Ann Roe (R-Ohio), an oversight panel member, said"
-                found = _np_end_bracketed(doc, toks, j - 1) if j and toks[j - 1][2] == ")" else _np_end(doc, toks, j - 1)
-                if found is not None and toks[j - 1][2] == ")" and _after_preposition(toks, found.start):
+                bracketed = j > 0 and toks[j - 1][2] == ")"
+                found = _np_end_bracketed(doc, toks, j - 1) if bracketed else _np_end(doc, toks, j - 1)
+                if bracketed and found is not None and _word_before(toks, found.start) in _PREPS:
                     found = None  # "... who worked for Sen. Lamar Alexander (R-Tenn.), one of ...": an object
                 opener = toks[j + 1][2].lower() if j + 1 < len(toks) else ""
                 if found and (opener in _DETS or opener in ("who", "whose", "which", "who's") or opener in ROLE_NOUNS
@@ -683,12 +678,11 @@ def _np_back(doc: Document, s: int, v: int, loose: bool = False) -> Found | None
     return _np_end(doc, toks, i, loose)
 
 
-#: Those who speak for someone: "a spokesman for", "an aide to"
-_AGENT_HEADS = {"spokesman", "spokeswoman", "spokesperson", "representative", "aide", "lawyer", "attorney", "adviser", "advisor"}
-def _after_preposition(toks: list[tuple[int, int, str]], start: int) -> bool:
-    """Does a preposition come right before the token at offset ``start``?"""
+def _word_before(toks: list[tuple[int, int, str]], start: int) -> str:
+    """The token before the one at offset ``start``, in lower case ("" for none): "with"
+    in "with Trump yelling", "for" in "worked for Sen. Ann Roe"."""
     k = next((n for n, t in enumerate(toks) if t[0] == start), 0)
-    return k > 0 and toks[k - 1][2].lower() in _PREPS
+    return toks[k - 1][2].lower() if k > 0 else ""
 
 
 def _np_end_bracketed(doc: Document, toks: list[tuple[int, int, str]], i: int) -> Found | None:
@@ -705,6 +699,8 @@ def _np_end_bracketed(doc: Document, toks: list[tuple[int, int, str]], i: int) -
     return inner
 
 
+#: Those who speak for someone: "a spokesman for", "an aide to"
+_AGENT_HEADS = {"spokesman", "spokeswoman", "spokesperson", "representative", "aide", "lawyer", "attorney", "adviser", "advisor"}
 _NP_STOPS = {"said", "says", "that", "and", "but", "who", "which", "is", "was", "are", "were", "be", "been", "has",
              "have", "had"}
 

@@ -22,6 +22,7 @@ from typing import Any
 from ..model import Quote
 from .lexicon import SPEECH_VERBS
 from .logistic import LogisticModel
+from .lowercase import ASCII, lower, non_ascii
 
 MODEL_FILE = "speech_model.json"
 
@@ -129,7 +130,6 @@ def _occurs_elsewhere(low: str, phrase: str, start: int, end: int) -> bool:
     return False
 
 
-_ASCII = bytes(range(128))
 _ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -141,7 +141,7 @@ def _few_letters(s: str) -> bool:
     letters = len(b) - len(b.translate(None, _ASCII_LETTERS))
     if letters >= half:
         return False
-    return letters + sum(map(str.isalpha, b.translate(None, _ASCII).decode("utf-8", "surrogatepass"))) < half
+    return letters + sum(map(str.isalpha, b.translate(None, ASCII).decode("utf-8", "surrogatepass"))) < half
 
 
 def _lower(text: str) -> tuple[str, bool]:
@@ -150,14 +150,8 @@ def _lower(text: str) -> tuple[str, bool]:
     lower-cased)."""
     if text.isascii():
         return text.lower(), True
-    b = text.encode("utf-8", "surrogatepass")
-    rest = set(b.translate(None, _ASCII).decode("utf-8", "surrogatepass"))
-    alike = all(map(_lowers_alike_char, rest))
-    # str.lower goes character by character through the Unicode tables; bytes.lower,
-    # for the ASCII letters only, is enough when no other character has a lower case.
-    if all(c.lower() == c for c in rest):
-        return b.lower().decode("utf-8", "surrogatepass"), alike
-    return text.lower(), alike
+    outside = non_ascii(text)
+    return lower(text, outside), all(map(_lowers_alike_char, outside))
 
 
 @lru_cache(maxsize=4096)
@@ -476,7 +470,7 @@ def names_a_thing(text: str, q: Quote) -> bool:
     if inner.rstrip()[-1:] in ",.?!;:—-…" or len(inner) > 60:
         return False
     words = _words(inner)
-    return 0 < len(words) <= 4 and all(w[:1].isupper() or w.lower() in _SMALL for w in words) and any(w[:1].isupper() for w in words)
+    return len(words) <= 4 and _capitalised(words)
 
 
 # Nouns that name a work, and "titled", read right before an opening mark
@@ -498,8 +492,12 @@ def titles_a_work(text: str, q: Quote) -> bool:
     noun = max((n for n in _WORK_NOUNS if before.endswith(n)), key=len)  # "entitled", not "titled"
     if before[-len(noun) - 1 : -len(noun)].isalpha():
         return False  # "cookbook", "screenplay": not the noun itself
-    words = _words(text[q.start : q.end])
-    return bool(words) and all(w[:1].isupper() or w.lower() in _SMALL for w in words) and any(w[:1].isupper() for w in words)
+    return _capitalised(_words(text[q.start : q.end]))
+
+
+def _capitalised(words: list[str]) -> bool:
+    """Whether every word is capitalised or small ("of", "the"), and one at least capitalised."""
+    return all(w[:1].isupper() or w.lower() in _SMALL for w in words) and any(w[:1].isupper() for w in words)
 
 
 def _readers_words(q: Quote) -> bool:
